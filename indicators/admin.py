@@ -1,0 +1,57 @@
+"""Admin for the category table, goals and indicator rows."""
+
+from django.contrib import admin
+
+from projects.admin_base import ScopedAdmin
+
+from .models import Goal, Indicator, IndicatorCategory
+
+
+@admin.register(IndicatorCategory)
+class IndicatorCategoryAdmin(ScopedAdmin):
+    department_lookup = None
+    list_display = ["name", "level", "parent", "layout", "code", "seq"]
+    list_filter = ["level", "layout"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Goal)
+class GoalAdmin(ScopedAdmin):
+    department_lookup = None
+    list_display = ["__str__", "kind", "project_declaration", "department_declaration", "points"]
+    list_filter = ["kind"]
+    search_fields = ["text", "project_declaration__project__name", "department_declaration__department__name"]
+    list_select_related = ["project_declaration__project", "department_declaration__department"]
+
+    def get_queryset(self, request):
+        return _scope_by_declaration(super().get_queryset(request), request.user)
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(ScopedAdmin):
+    department_lookup = None
+    list_display = ["name", "level1", "level2_printed", "target", "project_declaration", "department_declaration"]
+    list_filter = [
+        "level1",
+        "level2",
+        "project_declaration__year",
+        ("project_declaration__project__department", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["name", "target", "level2_printed", "project_declaration__project__name"]
+    list_select_related = ["level1", "project_declaration__project", "department_declaration__department"]
+
+    def get_queryset(self, request):
+        return _scope_by_declaration(super().get_queryset(request), request.user)
+
+
+def _scope_by_declaration(qs, user):
+    from django.db.models import Q
+
+    from projects.access import visible_department_ids
+
+    ids = visible_department_ids(user)
+    if ids is None:
+        return qs
+    return qs.filter(
+        Q(project_declaration__project__department__in=ids) | Q(department_declaration__department__in=ids)
+    )

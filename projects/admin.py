@@ -1,0 +1,213 @@
+"""Admin for departments, users, projects, declarations and the final accounts."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from indicators.models import Goal, Indicator
+
+from .admin_base import ScopedAdmin, ScopedTabularInline
+from .models import (
+    DeclarationBasis,
+    Department,
+    DepartmentDeclaration,
+    DepartmentFigure,
+    DepartmentFundLine,
+    ExpenseItem,
+    FinalAccount,
+    FinalAccountLine,
+    FundingSource,
+    MergedItem,
+    PriorYearBudget,
+    ProcurementItem,
+    Project,
+    ProjectDeclaration,
+    User,
+)
+
+
+@admin.register(Department)
+class DepartmentAdmin(ScopedAdmin):
+    department_lookup = "id"
+    list_display = ["code", "name", "short_name", "region", "parent"]
+    list_filter = ["region"]
+    search_fields = ["code", "name", "short_name"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(User)
+class UserAdmin(ScopedAdmin, BaseUserAdmin):
+    list_display = ["username", "first_name", "role", "department", "is_active", "is_staff"]
+    list_filter = ["role", "department", "is_active"]
+    search_fields = ["username", "first_name", "last_name", "department__name"]
+    fieldsets = [
+        *BaseUserAdmin.fieldsets,
+        ("岗位", {"fields": ["role", "department", "phone"]}),
+    ]
+    add_fieldsets = [
+        *BaseUserAdmin.add_fieldsets,
+        ("岗位", {"fields": ["role", "department"]}),
+    ]
+
+
+class MergedItemInline(ScopedTabularInline):
+    model = MergedItem
+
+
+@admin.register(Project)
+class ProjectAdmin(ScopedAdmin):
+    list_display = ["name", "key", "department", "project_type", "period_start", "period_end"]
+    list_filter = ["department", "project_type"]
+    search_fields = ["name", "key", "department__name"]
+    inlines = [MergedItemInline]
+    list_select_related = ["department"]
+
+
+class BasisInline(ScopedTabularInline):
+    model = DeclarationBasis
+
+
+class PriorYearInline(ScopedTabularInline):
+    model = PriorYearBudget
+
+
+class FundingSourceInline(ScopedTabularInline):
+    model = FundingSource
+
+
+class ExpenseItemInline(ScopedTabularInline):
+    model = ExpenseItem
+
+
+class ProcurementInline(ScopedTabularInline):
+    model = ProcurementItem
+
+
+class ProjectGoalInline(ScopedTabularInline):
+    model = Goal
+    fk_name = "project_declaration"
+    fields = ["kind", "seq", "text", "points"]
+
+
+class ProjectIndicatorInline(ScopedTabularInline):
+    model = Indicator
+    fk_name = "project_declaration"
+    fields = [
+        "seq", "goal", "level1", "level1_printed", "level2", "level2_printed",
+        "name", "target", "standard", "prev2", "prev1", "weight",
+    ]  # fmt: skip
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "goal" and getattr(request, "_declaration", None) is not None:
+            kwargs["queryset"] = Goal.objects.filter(project_declaration=request._declaration)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class DeclarationAdminMixin:
+    list_filter = ["year", "status", "unit", "incomplete"]
+    readonly_fields = ["submitted_by", "submitted_at", "reviewed_by", "reviewed_at", "created_at", "updated_at"]
+
+
+@admin.register(ProjectDeclaration)
+class ProjectDeclarationAdmin(DeclarationAdminMixin, ScopedAdmin):
+    department_lookup = "project__department"
+    list_display = ["project", "year", "department_name", "annual_budget", "unit", "status", "incomplete"]
+    list_filter = ["year", ("project__department", admin.RelatedOnlyFieldListFilter), "status", "unit", "incomplete"]
+    search_fields = ["project__name", "project__key", "project__department__name", "leader"]
+    list_select_related = ["project__department"]
+    autocomplete_fields = ["project"]
+    inlines = [
+        BasisInline,
+        PriorYearInline,
+        FundingSourceInline,
+        ExpenseItemInline,
+        ProcurementInline,
+        ProjectGoalInline,
+        ProjectIndicatorInline,
+    ]
+    fieldsets = [
+        ("基本信息", {"fields": ["project", "year", "fill_date", "unit", "status", "incomplete"]}),
+        (
+            "项目情况",
+            {
+                "fields": [
+                    "supervising_unit", "executing_unit", "leader", "phone", "address", "postcode",
+                    "application_reason", "main_content", "implementation_plan",
+                ]
+            },
+        ),
+        (
+            "预算",
+            {
+                "fields": [
+                    "total_budget", "total_budget_printed", "annual_budget", "annual_budget_printed",
+                    "prior_budget_note", "prior_years_unit", "funding_total", "expense_total", "estimation_basis",
+                ]
+            },
+        ),
+        ("审核", {"fields": ["submitted_by", "submitted_at", "reviewed_by", "reviewed_at", "review_comment"]}),
+        ("来源", {"classes": ["collapse"], "fields": ["source", "notes", "created_at", "updated_at"]}),
+    ]  # fmt: skip
+
+    @admin.display(description="部门", ordering="project__department__code")
+    def department_name(self, obj):
+        return obj.project.department
+
+    def get_form(self, request, obj=None, **kwargs):
+        request._declaration = obj
+        return super().get_form(request, obj, **kwargs)
+
+
+class FundLineInline(ScopedTabularInline):
+    model = DepartmentFundLine
+
+
+class DepartmentGoalInline(ScopedTabularInline):
+    model = Goal
+    fk_name = "department_declaration"
+    fields = ["kind", "seq", "text", "points"]
+
+
+class DepartmentIndicatorInline(ScopedTabularInline):
+    model = Indicator
+    fk_name = "department_declaration"
+    fields = ["seq", "goal", "level1", "level1_printed", "level2", "level2_printed", "name", "target", "standard"]
+
+
+@admin.register(DepartmentDeclaration)
+class DepartmentDeclarationAdmin(DeclarationAdminMixin, ScopedAdmin):
+    list_display = ["department", "year", "filler", "fill_date", "status", "incomplete"]
+    list_filter = ["year", ("department", admin.RelatedOnlyFieldListFilter), "status", "incomplete"]
+    search_fields = ["department__name", "filler"]
+    list_select_related = ["department"]
+    inlines = [FundLineInline, DepartmentGoalInline, DepartmentIndicatorInline]
+
+
+class FinalAccountLineInline(ScopedTabularInline):
+    model = FinalAccountLine
+    fields = [
+        "table", "seq", "code", "name", "level", "total", "fiscal", "basic", "project", "budget", "final",
+        "rate_printed",
+    ]  # fmt: skip
+    readonly_fields = ["level"]
+
+
+class DepartmentFigureInline(ScopedTabularInline):
+    model = DepartmentFigure
+
+
+@admin.register(FinalAccount)
+class FinalAccountAdmin(ScopedAdmin):
+    list_display = ["department", "year", "unit"]
+    list_filter = ["year", ("department", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["department__name"]
+    list_select_related = ["department"]
+    inlines = [FinalAccountLineInline, DepartmentFigureInline]
+
+
+@admin.register(FinalAccountLine)
+class FinalAccountLineAdmin(ScopedAdmin):
+    department_lookup = "account__department"
+    list_display = ["code", "name", "table", "level", "account", "total", "basic", "project"]
+    list_filter = ["table", "level", "account__year", ("account__department", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["code", "name"]
+    list_select_related = ["account__department"]

@@ -1,0 +1,43 @@
+"""Choice lists of the projects app, worded as the paper forms word them."""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    FINANCE = "finance", "填报人（财务人员）"
+    HEAD = "head", "部门负责人"
+    AUDITOR = "auditor", "审计人员"
+    ADMIN = "admin", "系统管理员"
+
+
+class ProjectType(models.TextChoices):
+    ONE_OFF = "one_off", "一次性项目"
+    RECURRING = "recurring", "常年性项目"
+    CONTINUING = "continuing", "延续性项目"
+    SPECIAL = "special", "专项业务项目"
+    UNKNOWN = "unknown", "未标明"
+
+
+class DeclarationStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已提交"
+    APPROVED = "approved", "已审核"
+    RETURNED = "returned", "已退回"
+
+
+class FundSection(models.TextChoices):
+    INCOME = "income", "收入构成"
+    EXPENDITURE = "expenditure", "支出构成"
+
+
+class AccountTable(models.TextChoices):
+    INCOME = "income", "收入决算表"
+    EXPENDITURE = "expenditure", "支出决算表"
+    BUDGET_FINAL = "budget_final", "年初预算与决算对比"
+
+
+class SubjectLevel(models.IntegerChoices):
+    TOTAL = 0, "合计"
+    CLASS = 1, "类"
+    SECTION = 2, "款"
+    ITEM = 3, "项"

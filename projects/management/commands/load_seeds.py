@@ -1,0 +1,30 @@
+"""``python manage.py load_seeds``: load every seed document and the demo users."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from projects.seeds import SEED_DIR, LoadReport, SeedError, ensure_demo_users, load_seed_files, seed_paths
+
+
+class Command(BaseCommand):
+    help = "载入 fixtures/seeds/ 下的种子数据和演示用户；重复运行不改变已有数据。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("files", nargs="*", help="只载入这些 YAML 文件（默认全部）")
+        parser.add_argument("--replace", action="store_true", help="重新载入已存在且未签署的种子表单")
+        parser.add_argument("--no-users", action="store_true", help="不创建演示用户")
+
+    def handle(self, *args, files, replace, no_users, **options):
+        paths = [Path(f) for f in files] if files else seed_paths(SEED_DIR)
+        if not paths:
+            raise CommandError(f"{SEED_DIR} 下没有种子文件。")
+        report = LoadReport()
+        try:
+            load_seed_files(paths, replace=replace, report=report)
+        except SeedError as exc:
+            raise CommandError(str(exc)) from None
+        if not no_users:
+            ensure_demo_users(report)
+        for line in report.lines():
+            self.stdout.write(line)

@@ -1,0 +1,1 @@
+"""Reports keep no tables of their own yet; PDF and Excel output live in reports.services."""

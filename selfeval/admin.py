@@ -1,0 +1,138 @@
+"""Admin for self-evaluations and scoring schemes."""
+
+from django.contrib import admin
+
+from projects.admin_base import ScopedAdmin, ScopedTabularInline
+
+from .choices import EvaluationStatus
+from .models import (
+    EvaluationFunding,
+    EvaluationGoal,
+    EvaluationRow,
+    EvaluationSection,
+    SchemeSection,
+    ScoringScheme,
+    SelfEvaluation,
+)
+
+
+def _locked(obj) -> bool:
+    """A signed self-evaluation is read-only everywhere, also for administrators."""
+    return isinstance(obj, SelfEvaluation) and obj.status == EvaluationStatus.SIGNED
+
+
+class LockedInline(ScopedTabularInline):
+    def has_add_permission(self, request, obj=None):
+        return not _locked(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not _locked(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _locked(obj) and super().has_delete_permission(request, obj)
+
+
+class SchemeSectionInline(ScopedTabularInline):
+    model = SchemeSection
+
+
+@admin.register(ScoringScheme)
+class ScoringSchemeAdmin(ScopedAdmin):
+    department_lookup = None
+    list_display = ["name", "code", "layout", "weights_per_form", "reverse_rule", "is_active"]
+    list_filter = ["layout", "is_active"]
+    search_fields = ["name", "code"]
+    inlines = [SchemeSectionInline]
+
+
+class SectionInline(LockedInline):
+    model = EvaluationSection
+    fields = ["seq", "code", "name", "points", "printed_score", "computed_score"]
+    readonly_fields = ["computed_score"]
+
+
+class FundingInline(LockedInline):
+    model = EvaluationFunding
+    fields = [
+        "seq", "name", "is_total", "budget_initial", "budget", "received", "executed", "rate_printed",
+        "score_printed", "computed_rate", "computed_score",
+    ]  # fmt: skip
+    readonly_fields = ["computed_rate", "computed_score"]
+
+
+class GoalInline(LockedInline):
+    model = EvaluationGoal
+    fields = ["seq", "title", "points", "printed_score", "computed_score"]
+    readonly_fields = ["computed_score"]
+
+
+class RowInline(LockedInline):
+    model = EvaluationRow
+    fields = [
+        "seq", "goal", "section", "level1", "level1_printed", "level2", "level2_printed", "name", "target",
+        "actual", "reason", "weight", "score_printed", "score_proposed", "score_final", "score_reason",
+    ]  # fmt: skip
+    readonly_fields = ["score_proposed"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        evaluation = getattr(request, "_evaluation", None)
+        if db_field.name in {"goal", "section"}:
+            model = EvaluationGoal if db_field.name == "goal" else EvaluationSection
+            kwargs["queryset"] = model.objects.filter(evaluation=evaluation) if evaluation else model.objects.none()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(SelfEvaluation)
+class SelfEvaluationAdmin(ScopedAdmin):
+    list_display = [
+        "__str__", "department", "year", "layout", "scheme", "printed_total", "printed_grade",
+        "computed_total", "status", "incomplete",
+    ]  # fmt: skip
+    list_filter = [
+        "year", ("department", admin.RelatedOnlyFieldListFilter), "kind", "layout", "scheme", "status", "incomplete",
+    ]  # fmt: skip
+    search_fields = ["project__name", "project__key", "department__name", "filler"]
+    list_select_related = ["department", "project", "scheme"]
+    autocomplete_fields = ["project"]
+    readonly_fields = [
+        "computed_budget_rate", "computed_budget_score", "computed_total", "computed_grade", "computed_at",
+        "submitted_by", "submitted_at", "signed_by", "signed_at", "signed_digest", "created_at", "updated_at",
+    ]  # fmt: skip
+    inlines = [SectionInline, FundingInline, GoalInline, RowInline]
+    fieldsets = [
+        ("基本信息", {"fields": ["kind", "department", "project", "declaration", "year", "layout", "scheme", "unit"]}),
+        (
+            "填报信息",
+            {"fields": ["eval_date_printed", "fill_unit", "supervising_unit", "executing_unit", "filler", "phone"]},
+        ),
+        ("部门支出", {"fields": ["basic_expenditure_total", "project_expenditure_total"]}),
+        ("目标完成情况", {"fields": ["goal_target", "goal_actual", "problems", "improvement"]}),
+        (
+            "表中数",
+            {
+                "fields": [
+                    "printed_total", "printed_grade", "printed_budget_rate", "printed_budget_score",
+                    "printed_completion_rate",
+                ]
+            },
+        ),
+        (
+            "系统计算",
+            {"fields": ["computed_budget_rate", "computed_budget_score", "computed_total", "computed_grade", "computed_at"]},
+        ),
+        (
+            "流程",
+            {"fields": ["status", "submitted_by", "submitted_at", "signed_by", "signed_at", "signed_digest"]},
+        ),
+        ("来源", {"classes": ["collapse"], "fields": ["incomplete", "source", "notes", "created_at", "updated_at"]}),
+    ]  # fmt: skip
+
+    def has_change_permission(self, request, obj=None):
+        return not _locked(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _locked(obj) and super().has_delete_permission(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        request._evaluation = obj
+        return super().get_form(request, obj, **kwargs)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SelfevalConfig(AppConfig):
+    name = "selfeval"
+    verbose_name = "绩效自评"

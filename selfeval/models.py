@@ -1,0 +1,297 @@
+"""Self-evaluations (绩效自评表) and the scoring schemes they are scored under (DOMAIN §2.3–§2.4, §5, §7).
+
+Every figure the paper form prints about itself is kept in a ``*_printed`` field exactly as printed;
+the scoring engine writes what it computes into the matching ``computed_*`` field, so that the two
+can be compared by the consistency checker and neither ever overwrites the other.
+"""
+
+from django.db import models
+
+from indicators.models import IndicatorRowBase
+from projects.access import scoped_queryset
+from projects.models import FormBase, money_field
+
+from .choices import EvaluationKind, EvaluationStatus, Layout, ReverseRule, SectionKind
+
+
+def score_field(verbose_name: str) -> models.DecimalField:
+    return models.DecimalField(verbose_name, max_digits=7, decimal_places=2, null=True, blank=True)
+
+
+def default_grade_bands() -> list:
+    return [["优", "90"], ["良", "80"], ["中", "60"], ["差", "0"]]
+
+
+class ScoringScheme(models.Model):
+    """A scoring scheme as data: its sections and points and the rules the engine applies (DOMAIN §5)."""
+
+    code = models.SlugField("编码", max_length=40, unique=True)
+    name = models.CharField("方案名称", max_length=120)
+    description = models.TextField("说明", blank=True)
+    layout = models.CharField("默认表样", max_length=12, choices=Layout.choices)
+    budget_rate_places = models.PositiveSmallIntegerField(
+        "执行率保留小数位（百分数）", default=1, help_text="预算执行率按百分数保留的小数位，如 99.9%。"
+    )
+    cap_budget_score = models.BooleanField("预算执行得分不超过分值", default=True)
+    reverse_rule = models.CharField(
+        "反向指标超出目标时", max_length=8, choices=ReverseRule.choices, default=ReverseRule.RATIO
+    )
+    score_places = models.PositiveSmallIntegerField("得分保留小数位", default=2)
+    grade_bands = models.JSONField(
+        "等次划分", default=default_grade_bands, help_text='[[等次, 最低分], …] 自高到低，如 [["优", "90"], …]。'
+    )
+    deviation_above = models.DecimalField(
+        "超出目标需说明的比例",
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="实际值达到目标值的该倍数（如 1.30）时也须填写偏差原因；为空则只在未达标时要求。",
+    )
+    weights_per_form = models.BooleanField(
+        "分值由各表自定", default=False, help_text="如河北省表：各一级指标分值印在表上。"
+    )
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "评分方案"
+        verbose_name_plural = "评分方案"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SchemeSection(models.Model):
+    """A scored section of a scheme, e.g. 项目资金 20 or 产出指标 50."""
+
+    scheme = models.ForeignKey(
+        ScoringScheme, verbose_name="评分方案", on_delete=models.CASCADE, related_name="sections"
+    )
+    seq = models.PositiveSmallIntegerField("序号")
+    code = models.SlugField("编码", max_length=20)
+    name = models.CharField("名称", max_length=60)
+    kind = models.CharField("类别", max_length=12, choices=SectionKind.choices)
+    points = models.DecimalField(
+        "分值", max_digits=6, decimal_places=2, null=True, blank=True, help_text="为空表示分值由各表自定。"
+    )
+
+    class Meta:
+        verbose_name = "评分方案分项"
+        verbose_name_plural = "评分方案分项"
+        ordering = ["scheme", "seq"]
+        constraints = [models.UniqueConstraint(fields=["scheme", "code"], name="scheme_section_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.points if self.points is not None else '自定'}分）"
+
+
+class SelfEvaluation(FormBase):
+    """项目支出绩效自评表 or 部门整体绩效自评表 of one year, in one layout, scored under one scheme."""
+
+    kind = models.CharField("表类别", max_length=10, choices=EvaluationKind.choices)
+    department = models.ForeignKey(
+        "projects.Department", verbose_name="部门", on_delete=models.PROTECT, related_name="self_evaluations"
+    )
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name="项目",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="self_evaluations",
+    )
+    declaration = models.ForeignKey(
+        "projects.ProjectDeclaration",
+        verbose_name="对应申报表",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="self_evaluations",
+    )
+    layout = models.CharField("表样", max_length=12, choices=Layout.choices)
+    scheme = models.ForeignKey(
+        ScoringScheme, verbose_name="评分方案", on_delete=models.PROTECT, related_name="self_evaluations"
+    )
+    eval_date_printed = models.CharField("自评时间（填报日期）", max_length=40, blank=True)
+    fill_unit = models.CharField("填报单位", max_length=120, blank=True)
+    supervising_unit = models.CharField("主管部门", max_length=120, blank=True)
+    executing_unit = models.CharField("实施单位", max_length=200, blank=True)
+    filler = models.CharField("填报人", max_length=60, blank=True)
+    phone = models.CharField("联系电话", max_length=60, blank=True)
+    basic_expenditure_total = money_field("基本支出总额")
+    project_expenditure_total = money_field("项目支出总额")
+    goal_target = models.TextField("年初设定目标（年度预期目标）", blank=True)
+    goal_actual = models.TextField("全年实际完成情况", blank=True)
+    problems = models.TextField("存在问题及原因（说明）", blank=True)
+    improvement = models.TextField("改进措施及结果应用方案", blank=True)
+
+    # As printed on the paper form.
+    printed_total = score_field("自评得分（表中数）")
+    printed_grade = models.CharField("自评等次（表中）", max_length=4, blank=True)
+    printed_budget_rate = models.CharField("预算执行率（表中数）", max_length=20, blank=True)
+    printed_budget_score = score_field("预算执行得分（表中数）")
+    printed_completion_rate = models.CharField("总体完成率（表中数）", max_length=40, blank=True)
+
+    # Written by the scoring engine.
+    computed_budget_rate = models.DecimalField(
+        "预算执行率（计算）", max_digits=9, decimal_places=4, null=True, blank=True, help_text="小数，如 0.9990。"
+    )
+    computed_budget_score = score_field("预算执行得分（计算）")
+    computed_total = score_field("总分（计算）")
+    computed_grade = models.CharField("等次（计算）", max_length=4, blank=True)
+    computed_at = models.DateTimeField("计算时间", null=True, blank=True)
+
+    # Workflow (§7).
+    status = models.CharField(
+        "状态", max_length=10, choices=EvaluationStatus.choices, default=EvaluationStatus.DRAFT, db_index=True
+    )
+    submitted_by = models.ForeignKey(
+        "projects.User", verbose_name="提交人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    signed_by = models.ForeignKey(
+        "projects.User", verbose_name="签署人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField("签署时间", null=True, blank=True)
+    signed_digest = models.CharField("签署内容摘要（SHA-256）", max_length=64, blank=True)
+
+    objects = scoped_queryset("department").as_manager()
+
+    class Meta:
+        verbose_name = "绩效自评表"
+        verbose_name_plural = "绩效自评表"
+        ordering = ["-year", "department__code", "kind", "project__key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind=EvaluationKind.PROJECT, project__isnull=False)
+                | models.Q(kind=EvaluationKind.DEPARTMENT, project__isnull=True),
+                name="evaluation_kind_matches_project",
+                violation_error_message="项目自评表必须选择项目，部门整体自评表不选项目。",
+            ),
+            models.UniqueConstraint(
+                fields=["project", "year"],
+                condition=models.Q(kind=EvaluationKind.PROJECT),
+                name="one_project_evaluation_per_year",
+            ),
+            models.UniqueConstraint(
+                fields=["department", "year"],
+                condition=models.Q(kind=EvaluationKind.DEPARTMENT),
+                name="one_department_evaluation_per_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        subject = self.project.name if self.project_id else f"{self.department} 部门整体"
+        return f"{self.year}年 {subject} 自评表"
+
+
+class EvaluationSection(models.Model):
+    """A scored section of one form: its points as printed on the form and its printed and computed scores."""
+
+    evaluation = models.ForeignKey(
+        SelfEvaluation, verbose_name="自评表", on_delete=models.CASCADE, related_name="sections"
+    )
+    seq = models.PositiveSmallIntegerField("序号")
+    code = models.SlugField("编码", max_length=20)
+    name = models.CharField("名称", max_length=60)
+    points = models.DecimalField("分值", max_digits=6, decimal_places=2, null=True, blank=True)
+    printed_score = score_field("得分（表中数）")
+    computed_score = score_field("得分（计算）")
+
+    class Meta:
+        verbose_name = "自评分项"
+        verbose_name_plural = "自评分项"
+        ordering = ["evaluation", "seq"]
+        constraints = [models.UniqueConstraint(fields=["evaluation", "code"], name="evaluation_section_code_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EvaluationFunding(models.Model):
+    """A money row: 年度资金总额 and its sources (Hubei), 财政资金/其他 (Hebei), 预算执行情况 (department)."""
+
+    evaluation = models.ForeignKey(
+        SelfEvaluation, verbose_name="自评表", on_delete=models.CASCADE, related_name="funding_rows"
+    )
+    seq = models.PositiveSmallIntegerField("序号")
+    name = models.CharField("资金项目", max_length=60)
+    is_total = models.BooleanField("合计行", default=False)
+    budget_initial = money_field("年初预算数")
+    budget = money_field("全年预算数（A）")
+    received = money_field("到位数")
+    executed = money_field("全年执行数（B）")
+    rate_printed = models.CharField("预算执行率（表中数）", max_length=20, blank=True)
+    score_printed = score_field("得分（表中数）")
+    computed_rate = models.DecimalField("执行率（计算）", max_digits=9, decimal_places=4, null=True, blank=True)
+    computed_score = score_field("得分（计算）")
+
+    class Meta:
+        verbose_name = "项目资金"
+        verbose_name_plural = "项目资金"
+        ordering = ["evaluation", "seq"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EvaluationGoal(models.Model):
+    """A 年度目标 of a department overall self-evaluation (002), with its points and subtotal."""
+
+    evaluation = models.ForeignKey(
+        SelfEvaluation, verbose_name="自评表", on_delete=models.CASCADE, related_name="goals"
+    )
+    seq = models.PositiveSmallIntegerField("序号")
+    title = models.TextField("目标内容", blank=True)
+    points = models.DecimalField("分值", max_digits=6, decimal_places=2, null=True, blank=True)
+    printed_score = score_field("得分（表中数）")
+    computed_score = score_field("得分（计算）")
+
+    class Meta:
+        verbose_name = "年度目标"
+        verbose_name_plural = "年度目标"
+        ordering = ["evaluation", "seq"]
+        constraints = [models.UniqueConstraint(fields=["evaluation", "seq"], name="evaluation_goal_seq_unique")]
+
+    def __str__(self) -> str:
+        return f"年度目标{self.seq}"
+
+
+class EvaluationRow(IndicatorRowBase):
+    """A row of a self-evaluation's indicator table: target, actual, reason and the three kinds of score."""
+
+    evaluation = models.ForeignKey(SelfEvaluation, verbose_name="自评表", on_delete=models.CASCADE, related_name="rows")
+    section = models.ForeignKey(
+        EvaluationSection,
+        verbose_name="所属分项",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="rows",
+    )
+    goal = models.ForeignKey(
+        EvaluationGoal,
+        verbose_name="所属年度目标",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="rows",
+    )
+    actual = models.CharField("实际完成值", max_length=300, blank=True)
+    reason = models.TextField("未完成原因（偏差原因）", blank=True)
+    score_printed = score_field("自评分（表中数）")
+    score_proposed = score_field("建议得分（计算）")
+    score_final = score_field("评定得分")
+    score_reason = models.TextField("评定得分与建议得分不同的理由", blank=True)
+
+    class Meta:
+        verbose_name = "自评指标"
+        verbose_name_plural = "自评指标"
+        ordering = ["evaluation", "seq"]
+
+    @property
+    def score_differs(self) -> bool:
+        return (
+            self.score_printed is not None and self.score_final is not None and self.score_printed != self.score_final
+        )

@@ -1,0 +1,57 @@
+"""Shared test setup: the seed data is loaded once into the test database, and three personas."""
+
+import pytest
+from django.core.management import call_command
+
+from projects.choices import Role
+from projects.models import Department, User
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test sees the seed documents, loaded once by the real ``load_seeds`` command."""
+    with django_db_blocker.unblock():
+        call_command("load_seeds", verbosity=0)
+
+
+def make_user(username: str, role: str, department: Department | None, **extra) -> User:
+    user = User(username=username, role=role, department=department, is_staff=True, **extra)
+    user.set_password("pw-for-tests-123")
+    user.save()
+    return user
+
+
+@pytest.fixture
+def dongxihu(db) -> Department:
+    return Department.objects.get(code="420112-zzb")
+
+
+@pytest.fixture
+def hongshan(db) -> Department:
+    return Department.objects.get(code="420111-zzb")
+
+
+@pytest.fixture
+def finance_user(dongxihu) -> User:
+    return make_user("t-finance", Role.FINANCE, dongxihu)
+
+
+@pytest.fixture
+def head_user(dongxihu) -> User:
+    return make_user("t-head", Role.HEAD, dongxihu)
+
+
+@pytest.fixture
+def auditor_user(db) -> User:
+    return make_user("t-auditor", Role.AUDITOR, None)
+
+
+@pytest.fixture
+def admin_user_(db) -> User:
+    return make_user("t-admin", Role.ADMIN, None, is_superuser=True)
+
+
+@pytest.fixture
+def outsider_user(hongshan) -> User:
+    """Finance staff of another department."""
+    return make_user("t-outsider", Role.FINANCE, hongshan)
