@@ -1,0 +1,226 @@
+"""The scoring engine (DOMAIN §5): pure Python, plain data in, plain data out, no ORM.
+
+Used alike by the pages, the API, the PDFs, the CLI and the import; ``selfeval.services.scoring``
+loads a form through one selector, calls ``score_form`` and saves what it returns.
+"""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from indicators.services.values import EQ, GE, GT, LE, LT, NEGATIVE, ParsedValue, format_number, parse_value
+
+ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
+
+# The three bands an evaluator picks for a qualitative row: (key, label, low share, high share).
+QUALITATIVE_BANDS = (
+    ("achieved", "达成年度指标", Decimal("0.8"), Decimal("1")),
+    ("partial", "部分达成并具有一定效果", Decimal("0.6"), Decimal("0.8")),
+    ("failed", "未达成且效果较差", Decimal("0"), Decimal("0.6")),
+)
+REVERSE_RATIO, REVERSE_LINEAR = "ratio", "linear"
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What a scoring scheme decides (its fields mirror ``ScoringScheme``)."""
+
+    budget_rate_places: int = 1  # the rate as a percentage, rounded to this many places (99.9 %)
+    cap_budget_score: bool = True
+    reverse_rule: str = REVERSE_RATIO
+    score_places: int = 2
+    grade_bands: tuple[tuple[str, Decimal], ...] = (
+        ("优", Decimal(90)),
+        ("良", Decimal(80)),
+        ("中", Decimal(60)),
+        ("差", Decimal(0)),
+    )
+    deviation_above: Decimal | None = None  # e.g. 1.30: a reason is also required at ≥ 130 % of target
+
+
+def quantize(value: Decimal, places: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+# -- budget execution ---------------------------------------------------------------------------
+
+
+def budget_rate(budget: Decimal | None, executed: Decimal | None, rules: Rules = Rules()) -> Decimal | None:
+    """B / A as a fraction, rounded to ``budget_rate_places`` of a percent: 222.43 / 222.55 → 0.999."""
+    if budget is None or executed is None or budget <= 0:
+        return None
+    return quantize(Decimal(executed) / Decimal(budget), rules.budget_rate_places + 2)
+
+
+def budget_score(weight: Decimal, rate: Decimal | None, rules: Rules = Rules()) -> Decimal | None:
+    """weight × rate, never above the weight unless the scheme says otherwise: 20 × 0.999 → 19.98."""
+    if rate is None:
+        return None
+    score = Decimal(weight) * max(rate, ZERO)
+    if rules.cap_budget_score:
+        score = min(score, Decimal(weight))
+    return quantize(score, rules.score_places)
+
+
+def format_rate(rate: Decimal | None, places: int = 1) -> str:
+    """0.999 → ``99.9%``."""
+    return "" if rate is None else f"{quantize(rate * HUNDRED, places)}%"
+
+
+# -- indicator rows ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """The engine's proposal for one row, and why."""
+
+    score: Decimal | None  # None: the evaluator must score (qualitative, or values that cannot be compared)
+    met: bool | None  # None: cannot be told from the values
+    explanation: str
+    ratio: Decimal | None = None  # actual / target (for 正向) or target / actual (for 反向)
+
+
+def _units_compatible(target: ParsedValue, actual: ParsedValue) -> bool:
+    return not target.unit or not actual.unit or target.unit == actual.unit
+
+
+def is_met(target: ParsedValue, actual: ParsedValue) -> bool | None:
+    """Whether the actual value satisfies the target's comparison; None when they cannot be compared."""
+    if not (target.is_quantitative and actual.is_quantitative and _units_compatible(target, actual)):
+        return None
+    a, t = max(actual.number, ZERO), target.number
+    return {GE: a >= t, GT: a > t, EQ: a >= t, LE: a <= t, LT: a < t}[target.comparison]
+
+
+def propose_row_score(target_text: str, actual_text: str, weight: Decimal | None, rules: Rules = Rules()) -> Proposal:
+    """Propose a row's score: met → full weight; 正向 weight × actual/target; 反向 by the scheme's rule."""
+    target, actual = parse_value(target_text), parse_value(actual_text)
+    if weight is None:
+        return Proposal(None, is_met(target, actual), "本行没有分值，无法计算建议得分。")
+    weight = Decimal(weight)
+    if not target.is_quantitative:
+        return Proposal(None, None, "定性指标：请按达成程度选择档次并评分。")
+    if not actual.is_quantitative:
+        return Proposal(None, None, "实际完成值不是数值，无法与目标值比较，请评定得分。")
+    if not _units_compatible(target, actual):
+        return Proposal(None, None, f"单位不一致（目标“{target.unit}”，实际“{actual.unit}”），请评定得分。")
+    a, t = max(actual.number, ZERO), target.number
+    met = is_met(target, actual)
+    if met:
+        return Proposal(quantize(weight, rules.score_places), True, "已达到目标值，得满分。")
+    if target.direction == NEGATIVE:
+        if t <= 0:
+            return Proposal(quantize(ZERO, rules.score_places), False, "反向指标目标为 0，实际大于 0，得 0 分。")
+        if rules.reverse_rule == REVERSE_LINEAR:
+            share = max(ZERO, ONE - (a - t) / t)
+            why = f"反向指标：(1 − ({format_number(a)} − {format_number(t)}) ÷ {format_number(t)}) × 分值。"
+        else:
+            share = t / a
+            why = f"反向指标：目标值 {format_number(t)} ÷ 实际值 {format_number(a)} × 分值。"
+        return Proposal(quantize(weight * min(share, ONE), rules.score_places), False, why, min(share, ONE))
+    if t <= 0:
+        return Proposal(quantize(ZERO, rules.score_places), False, "目标值为 0，实际值不符，得 0 分。")
+    share = min(a / t, ONE)
+    why = f"正向指标：实际值 {format_number(a)} ÷ 目标值 {format_number(t)} × 分值。"
+    return Proposal(quantize(weight * share, rules.score_places), False, why, share)
+
+
+def band_of(score: Decimal, weight: Decimal) -> str | None:
+    """The qualitative band a score falls in ([0.8w, w], [0.6w, 0.8w), [0, 0.6w)); None outside [0, w]."""
+    if weight is None or weight <= 0 or score < 0 or score > weight:
+        return None
+    share = Decimal(score) / Decimal(weight)
+    for key, _label, low, high in QUALITATIVE_BANDS:
+        if low <= share and (share < high or (high == ONE and share <= ONE)):
+            return key
+    return None
+
+
+def needs_reason(target_text: str, actual_text: str, rules: Rules = Rules()) -> bool:
+    """A row needs 未完成原因/偏差原因 when its target is not met, or (if the scheme says so) far exceeded."""
+    target, actual = parse_value(target_text), parse_value(actual_text)
+    met = is_met(target, actual)
+    if met is False:
+        return True
+    if met and rules.deviation_above and target.direction != NEGATIVE and target.number:
+        return max(actual.number, ZERO) >= target.number * rules.deviation_above
+    return False
+
+
+# -- totals --------------------------------------------------------------------------------------
+
+
+def grade_of(total: Decimal | None, rules: Rules = Rules()) -> str:
+    if total is None:
+        return ""
+    for name, minimum in rules.grade_bands:
+        if total >= minimum:
+            return name
+    return rules.grade_bands[-1][0]
+
+
+@dataclass(frozen=True)
+class SectionInput:
+    code: str
+    kind: str  # budget | goal | indicators | level1 | annual_goal
+    points: Decimal | None
+    given_score: Decimal | None = None  # a score the evaluator gives to the whole section (总目标)
+
+
+@dataclass(frozen=True)
+class RowInput:
+    key: object
+    section: str | None
+    target: str
+    actual: str
+    weight: Decimal | None
+    final_score: Decimal | None
+
+
+@dataclass(frozen=True)
+class FormInput:
+    rules: Rules
+    budget: Decimal | None  # A
+    executed: Decimal | None  # B
+    sections: tuple[SectionInput, ...]
+    rows: tuple[RowInput, ...]
+
+
+@dataclass
+class FormResult:
+    budget_rate: Decimal | None
+    budget_score: Decimal | None
+    section_scores: dict[str, Decimal | None] = field(default_factory=dict)
+    proposals: dict[object, Proposal] = field(default_factory=dict)
+    total: Decimal | None = None
+    grade: str = ""
+
+
+def score_form(form: FormInput) -> FormResult:
+    """Budget execution, each row's proposal, section totals from the final row scores, the total and grade."""
+    rules = form.rules
+    rate = budget_rate(form.budget, form.executed, rules)
+    budget_section = next((s for s in form.sections if s.kind == "budget"), None)
+    b_score = budget_score(budget_section.points, rate, rules) if budget_section and budget_section.points else None
+    result = FormResult(budget_rate=rate, budget_score=b_score)
+    sums: dict[str, Decimal] = {}
+    for row in form.rows:
+        result.proposals[row.key] = propose_row_score(row.target, row.actual, row.weight, rules)
+        if row.final_score is not None and row.section is not None:
+            sums[row.section] = sums.get(row.section, ZERO) + quantize(Decimal(row.final_score), rules.score_places)
+    total, complete = ZERO, True
+    for section in form.sections:
+        if section.kind == "budget":
+            score = b_score
+        elif section.given_score is not None:
+            score = Decimal(section.given_score)
+        else:
+            score = sums.get(section.code)
+        result.section_scores[section.code] = score
+        if score is None:
+            complete = False
+        else:
+            total += score
+    if complete and form.sections:
+        result.total = quantize(total, rules.score_places)
+        result.grade = grade_of(result.total, rules)
+    return result
