@@ -1,29 +1,50 @@
 """The consistency checker (DOMAIN §6): what a form prints, held against what its own figures give.
 
 Pure Python: plain data in, a list of findings out. Nothing here repairs a form; it only reports.
+Figures are compared at the precision they were printed with (86% agrees with 85.74%).
 """
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from indicators.services.values import format_number, parse_value
 
 from . import engine
 
-ERROR, WARNING, BLOCKING = "error", "warning", "blocking"
-SEVERITY_LABELS = {ERROR: "数据不一致", WARNING: "提示", BLOCKING: "须先更正"}
+ERROR, WARNING = "error", "warning"
+SEVERITY_LABELS = {ERROR: "错误", WARNING: "提示"}
+ZERO = Decimal(0)
 
 
 @dataclass(frozen=True)
 class Finding:
+    """One finding: ``error`` for figures that do not add up or contradict each other, ``warning`` for a look."""
+
     code: str
+    severity: str
+    field: str
+    printed: str | None
+    computed: str | None
     message: str
-    severity: str = ERROR
-    where: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "field": self.field,
+            "printed": self.printed,
+            "computed": self.computed,
+            "message": self.message,
+        }
 
     def __str__(self) -> str:
-        return f"[{SEVERITY_LABELS[self.severity]}] {self.where + '：' if self.where else ''}{self.message}"
+        return f"[{SEVERITY_LABELS[self.severity]}] {self.field}：{self.message}"
+
+
+def num(value: Decimal | None) -> str | None:
+    """A number as the string of its decimal value (``19.98``), None for None."""
+    return None if value is None else format_number(Decimal(value))
 
 
 def parse_rate(text: str) -> tuple[Decimal, int] | None:
@@ -32,20 +53,27 @@ def parse_rate(text: str) -> tuple[Decimal, int] | None:
     match = re.fullmatch(r"(\d+(?:\.(\d+))?)(%?)", cleaned)
     if not match:
         return None
-    try:
-        number = Decimal(match.group(1))
-    except InvalidOperation:  # pragma: no cover - the pattern admits only digits
-        return None
-    decimals = len(match.group(2) or "")
+    number, decimals = Decimal(match.group(1)), len(match.group(2) or "")
     if match.group(3):
         return number / 100, decimals
     return number, max(decimals - 2, 0)
 
 
-def _fmt(value: Decimal | None) -> str:
-    if value is None:
-        return "（空）"
-    return format_number(value)
+def rate_agrees(printed_text: str, numerator: Decimal, denominator: Decimal) -> tuple[bool, str] | None:
+    """Whether a printed rate agrees with numerator / denominator at its printed precision, and the recomputed text."""
+    printed = parse_rate(printed_text)
+    if printed is None or denominator is None or numerator is None or denominator <= 0:
+        return None
+    exact = Decimal(numerator) / Decimal(denominator)
+    places = printed[1]
+    return engine.quantize(exact, places + 2) == printed[0], engine.format_rate(exact, places)
+
+
+def amounts_agree(printed: Decimal, computed: Decimal) -> bool:
+    """Amounts printed in 万元 may carry fewer decimals than the sum of their parts: compare at the printed precision."""
+    exponent = Decimal(printed).normalize().as_tuple().exponent
+    places = max(-exponent, 0) if isinstance(exponent, int) else 2
+    return engine.quantize(Decimal(computed), places) == engine.quantize(Decimal(printed), places)
 
 
 # -- self-evaluations ---------------------------------------------------------------------------------
@@ -79,9 +107,10 @@ class RowData:
     reason: str
     weight: Decimal | None
     score_printed: Decimal | None
-    score_final: Decimal | None
+    score_final: Decimal | None = None
     score_proposed: Decimal | None = None
     score_reason: str = ""
+    qualitative_band: str = ""
 
 
 @dataclass(frozen=True)
@@ -95,123 +124,369 @@ class EvaluationData:
     sections: tuple[SectionData, ...]
     rows: tuple[RowData, ...]
     full_points: Decimal = Decimal(100)
-    scored_rows: bool = True  # False where the published form gives no row scores (summaries)
+    scored_rows: bool = True  # False where the published form gives no rows (002's summaries)
     extra: dict = field(default_factory=dict)
 
 
-def check_evaluation(data: EvaluationData) -> list[Finding]:
-    findings: list[Finding] = []
-    rules = data.rules
-    total_row = next((f for f in data.funding if f.is_total), data.funding[0] if data.funding else None)
-
-    # Budget execution: the printed rate against B / A at the precision printed, and the score.
+def _budget_findings(data: EvaluationData) -> list[Finding]:
+    findings = []
     for line in data.funding:
-        rate = engine.budget_rate(line.budget, line.executed, rules)
-        printed = parse_rate(line.rate_printed)
-        if rate is not None and printed is not None:
-            exact = Decimal(line.executed) / Decimal(line.budget)
-            at_printed = engine.quantize(exact, printed[1] + 2)
-            if at_printed != printed[0]:
-                findings.append(
-                    Finding(
-                        "budget_rate",
-                        f"表中执行率 {line.rate_printed}，按执行数 ÷ 预算数应为 {engine.format_rate(exact, printed[1])}。",
-                        where=f"资金：{line.name}",
-                    )
+        if line.budget is not None and line.budget < 0 or line.executed is not None and line.executed < 0:
+            findings.append(Finding("negative_amount", ERROR, f"资金：{line.name}", None, None, "金额为负数。"))
+            continue
+        if line.budget is not None and line.executed is not None and line.executed > line.budget:
+            findings.append(
+                Finding(
+                    "over_executed",
+                    WARNING,
+                    f"资金：{line.name}",
+                    num(line.executed),
+                    num(line.budget),
+                    "执行数大于预算数，请核实。",
+                )  # fmt: skip
+            )
+        if line.rate_printed and line.budget == 0:
+            findings.append(
+                Finding(
+                    "rate_without_budget",
+                    ERROR,
+                    f"资金：{line.name}",
+                    line.rate_printed,
+                    None,
+                    "预算数为 0，无法计算执行率。",
                 )
-        if line.executed is not None and line.budget is not None and line.executed > line.budget:
-            findings.append(Finding("over_executed", "执行数大于预算数。", WARNING, f"资金：{line.name}"))
+            )
+            continue
+        agreement = rate_agrees(line.rate_printed, line.executed, line.budget)
+        if agreement and not agreement[0]:
+            findings.append(
+                Finding(
+                    "budget_rate",
+                    ERROR,
+                    f"资金：{line.name}",
+                    line.rate_printed,
+                    agreement[1],
+                    f"表中执行率 {line.rate_printed}，按执行数 ÷ 预算数应为 {agreement[1]}。",
+                )  # fmt: skip
+            )
+    total_row = next((f for f in data.funding if f.is_total), data.funding[0] if data.funding else None)
     budget_section = next((s for s in data.sections if s.kind == "budget"), None)
+    if data.printed_budget_rate and total_row is not None and data.printed_budget_rate != total_row.rate_printed:
+        agreement = rate_agrees(data.printed_budget_rate, total_row.executed, total_row.budget)
+        if agreement and not agreement[0]:
+            findings.append(
+                Finding(
+                    "budget_rate",
+                    ERROR,
+                    "预算执行率",
+                    data.printed_budget_rate,
+                    agreement[1],
+                    f"表中预算执行率 {data.printed_budget_rate}，按执行数 ÷ 预算数应为 {agreement[1]}。",
+                )  # fmt: skip
+            )
     if total_row is not None and budget_section is not None and budget_section.points:
-        rate = engine.budget_rate(total_row.budget, total_row.executed, rules)
-        expected = engine.budget_score(budget_section.points, rate, rules)
-        printed_score = data.printed_budget_score or total_row.score_printed or budget_section.printed_score
-        if expected is not None and printed_score is not None and printed_score != expected:
+        rate = engine.budget_rate(total_row.budget, total_row.executed, data.rules)
+        expected = engine.budget_score(budget_section.points, rate, data.rules)
+        printed = data.printed_budget_score
+        if printed is None:
+            printed = total_row.score_printed if total_row.score_printed is not None else budget_section.printed_score
+        if expected is not None and printed is not None and printed != expected:
             findings.append(
                 Finding(
                     "budget_score",
-                    f"表中预算执行得分 {_fmt(printed_score)}，按 {_fmt(budget_section.points)} × "
-                    f"{engine.format_rate(rate, rules.budget_rate_places)} 应为 {_fmt(expected)}。",
-                    where=budget_section.name,
-                )
+                    ERROR,
+                    budget_section.name,
+                    num(printed),
+                    num(expected),
+                    f"表中预算执行得分 {num(printed)}，按 {num(budget_section.points)} × "
+                    f"{engine.format_rate(rate, data.rules.budget_rate_places)} 应为 {num(expected)}。",
+                )  # fmt: skip
             )
+    return findings
 
-    # Weights: the sections' points add up to the full score.
-    points = [s.points for s in data.sections if s.points is not None]
-    if data.sections and len(points) == len(data.sections) and sum(points) != data.full_points:
-        findings.append(Finding("weights", f"各部分分值合计 {_fmt(sum(points))}，应为 {_fmt(data.full_points)}。"))
 
-    # Rows: scores within their weight, a reason where the target is not met.
-    row_sums: dict[str, Decimal] = {}
+def _row_findings(data: EvaluationData) -> tuple[list[Finding], dict[str, Decimal]]:
+    findings, sums = [], {}
     for row in data.rows:
         score = row.score_final if row.score_final is not None else row.score_printed
         if score is not None:
             if score < 0:
-                findings.append(Finding("row_negative", f"得分 {_fmt(score)} 小于 0。", where=row.label))
+                findings.append(Finding("row_negative", ERROR, row.label, num(score), None, "得分小于 0。"))
             if row.weight is not None and score > row.weight:
                 findings.append(
-                    Finding("row_over_weight", f"得分 {_fmt(score)} 超过分值 {_fmt(row.weight)}。", where=row.label)
+                    Finding(
+                        "row_over_weight",
+                        ERROR,
+                        row.label,
+                        num(score),
+                        num(row.weight),
+                        f"得分 {num(score)} 超过分值 {num(row.weight)}。",
+                    )  # fmt: skip
+                )
+            if row.qualitative_band and row.weight and engine.band_of(score, row.weight) != row.qualitative_band:
+                findings.append(
+                    Finding("row_band", ERROR, row.label, num(score), None, "得分不在所选档次的分数范围内。")
                 )
             if row.section:
-                row_sums[row.section] = row_sums.get(row.section, Decimal(0)) + score
+                sums[row.section] = sums.get(row.section, ZERO) + score
         elif data.scored_rows:
-            findings.append(Finding("row_unscored", "本行没有得分。", WARNING, row.label))
-        if engine.needs_reason(row.target, row.actual, rules) and not row.reason.strip():
+            findings.append(Finding("row_unscored", WARNING, row.label, None, None, "本行没有得分。"))
+        if (
+            row.score_proposed is not None
+            and row.score_final is not None
+            and row.score_final != row.score_proposed
+            and not row.score_reason.strip()
+        ):
+            findings.append(
+                Finding(
+                    "score_reason_missing",
+                    WARNING,
+                    row.label,
+                    num(row.score_final),
+                    num(row.score_proposed),
+                    f"评定得分 {num(row.score_final)} 与建议得分 {num(row.score_proposed)} 不同，未说明理由。",
+                )  # fmt: skip
+            )
+        if engine.needs_reason(row.target, row.actual, data.rules) and not row.reason.strip():
             target, actual = parse_value(row.target), parse_value(row.actual)
             findings.append(
                 Finding(
                     "reason_missing",
-                    f"实际完成值 {actual.text} 未达到目标值 {target.text}，未填写未完成原因。",
                     WARNING,
                     row.label,
-                )
+                    actual.text,
+                    target.text,
+                    f"实际完成值“{actual.text}”未达到目标值“{target.text}”，未填写未完成原因。",
+                )  # fmt: skip
             )
+    return findings, sums
 
-    # Sections: printed subtotal against its rows and its points.
+
+def check_evaluation(data: EvaluationData) -> list[Finding]:
+    """Every inconsistency of one self-evaluation."""
+    findings = _budget_findings(data)
+    points = [s.points for s in data.sections if s.points is not None]
+    if data.sections and len(points) == len(data.sections) and sum(points) != data.full_points:
+        findings.append(
+            Finding(
+                "weights",
+                ERROR,
+                "分值",
+                num(sum(points)),
+                num(data.full_points),
+                f"各部分分值合计 {num(sum(points))}，应为 {num(data.full_points)}。",
+            )  # fmt: skip
+        )
+    row_findings, row_sums = _row_findings(data)
+    findings += row_findings
+
     section_scores: dict[str, Decimal | None] = {}
+    total_row = next((f for f in data.funding if f.is_total), data.funding[0] if data.funding else None)
     for section in data.sections:
         score = section.printed_score
-        if section.kind == "budget":
-            score = (
-                score if score is not None else (data.printed_budget_score or (total_row and total_row.score_printed))
-            )
-        elif section.code in row_sums:
+        if section.kind == "budget" and score is None:
+            score = data.printed_budget_score
+            if score is None and total_row is not None:
+                score = total_row.score_printed
+        if section.code in row_sums:
             if score is not None and score != row_sums[section.code]:
                 findings.append(
                     Finding(
                         "section_sum",
-                        f"表中小计 {_fmt(score)}，各行得分合计 {_fmt(row_sums[section.code])}。",
-                        where=section.name,
-                    )
+                        ERROR,
+                        section.name,
+                        num(score),
+                        num(row_sums[section.code]),
+                        f"表中小计 {num(score)}，各行得分合计 {num(row_sums[section.code])}。",
+                    )  # fmt: skip
                 )
             if score is None:
                 score = row_sums[section.code]
         if score is not None and section.points is not None and score > section.points:
             findings.append(
                 Finding(
-                    "section_over_points", f"得分 {_fmt(score)} 超过分值 {_fmt(section.points)}。", where=section.name
-                )
+                    "section_over_points",
+                    ERROR,
+                    section.name,
+                    num(score),
+                    num(section.points),
+                    f"得分 {num(score)} 超过分值 {num(section.points)}。",
+                )  # fmt: skip
             )
         section_scores[section.code] = score
 
-    # Total and grade.
     if data.printed_total is None:
-        findings.append(Finding("total_missing", "表中没有填写总分。"))
-    else:
-        if all(v is not None for v in section_scores.values()) and section_scores:
-            expected = sum(section_scores.values())
-            if expected != data.printed_total:
-                findings.append(
-                    Finding("total_sum", f"表中总分 {_fmt(data.printed_total)}，各部分得分合计 {_fmt(expected)}。")
-                )
-        if data.printed_total > data.full_points:
-            findings.append(Finding("total_over", f"总分 {_fmt(data.printed_total)} 超过满分。"))
-        expected_grade = engine.grade_of(data.printed_total, rules)
-        if data.printed_grade and data.printed_grade != expected_grade:
+        findings.append(Finding("total_missing", WARNING, "总分", None, None, "表中没有填写总分。"))
+        return findings
+    if section_scores and all(v is not None for v in section_scores.values()):
+        expected = sum(section_scores.values())
+        if expected != data.printed_total:
             findings.append(
                 Finding(
-                    "grade",
-                    f"表中等次“{data.printed_grade}”，总分 {_fmt(data.printed_total)} 对应“{expected_grade}”。",
+                    "total_sum",
+                    ERROR,
+                    "总分",
+                    num(data.printed_total),
+                    num(expected),
+                    f"表中总分 {num(data.printed_total)}，各部分得分合计 {num(expected)}。",
+                )  # fmt: skip
+            )
+    if data.printed_total > data.full_points or data.printed_total < 0:
+        findings.append(
+            Finding("total_range", ERROR, "总分", num(data.printed_total), None, "总分超出 0～满分的范围。")
+        )
+    expected_grade = engine.grade_of(data.printed_total, data.rules)
+    if data.printed_grade and data.printed_grade != expected_grade:
+        findings.append(
+            Finding(
+                "grade",
+                ERROR,
+                "自评等次",
+                data.printed_grade,
+                expected_grade,
+                f"表中等次“{data.printed_grade}”，总分 {num(data.printed_total)} 对应“{expected_grade}”。",
+            )  # fmt: skip
+        )
+    return findings
+
+
+# -- declarations --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineData:
+    name: str
+    amount: Decimal | None
+    level: int = 0
+
+
+@dataclass(frozen=True)
+class DeclarationData:
+    unit_factor: Decimal  # stored 元 per unit of the form, to compare at the printed precision
+    total_budget: Decimal | None
+    annual_budget: Decimal | None
+    funding_total: Decimal | None
+    funding: tuple[LineData, ...]
+    expense_total: Decimal | None
+    expenses: tuple[LineData, ...]
+    level1_present: frozenset[str]  # category codes of the 一级 with at least one row
+    required_level1: frozenset[str] = frozenset({"output", "benefit", "satisfaction"})
+    indicator_count: int = 0
+    incomplete: bool = False
+
+
+def _sum(lines) -> Decimal | None:
+    amounts = [line.amount for line in lines if line.amount is not None and line.level == 0]
+    return sum(amounts, ZERO) if amounts else None
+
+
+def check_declaration(data: DeclarationData) -> list[Finding]:
+    """资金来源 and 支出明细 against their 合计 and the 项目当年预算; the 一级 indicators present."""
+    findings = []
+    f = data.unit_factor
+
+    def show(amount):
+        return num(Decimal(amount) / f) if amount is not None else None
+
+    checks = [
+        ("funding_total", "资金来源合计", data.funding_total, _sum(data.funding), "各资金来源之和"),
+        ("expense_total", "项目支出明细合计", data.expense_total, _sum(data.expenses), "各支出明细之和"),
+    ]
+    for code, field_name, printed, computed, what in checks:
+        if printed is not None and computed is not None and not amounts_agree(printed / f, computed / f):
+            findings.append(
+                Finding(
+                    code,
+                    ERROR,
+                    field_name,
+                    show(printed),
+                    show(computed),
+                    f"表中合计 {show(printed)}，{what}为 {show(computed)}。",
+                )  # fmt: skip
+            )
+    if data.annual_budget is not None:
+        for code, field_name, amount in [
+            ("funding_vs_annual", "资金来源", data.funding_total if data.funding_total is not None else _sum(data.funding)),
+            ("expense_vs_annual", "项目支出明细", data.expense_total if data.expense_total is not None else _sum(data.expenses)),
+        ]:  # fmt: skip
+            if amount is not None and not amounts_agree(data.annual_budget / f, amount / f):
+                findings.append(
+                    Finding(
+                        code,
+                        ERROR,
+                        field_name,
+                        show(amount),
+                        show(data.annual_budget),
+                        f"{field_name}合计 {show(amount)} 与项目当年预算 {show(data.annual_budget)} 不一致。",
+                    )  # fmt: skip
+                )
+    if data.total_budget is not None and data.annual_budget is not None and data.annual_budget > data.total_budget:
+        findings.append(
+            Finding(
+                "annual_over_total",
+                ERROR,
+                "项目当年预算",
+                show(data.annual_budget),
+                show(data.total_budget),
+                "项目当年预算大于项目总预算。",
+            )  # fmt: skip
+        )
+    if data.indicator_count and not data.incomplete:
+        labels = {"output": "产出指标", "benefit": "效益指标", "satisfaction": "满意度指标", "cost": "成本指标"}
+        for code in sorted(data.required_level1 - data.level1_present):
+            findings.append(
+                Finding(
+                    "level1_missing", WARNING, "年度绩效指标", None, None, f"没有“{labels.get(code, code)}”的指标。"
                 )
             )
+    return findings
+
+
+# -- final accounts ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccountLineData:
+    table: str
+    code: str
+    name: str
+    values: dict  # column → Decimal | None (in 元)
+
+
+def check_final_account(
+    lines: list[AccountLineData], column_labels: dict[str, str], unit_factor: Decimal
+) -> list[Finding]:
+    """A 类 is the sum of its 款, a 款 of its 项, the 合计 of its 类, at the printed precision."""
+    findings = []
+    by_table: dict[str, list[AccountLineData]] = {}
+    for line in lines:
+        by_table.setdefault(line.table, []).append(line)
+    for table_lines in by_table.values():
+        for parent in table_lines:
+            if parent.code:
+                children = [
+                    c for c in table_lines if len(c.code) == len(parent.code) + 2 and c.code.startswith(parent.code)
+                ]
+            else:
+                children = [c for c in table_lines if len(c.code) == 3]
+            if not children:
+                continue
+            for column, label in column_labels.items():
+                printed = parent.values.get(column)
+                parts = [c.values.get(column) for c in children if c.values.get(column) is not None]
+                if printed is None or not parts:
+                    continue
+                computed = sum(parts, ZERO)
+                if not amounts_agree(printed / unit_factor, computed / unit_factor):
+                    name = f"{parent.code} {parent.name}".strip()
+                    findings.append(
+                        Finding(
+                            "account_sum",
+                            ERROR,
+                            f"{name}（{label}）",
+                            num(printed / unit_factor),
+                            num(computed / unit_factor),
+                            f"{name} 的{label} {num(printed / unit_factor)} 不等于下级科目之和 {num(computed / unit_factor)}。",
+                        )  # fmt: skip
+                    )
     return findings
