@@ -1,0 +1,153 @@
+"""The score report: per form, printed and computed totals, grade and findings (``manage.py score_report``)."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q
+
+from indicators.models import Indicator
+from projects.models import Department, DepartmentDeclaration, FinalAccount, ProjectDeclaration
+
+from ..models import EvaluationRow, SelfEvaluation
+from . import engine
+from .consistency import Finding, num
+from .findings import (
+    declaration_findings,
+    department_declaration_findings,
+    evaluation_findings,
+    final_account_findings,
+)
+from .scoring import form_input
+
+KINDS = ("declaration", "selfeval", "all")
+
+
+@dataclass
+class ReportLine:
+    form: str
+    department: str
+    year: int
+    kind: str
+    scheme: str | None
+    printed_total: str | None
+    computed_total: str | None
+    grade: str | None
+    findings: list[Finding]
+
+    def as_dict(self) -> dict:
+        return {
+            "form": self.form,
+            "department": self.department,
+            "year": self.year,
+            "kind": self.kind,
+            "scheme": self.scheme,
+            "printed_total": self.printed_total,
+            "computed_total": self.computed_total,
+            "grade": self.grade,
+            "findings": [f.as_dict() for f in self.findings],
+        }
+
+
+def departments_matching(text: str) -> list[int]:
+    """Ids of the departments whose code, name or short name is ``text``, with their offices."""
+    roots = list(
+        Department.objects.filter(Q(code=text) | Q(name=text) | Q(short_name=text)).values_list("id", flat=True)
+    )
+    ids, frontier = list(roots), list(roots)
+    while frontier:
+        frontier = list(Department.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
+        ids += frontier
+    return ids
+
+
+def score_report(*, year: int | None = None, department_ids: list[int] | None = None, kind: str = "all", user=None):
+    """The report lines, in a stable order; ``user`` limits them to what that user may read."""
+    lines: list[ReportLine] = []
+
+    def scoped(qs, lookup):
+        if year is not None:
+            qs = qs.filter(year=year)
+        if department_ids is not None:
+            qs = qs.filter(**{f"{lookup}__in": department_ids})
+        return qs.for_user(user) if user is not None else qs
+
+    if kind in ("declaration", "all"):
+        declarations = scoped(ProjectDeclaration.objects.all(), "project__department").select_related(
+            "project__department"
+        ).prefetch_related(
+            "funding_sources", "expense_items", Prefetch("indicators", queryset=Indicator.objects.select_related("level1"))
+        )  # fmt: skip
+        for d in declarations.order_by("year", "project__department__code", "project__key"):
+            lines.append(
+                ReportLine(
+                    f"{d.project.name} 项目绩效目标申报表",
+                    d.project.department.name,
+                    d.year,
+                    "declaration",
+                    None,
+                    None,
+                    None,
+                    None,
+                    declaration_findings(d),
+                )  # fmt: skip
+            )
+        overall = scoped(DepartmentDeclaration.objects.all(), "department").select_related("department")
+        for d in overall.prefetch_related("fund_lines").order_by("year", "department__code"):
+            lines.append(
+                ReportLine(
+                    "部门整体支出绩效目标申报表",
+                    d.department.name,
+                    d.year,
+                    "declaration",
+                    None,
+                    None,
+                    None,
+                    None,
+                    department_declaration_findings(d),
+                )  # fmt: skip
+            )
+    if kind in ("selfeval", "all"):
+        evaluations = (
+            scoped(SelfEvaluation.objects.all(), "department")
+            .select_related("department", "project", "scheme")
+            .prefetch_related(
+                "scheme__sections",
+                "sections",
+                "funding_rows",
+                "goals",
+                Prefetch("rows", queryset=EvaluationRow.objects.order_by("seq")),
+            )
+            .order_by("year", "department__code", "kind", "project__key")
+        )
+        for e in evaluations:
+            result = engine.score_form(form_input(e))
+            subject = f"{e.project.name} 项目支出绩效自评表" if e.project_id else "部门整体绩效自评表"
+            lines.append(
+                ReportLine(
+                    subject,
+                    e.department.name,
+                    e.year,
+                    "selfeval",
+                    e.scheme.code,
+                    num(e.printed_total),
+                    num(result.total),
+                    result.grade or None,
+                    evaluation_findings(e),
+                )  # fmt: skip
+            )
+    if kind == "all":
+        accounts = scoped(FinalAccount.objects.all(), "department").select_related("department")
+        for a in accounts.prefetch_related("lines").order_by("year", "department__code"):
+            lines.append(
+                ReportLine(
+                    "部门决算",
+                    a.department.name,
+                    a.year,
+                    "final_account",
+                    None,
+                    None,
+                    None,
+                    None,
+                    final_account_findings(a),
+                )  # fmt: skip
+            )
+    return lines
