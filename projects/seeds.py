@@ -454,6 +454,7 @@ class _Loader:
                     printed_score=_decimal(row.get("score"), here),
                 )
             )
+        self.derive_goal_score(evaluation, sections)
         for seq, row in enumerate(entry.get("funding") or [], start=1):
             here = f"{where} / 资金 {seq}"
             self.save(
@@ -489,6 +490,33 @@ class _Loader:
                 seq += 1
                 row = {"section": f"goal{goal.seq}", **row}
                 self.save_evaluation_row(evaluation, row, seq, sections, goal, f"{here} / 指标 {seq}")
+
+    def derive_goal_score(self, evaluation: SelfEvaluation, sections: dict) -> None:
+        """The evaluator's score of a 总目标 section follows from the printed total and the other printed scores.
+
+        000 prints the total, the 项目资金 score and the 绩效指标 subtotal but not the 总目标 score; the
+        evaluator's score is the one figure that makes them add up (DOMAIN §5), and is kept as
+        ``score_final`` (never as the printed score, which stays blank).
+        """
+        goal = sections.get("goal")
+        if goal is None or goal.printed_score is not None or evaluation.printed_total is None:
+            return
+        others = []
+        for code, section in sections.items():
+            score = section.printed_score
+            if score is None and code in {"funds", "budget"}:
+                score = evaluation.printed_budget_score
+            if code != "goal":
+                others.append(score)
+        if any(score is None for score in others):
+            return
+        goal.score_final = evaluation.printed_total - sum(others)
+        goal.save(update_fields=["score_final"])
+        evaluation.notes = [
+            *evaluation.notes,
+            f"总目标自评分表中未印出，按表中总分减其他部分得分推定为 {goal.score_final}。",
+        ]
+        evaluation.save(update_fields=["notes"])
 
     def save_evaluation_row(self, evaluation, row: dict, seq: int, sections: dict, goal, where: str) -> None:
         code = row.get("section")

@@ -47,7 +47,7 @@ class ScoringSchemeAdmin(ScopedAdmin):
 
 class SectionInline(LockedInline):
     model = EvaluationSection
-    fields = ["seq", "code", "name", "points", "printed_score", "computed_score"]
+    fields = ["seq", "code", "name", "points", "printed_score", "score_final", "computed_score"]
     readonly_fields = ["computed_score"]
 
 

@@ -197,6 +197,7 @@ class EvaluationSection(models.Model):
     name = models.CharField("名称", max_length=60)
     points = models.DecimalField("分值", max_digits=6, decimal_places=2, null=True, blank=True)
     printed_score = score_field("得分（表中数）")
+    score_final = score_field("评定得分")
     computed_score = score_field("得分（计算）")
 
     class Meta:

@@ -45,7 +45,7 @@ SCHEMES = [
         "weights_per_form": True,
         "sections": [
             ("output", "产出指标", "level1", None),
-            ("budget", "预算执行率", "budget", None),
+            ("budget", "预算执行率指标", "level1", None),
             ("benefit", "效益指标", "level1", None),
             ("effect", "效果指标", "level1", None),
             ("satisfaction", "满意度指标", "level1", None),

@@ -85,9 +85,16 @@ def format_number(number: Decimal) -> str:
     return text
 
 
+# TeX left in PDF-extracted text (004: ``执行率 $\\geq 80\\%$``).
+_TEX = [("\\geqslant", "≥"), ("\\leqslant", "≤"), ("\\geq", "≥"), ("\\leq", "≤"), ("\\ge", "≥"), ("\\le", "≤"),
+        ("\\%", "%"), ("$", "")]  # fmt: skip
+
+
 def normalize_text(text: str) -> str:
-    """Full-width forms to ASCII (NFKC), the compatibility comparison symbols mapped, spaces removed."""
+    """Full-width forms to ASCII (NFKC), TeX and compatibility comparison symbols mapped, spaces removed."""
     text = unicodedata.normalize("NFKC", text).replace("−", "-")
+    for old, new in _TEX:
+        text = text.replace(old, new)
     for old, new in _SYMBOL_MAP.items():
         text = text.replace(old, new)
     return "".join(text.split())
@@ -123,7 +130,7 @@ def _parse(original: str) -> ParsedValue:
             comparison, before = op, before[: -len(token)]
             break
     label = before
-    if label and not re.fullmatch(r"[\u4e00-\u9fffA-Za-z]{1,12}", label):
+    if label and not re.fullmatch(r"[\u4e00-\u9fffA-Za-z]{1,40}", label):
         return _qualitative(original.strip())
 
     if match.group("approx"):  # 30余场: more than 30

@@ -80,14 +80,30 @@ class Proposal:
 
 
 def _units_compatible(target: ParsedValue, actual: ParsedValue) -> bool:
-    return not target.unit or not actual.unit or target.unit == actual.unit
+    """Same unit, or one side without a unit; a percentage meets a bare number only as a fraction (0.992)."""
+    if target.unit == actual.unit:
+        return True
+    if "%" in (target.unit, actual.unit):
+        bare = actual if target.unit == "%" else target
+        return not bare.unit and abs(bare.number) <= 2
+    return not target.unit or not actual.unit
+
+
+def _comparable(target: ParsedValue, actual: ParsedValue) -> tuple[Decimal, Decimal]:
+    """Target and actual numbers on one scale: a bare fraction against a percentage (0.992 vs ≥80%) is ×100."""
+    t, a = target.number, max(actual.number, ZERO)
+    if target.unit == "%" and not actual.unit and a <= 2:
+        a *= HUNDRED
+    elif actual.unit == "%" and not target.unit and t <= 2:
+        t *= HUNDRED
+    return t, a
 
 
 def is_met(target: ParsedValue, actual: ParsedValue) -> bool | None:
     """Whether the actual value satisfies the target's comparison; None when they cannot be compared."""
     if not (target.is_quantitative and actual.is_quantitative and _units_compatible(target, actual)):
         return None
-    a, t = max(actual.number, ZERO), target.number
+    t, a = _comparable(target, actual)
     return {GE: a >= t, GT: a > t, EQ: a >= t, LE: a <= t, LT: a < t}[target.comparison]
 
 
@@ -103,7 +119,7 @@ def propose_row_score(target_text: str, actual_text: str, weight: Decimal | None
         return Proposal(None, None, "实际完成值不是数值，无法与目标值比较，请评定得分。")
     if not _units_compatible(target, actual):
         return Proposal(None, None, f"单位不一致（目标“{target.unit}”，实际“{actual.unit}”），请评定得分。")
-    a, t = max(actual.number, ZERO), target.number
+    t, a = _comparable(target, actual)
     met = is_met(target, actual)
     if met:
         return Proposal(quantize(weight, rules.score_places), True, "已达到目标值，得满分。")
@@ -142,7 +158,8 @@ def needs_reason(target_text: str, actual_text: str, rules: Rules = Rules()) -> 
     if met is False:
         return True
     if met and rules.deviation_above and target.direction != NEGATIVE and target.number:
-        return max(actual.number, ZERO) >= target.number * rules.deviation_above
+        t, a = _comparable(target, actual)
+        return a >= t * rules.deviation_above
     return False
 
 

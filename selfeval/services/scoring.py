@@ -40,7 +40,12 @@ def form_input(evaluation: SelfEvaluation) -> engine.FormInput:
     sections = []
     for section in evaluation.sections.all():
         kind = section_kind(evaluation, section)
-        given = section.printed_score if kind == "goal" else None  # 总目标 is scored as a whole by the evaluator
+        # 总目标 is scored as a whole by the evaluator.
+        given = (
+            (section.score_final if section.score_final is not None else section.printed_score)
+            if kind == "goal"
+            else None
+        )
         sections.append(engine.SectionInput(section.code, kind, section.points, given))
     section_codes = {s.pk: s.code for s in evaluation.sections.all()}
     rows = tuple(
