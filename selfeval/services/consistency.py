@@ -125,6 +125,7 @@ class EvaluationData:
     rows: tuple[RowData, ...]
     full_points: Decimal = Decimal(100)
     scored_rows: bool = True  # False where the published form gives no rows (002's summaries)
+    incomplete: bool = False  # pages or text missing from the filed form
     extra: dict = field(default_factory=dict)
 
 
@@ -263,7 +264,23 @@ def _row_findings(data: EvaluationData) -> tuple[list[Finding], dict[str, Decima
 
 
 def check_evaluation(data: EvaluationData) -> list[Finding]:
-    """Every inconsistency of one self-evaluation."""
+    """Every inconsistency of one self-evaluation.
+
+    On a form with missing pages, sums that cannot be checked against the rows that are there are
+    reported as warnings, not errors: the missing rows, not the form, may be the cause.
+    """
+    findings = _check_evaluation(data)
+    if not data.incomplete:
+        return findings
+    return [
+        Finding(f.code, WARNING, f.field, f.printed, f.computed, f"原件不全，无法完全核对：{f.message}")
+        if f.code in {"total_sum", "section_sum"}
+        else f
+        for f in findings
+    ]
+
+
+def _check_evaluation(data: EvaluationData) -> list[Finding]:
     findings = _budget_findings(data)
     points = [s.points for s in data.sections if s.points is not None]
     if data.sections and len(points) == len(data.sections) and sum(points) != data.full_points:
