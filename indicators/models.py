@@ -66,7 +66,7 @@ class Goal(models.Model):
     )
     kind = models.CharField("目标类别", max_length=10, choices=GoalKind.choices)
     seq = models.PositiveSmallIntegerField("序号")
-    text = models.TextField("目标内容")
+    text = models.TextField("目标内容", blank=True)
     points = models.DecimalField("分值", max_digits=6, decimal_places=2, null=True, blank=True)
 
     class Meta:
