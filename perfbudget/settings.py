@@ -13,6 +13,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PERFBUDGET_VAR_DIR", BASE_DIR / "var"))
+# The embedded database and generated files live here; a fresh checkout has no such folder yet.
+(VAR_DIR / "staticfiles").mkdir(parents=True, exist_ok=True)
 
 
 def env_str(name: str, default: str = "") -> str:
