@@ -130,7 +130,7 @@ def _parse(original: str) -> ParsedValue:
             comparison, before = op, before[: -len(token)]
             break
     label = before
-    if label and not re.fullmatch(r"[\u4e00-\u9fffA-Za-z]{1,40}", label):
+    if label and not re.fullmatch(r"[\u4e00-\u9fffA-Za-z、()（）]{1,40}", label):
         return _qualitative(original.strip())
 
     if match.group("approx"):  # 30余场: more than 30
@@ -148,6 +148,8 @@ def _parse(original: str) -> ParsedValue:
     if not _UNIT.match(unit):
         return _qualitative(original.strip())
     number = Decimal(match.group("num"))
+    if unit.startswith("年") and number == number.to_integral() and 1900 <= number <= 2100 and not match.group("mult"):
+        return _qualitative(original.strip())  # a calendar year (2019年内, 2022年已完成), not a quantity
     if match.group("sign"):
         number = -number
     if match.group("mult"):
