@@ -70,7 +70,7 @@ class RowInline(LockedInline):
     model = EvaluationRow
     fields = [
         "seq", "goal", "section", "level1", "level1_printed", "level2", "level2_printed", "name", "target",
-        "actual", "reason", "weight", "score_printed", "score_proposed", "score_final", "score_reason",
+        "actual", "reason", "weight", "score_printed", "score_proposed", "band", "score_final", "score_reason",
     ]  # fmt: skip
     readonly_fields = ["score_proposed"]
 

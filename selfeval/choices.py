@@ -37,3 +37,11 @@ class ReverseRule(models.TextChoices):
 
     RATIO = "ratio", "目标值 ÷ 实际值 × 分值"
     LINEAR = "linear", "(1 − (实际值 − 目标值) ÷ 目标值) × 分值（财政部预算一体化平台）"
+
+
+class QualitativeBand(models.TextChoices):
+    """The three bands an evaluator picks for a qualitative row (DOMAIN §5)."""
+
+    ACHIEVED = "achieved", "达成年度指标（80%–100%）"
+    PARTIAL = "partial", "部分达成并具有一定效果（60%–80%）"
+    FAILED = "failed", "未达成且效果较差（0–60%）"

@@ -11,7 +11,7 @@ from indicators.models import IndicatorRowBase
 from projects.access import scoped_queryset
 from projects.models import FormBase, money_field
 
-from .choices import EvaluationKind, EvaluationStatus, Layout, ReverseRule, SectionKind
+from .choices import EvaluationKind, EvaluationStatus, Layout, QualitativeBand, ReverseRule, SectionKind
 
 
 def score_field(verbose_name: str) -> models.DecimalField:
@@ -283,6 +283,7 @@ class EvaluationRow(IndicatorRowBase):
     reason = models.TextField("未完成原因（偏差原因）", blank=True)
     score_printed = score_field("自评分（表中数）")
     score_proposed = score_field("建议得分（计算）")
+    band = models.CharField("定性档次", max_length=10, choices=QualitativeBand.choices, blank=True)
     score_final = score_field("评定得分")
     score_reason = models.TextField("评定得分与建议得分不同的理由", blank=True)
 

@@ -104,7 +104,9 @@ def is_met(target: ParsedValue, actual: ParsedValue) -> bool | None:
     if not (target.is_quantitative and actual.is_quantitative and _units_compatible(target, actual)):
         return None
     t, a = _comparable(target, actual)
-    return {GE: a >= t, GT: a > t, EQ: a >= t, LE: a <= t, LT: a < t}[target.comparison]
+    # "=" scores like 正向 (reaching the target is enough), except that a target of 0 is met only by 0.
+    equal = a == t if t == 0 else a >= t
+    return {GE: a >= t, GT: a > t, EQ: equal, LE: a <= t, LT: a < t}[target.comparison]
 
 
 def propose_row_score(target_text: str, actual_text: str, weight: Decimal | None, rules: Rules = Rules()) -> Proposal:

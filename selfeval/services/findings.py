@@ -31,6 +31,7 @@ def evaluation_data(evaluation: SelfEvaluation) -> consistency.EvaluationData:
                 score_final=row.score_final,
                 score_proposed=row.score_proposed,
                 score_reason=row.score_reason,
+                qualitative_band=row.band,
             )
         )
     return consistency.EvaluationData(
