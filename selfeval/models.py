@@ -5,6 +5,9 @@ the scoring engine writes what it computes into the matching ``computed_*`` fiel
 can be compared by the consistency checker and neither ever overwrites the other.
 """
 
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from indicators.models import IndicatorRowBase
@@ -60,6 +63,23 @@ class ScoringScheme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        bands = self.grade_bands
+        message = '等次划分应写作 [["优", "90"], ["良", "80"], …]，最低分自高到低。'
+        if not isinstance(bands, list) or not bands:
+            raise ValidationError({"grade_bands": message})
+        minimums = []
+        for band in bands:
+            if not (isinstance(band, list | tuple) and len(band) == 2 and str(band[0]).strip()):
+                raise ValidationError({"grade_bands": message})
+            try:
+                minimums.append(Decimal(str(band[1])))
+            except InvalidOperation:
+                raise ValidationError({"grade_bands": message}) from None
+        if minimums != sorted(minimums, reverse=True) or len(set(minimums)) != len(minimums):
+            raise ValidationError({"grade_bands": message})
 
 
 class SchemeSection(models.Model):

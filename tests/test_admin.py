@@ -1,5 +1,7 @@
 """The admin: every model registered, searchable and filterable, scoped by role and department."""
 
+from decimal import Decimal
+
 import pytest
 from django.apps import apps
 from django.contrib import admin
@@ -116,3 +118,69 @@ def test_people_without_a_role_in_the_admin_are_kept_out(client, django_user_mod
     client.force_login(user)
     response = client.get(changelist(SelfEvaluation))
     assert response.status_code == 302
+
+
+def test_an_administrator_adds_a_scoring_scheme_without_code(client, admin_user_):
+    from selfeval.models import ScoringScheme
+
+    client.force_login(admin_user_)
+    data = {
+        "code": "sichuan_2023",
+        "name": "四川省项目支出绩效自评（2023）",
+        "description": "预算执行 10 分，绩效指标 90 分。",
+        "layout": "national",
+        "budget_rate_places": "1",
+        "cap_budget_score": "on",
+        "reverse_rule": "linear",
+        "score_places": "2",
+        "grade_bands": '[["优", "80"], ["良", "70"], ["中", "60"], ["差", "0"]]',
+        "deviation_above": "1.30",
+        "is_active": "on",
+        "sections-TOTAL_FORMS": "2",
+        "sections-INITIAL_FORMS": "0",
+        "sections-MIN_NUM_FORMS": "0",
+        "sections-MAX_NUM_FORMS": "1000",
+        "sections-0-seq": "1", "sections-0-code": "budget", "sections-0-name": "预算执行率", "sections-0-kind": "budget",
+        "sections-0-points": "10",
+        "sections-1-seq": "2", "sections-1-code": "indicators", "sections-1-name": "绩效指标",
+        "sections-1-kind": "indicators", "sections-1-points": "90",
+    }  # fmt: skip
+    response = client.post(reverse("admin:selfeval_scoringscheme_add"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    scheme = ScoringScheme.objects.get(code="sichuan_2023")
+    assert [(s.code, s.points) for s in scheme.sections.all()] == [("budget", 10), ("indicators", 90)]
+
+    from selfeval.services.engine import grade_of
+    from selfeval.services.scoring import rules_for
+
+    rules = rules_for(scheme)
+    assert rules.reverse_rule == "linear"
+    assert grade_of(Decimal("85"), rules) == "优"
+
+
+@pytest.mark.parametrize("bands", ['{"优": 90}', '[["优", "九十"]]', '[["良", "80"], ["优", "90"]]', "[]"])
+def test_malformed_grade_bands_are_refused_with_a_message(client, admin_user_, bands):
+    from selfeval.models import ScoringScheme
+
+    client.force_login(admin_user_)
+    scheme = ScoringScheme.objects.get(code="hubei_project")
+    url = reverse("admin:selfeval_scoringscheme_change", args=[scheme.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: "" if form.initial.get(name) is None else form.initial.get(name) for name in form.fields}
+    data.update(
+        {
+            "grade_bands": bands,
+            "cap_budget_score": "on",
+            "is_active": "on",
+            "sections-TOTAL_FORMS": "0",
+            "sections-INITIAL_FORMS": "0",
+            "sections-MIN_NUM_FORMS": "0",
+            "sections-MAX_NUM_FORMS": "1000",
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "等次划分应写作" in page or (bands == "[]" and "必填" in page)
+    scheme.refresh_from_db()
+    assert scheme.grade_bands == [["优", "90"], ["良", "80"], ["中", "60"], ["差", "0"]]
