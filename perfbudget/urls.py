@@ -1,8 +1,8 @@
 """Root URLconf."""
 
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
 
 admin.site.site_header = "预算绩效管理系统"
 admin.site.site_title = "预算绩效管理"
@@ -10,5 +10,8 @@ admin.site.index_title = "系统管理"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("indicators/", include("indicators.urls")),
+    path("", include("projects.urls")),
 ]

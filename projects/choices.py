@@ -41,3 +41,14 @@ class SubjectLevel(models.IntegerChoices):
     CLASS = 1, "类"
     SECTION = 2, "款"
     ITEM = 3, "项"
+
+
+class DeclarationAction(models.TextChoices):
+    CREATE = "create", "创建"
+    CARRY_OVER = "carry_over", "由上年结转"
+    SUBMIT = "submit", "提交"
+    APPROVE = "approve", "审核通过"
+    RETURN = "return", "退回"
+    ADJUST_REQUEST = "adjust_request", "申请调整"
+    ADJUST_APPROVE = "adjust_approve", "同意调整"
+    ADJUST_REJECT = "adjust_reject", "不同意调整"

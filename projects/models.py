@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 from .access import scoped_queryset
-from .choices import AccountTable, DeclarationStatus, FundSection, ProjectType, Role, SubjectLevel
+from .choices import AccountTable, DeclarationAction, DeclarationStatus, FundSection, ProjectType, Role, SubjectLevel
 from .money import UNIT_CHOICES, WAN_YUAN
 
 
@@ -155,6 +155,8 @@ class DeclarationWorkflow(models.Model):
     )
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     review_comment = models.TextField("审核意见", blank=True)
+    adjustment_requested = models.BooleanField("已申请调整", default=False)
+    adjustment_reason = models.TextField("调整理由", blank=True)
 
     class Meta:
         abstract = True
@@ -439,3 +441,45 @@ class DepartmentFigure(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DeclarationEvent(models.Model):
+    """One step of a declaration's review (§7): who did what, when, with which comment."""
+
+    project_declaration = models.ForeignKey(
+        ProjectDeclaration,
+        verbose_name="项目申报表",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="events",
+    )
+    department_declaration = models.ForeignKey(
+        DepartmentDeclaration,
+        verbose_name="部门整体申报表",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="events",
+    )
+    action = models.CharField("操作", max_length=16, choices=DeclarationAction.choices)
+    from_status = models.CharField("原状态", max_length=10, choices=DeclarationStatus.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=10, choices=DeclarationStatus.choices, blank=True)
+    user = models.ForeignKey(User, verbose_name="操作人", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField("时间", auto_now_add=True)
+    comment = models.TextField("意见或理由", blank=True)
+
+    class Meta:
+        verbose_name = "审核记录"
+        verbose_name_plural = "审核记录"
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(project_declaration__isnull=False, department_declaration__isnull=True)
+                | models.Q(project_declaration__isnull=True, department_declaration__isnull=False),
+                name="event_has_one_declaration",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.user} · {self.at:%Y-%m-%d %H:%M}"

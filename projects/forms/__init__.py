@@ -1,0 +1,3 @@
+from .declaration import DeclarationForm, declaration_formsets
+
+__all__ = ["DeclarationForm", "declaration_formsets"]

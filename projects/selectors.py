@@ -1,0 +1,70 @@
+"""Reads for the pages: what a user sees, in a fixed number of queries."""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from indicators.models import Indicator
+
+from .choices import DeclarationStatus, Role
+from .models import Project, ProjectDeclaration
+
+
+def years_for(user) -> list[int]:
+    from selfeval.models import SelfEvaluation
+
+    years = set(ProjectDeclaration.objects.for_user(user).values_list("year", flat=True))
+    years |= set(SelfEvaluation.objects.for_user(user).values_list("year", flat=True))
+    return sorted(years, reverse=True)
+
+
+def home_rows(user, year: int) -> list[dict]:
+    """One row per project the user sees: its declaration and self-evaluation of ``year`` (3 queries)."""
+    from selfeval.models import SelfEvaluation
+
+    projects = (
+        Project.objects.for_user(user)
+        .select_related("department")
+        .prefetch_related(
+            Prefetch(
+                "declarations", queryset=ProjectDeclaration.objects.filter(year=year), to_attr="year_declarations"
+            ),
+            Prefetch("self_evaluations", queryset=SelfEvaluation.objects.filter(year=year), to_attr="year_evaluations"),
+        )
+        .order_by("department__code", "name")
+    )
+    rows = []
+    for project in projects:
+        declaration = project.year_declarations[0] if project.year_declarations else None
+        evaluation = project.year_evaluations[0] if project.year_evaluations else None
+        if declaration or evaluation or project.project_type in {"recurring", "continuing"}:
+            rows.append({"project": project, "declaration": declaration, "evaluation": evaluation})
+    return rows
+
+
+def waiting_for(user, year: int) -> QuerySet[ProjectDeclaration]:
+    """Declarations that wait for this user: drafts and returned ones for finance staff, submitted ones for heads."""
+    qs = ProjectDeclaration.objects.for_user(user).filter(year=year).select_related("project__department")
+    if user.role == Role.FINANCE:
+        return qs.filter(status__in=[DeclarationStatus.DRAFT, DeclarationStatus.RETURNED])
+    if user.role == Role.HEAD:
+        return qs.filter(Q(status=DeclarationStatus.SUBMITTED) | Q(adjustment_requested=True))
+    return qs.none()
+
+
+def declaration_page(pk: int) -> ProjectDeclaration:
+    """A declaration with everything its page shows."""
+    return (
+        ProjectDeclaration.objects.select_related("project__department", "submitted_by", "reviewed_by")
+        .prefetch_related(
+            "basis_items",
+            "prior_years",
+            "funding_sources",
+            "expense_items",
+            "procurement_items",
+            "goals",
+            Prefetch(
+                "indicators", queryset=Indicator.objects.select_related("level1", "level2", "goal").order_by("seq")
+            ),
+            "events__user",
+        )
+        .get(pk=pk)
+    )

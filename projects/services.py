@@ -1,0 +1,175 @@
+"""Declaration workflow (§7): submit, approve, return, adjustment requests — each logged with who and when."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from indicators.choices import GoalKind
+
+from .access import can_edit_department
+from .choices import DeclarationAction, DeclarationStatus, Role
+from .models import DeclarationEvent, ProjectDeclaration
+
+EDITABLE = {DeclarationStatus.DRAFT, DeclarationStatus.RETURNED}
+
+
+class WorkflowError(Exception):
+    """A transition that is not allowed; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A reason a declaration cannot be submitted, and where on the page it belongs."""
+
+    place: str  # a header field name, or one of: funding, expenses, goals, indicators
+    message: str
+
+
+def declaration_problems(declaration: ProjectDeclaration) -> list[Problem]:
+    """What must be fixed before a project declaration can be submitted (the checker's errors included)."""
+    from selfeval.services.consistency import ERROR
+    from selfeval.services.findings import declaration_findings
+
+    problems = []
+    required = {
+        "supervising_unit": "请填写项目主管部门。",
+        "executing_unit": "请填写项目执行单位。",
+        "leader": "请填写项目负责人。",
+        "phone": "请填写联系电话。",
+        "annual_budget": "请填写项目当年预算。",
+    }
+    for field, message in required.items():
+        if getattr(declaration, field) in (None, ""):
+            problems.append(Problem(field, message))
+    if not (declaration.application_reason or declaration.main_content or declaration.implementation_plan).strip():
+        problems.append(Problem("application_reason", "请填写项目申请理由或主要内容。"))
+    if not declaration.funding_sources.exists():
+        problems.append(Problem("funding", "请填写资金来源。"))
+    if not declaration.expense_items.exists():
+        problems.append(Problem("expenses", "请填写项目支出明细。"))
+    if not declaration.goals.filter(kind=GoalKind.OVERALL).exclude(text="").exists():
+        problems.append(Problem("goals", "请填写项目绩效总目标。"))
+    indicators = list(declaration.indicators.select_related("level1"))
+    present = {i.level1.code for i in indicators if i.level1_id}
+    labels = {"output": "产出指标", "benefit": "效益指标", "satisfaction": "满意度指标"}
+    for code, label in labels.items():
+        if code not in present:
+            problems.append(Problem("indicators", f"“{label}”至少需要一行三级指标。"))
+    for row in indicators:
+        if not row.level1_id or not row.level2_id:
+            problems.append(Problem("indicators", f"第 {row.seq} 行“{row.name}”请选择一级和二级指标。"))
+        if not row.target.strip():
+            problems.append(Problem("indicators", f"第 {row.seq} 行“{row.name}”请填写指标值。"))
+    places = {
+        "funding_total": "funding", "expense_total": "expenses", "funding_vs_annual": "funding",
+        "expense_vs_annual": "expenses", "annual_over_total": "annual_budget",
+    }  # fmt: skip
+    for finding in declaration_findings(declaration):
+        if finding.severity == ERROR:
+            problems.append(Problem(places.get(finding.code, "indicators"), finding.message))
+    return problems
+
+
+def _log(declaration, user, action, before, comment=""):
+    DeclarationEvent.objects.create(
+        project_declaration=declaration if isinstance(declaration, ProjectDeclaration) else None,
+        department_declaration=None if isinstance(declaration, ProjectDeclaration) else declaration,
+        action=action,
+        from_status=before,
+        to_status=declaration.status,
+        user=user,
+        comment=comment,
+    )
+
+
+def _department_id(declaration) -> int:
+    return (
+        declaration.project.department_id if isinstance(declaration, ProjectDeclaration) else declaration.department_id
+    )
+
+
+def _is_head_of(user, declaration) -> bool:
+    return (user.role == Role.HEAD and can_edit_department(user, _department_id(declaration))) or user.is_superuser
+
+
+def can_edit(user, declaration) -> bool:
+    """Finance staff (and administrators) edit their department's drafts and returned declarations."""
+    return (
+        declaration.status in EDITABLE
+        and user.role in {Role.FINANCE, Role.ADMIN}
+        and can_edit_department(user, _department_id(declaration))
+    ) or (declaration.status in EDITABLE and user.is_superuser)
+
+
+@transaction.atomic
+def declaration_submit(*, declaration, user) -> None:
+    """草稿/已退回 → 已提交, refused with the problems listed when the declaration is not complete."""
+    declaration = type(declaration).objects.select_for_update().get(pk=declaration.pk)
+    if not can_edit(user, declaration):
+        raise WorkflowError("只有本部门的填报人可以提交草稿或已退回的申报表。")
+    problems = declaration_problems(declaration) if isinstance(declaration, ProjectDeclaration) else []
+    if problems:
+        raise WorkflowError("申报表还不完整：" + "；".join(p.message for p in problems))
+    before = declaration.status
+    declaration.status = DeclarationStatus.SUBMITTED
+    declaration.submitted_by, declaration.submitted_at = user, timezone.now()
+    declaration.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
+    _log(declaration, user, DeclarationAction.SUBMIT, before)
+
+
+@transaction.atomic
+def declaration_review(*, declaration, user, approve: bool, comment: str = "") -> None:
+    """The department head approves (已审核) or returns (已退回, with a comment) a submitted declaration."""
+    declaration = type(declaration).objects.select_for_update().get(pk=declaration.pk)
+    if not _is_head_of(user, declaration):
+        raise WorkflowError("只有本部门负责人可以审核申报表。")
+    if declaration.status != DeclarationStatus.SUBMITTED:
+        raise WorkflowError("只能审核已提交的申报表。")
+    if not approve and not comment.strip():
+        raise WorkflowError("退回时请填写退回意见。")
+    before = declaration.status
+    declaration.status = DeclarationStatus.APPROVED if approve else DeclarationStatus.RETURNED
+    declaration.reviewed_by, declaration.reviewed_at = user, timezone.now()
+    declaration.review_comment = comment.strip()
+    declaration.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment", "updated_at"])
+    _log(declaration, user, DeclarationAction.APPROVE if approve else DeclarationAction.RETURN, before, comment)
+
+
+@transaction.atomic
+def declaration_request_adjustment(*, declaration, user, reason: str) -> None:
+    """An approved declaration changes only through a logged adjustment request of its finance staff."""
+    declaration = type(declaration).objects.select_for_update().get(pk=declaration.pk)
+    if declaration.status != DeclarationStatus.APPROVED:
+        raise WorkflowError("只有已审核的申报表需要申请调整。")
+    if user.role not in {Role.FINANCE, Role.ADMIN} or not can_edit_department(user, _department_id(declaration)):
+        raise WorkflowError("只有本部门的填报人可以申请调整。")
+    if not reason.strip():
+        raise WorkflowError("请填写调整理由。")
+    if declaration.adjustment_requested:
+        raise WorkflowError("已有待处理的调整申请。")
+    declaration.adjustment_requested, declaration.adjustment_reason = True, reason.strip()
+    declaration.save(update_fields=["adjustment_requested", "adjustment_reason", "updated_at"])
+    _log(declaration, user, DeclarationAction.ADJUST_REQUEST, declaration.status, reason)
+
+
+@transaction.atomic
+def declaration_decide_adjustment(*, declaration, user, allow: bool, comment: str = "") -> None:
+    """The head allows an adjustment (the declaration becomes a draft again) or refuses it."""
+    declaration = type(declaration).objects.select_for_update().get(pk=declaration.pk)
+    if not _is_head_of(user, declaration):
+        raise WorkflowError("只有本部门负责人可以处理调整申请。")
+    if not declaration.adjustment_requested:
+        raise WorkflowError("没有待处理的调整申请。")
+    before = declaration.status
+    declaration.adjustment_requested = False
+    if allow:
+        declaration.status = DeclarationStatus.DRAFT
+    declaration.save(update_fields=["adjustment_requested", "status", "updated_at"])
+    _log(
+        declaration,
+        user,
+        DeclarationAction.ADJUST_APPROVE if allow else DeclarationAction.ADJUST_REJECT,
+        before,
+        comment,
+    )

@@ -1,0 +1,52 @@
+"""What the 申报表 sheet shows: amounts in the form's unit, rows in order, the indicator table spanned.
+
+Shared by the page and (later) the PDF and Excel output, so that all three print the same figures.
+"""
+
+from types import SimpleNamespace
+
+from indicators.choices import GoalKind
+from indicators.services.layout import span_rows
+from indicators.services.values import parse_value
+
+from .models import ProjectDeclaration
+from .money import format_amount
+
+
+def declaration_sheet(d: ProjectDeclaration) -> dict:
+    unit = d.unit
+    prior_unit = d.prior_years_unit or unit
+
+    def fmt(amount, in_unit=unit):
+        return format_amount(amount, in_unit)
+
+    rows = span_rows(list(d.indicators.all()))
+    for spanned in rows:
+        spanned.parsed = parse_value(spanned.row.target).describe() if spanned.row.target else ""
+    goals = list(d.goals.all())
+    expenses = [SimpleNamespace(**{**vars(e), "amount": fmt(e.amount)}) for e in d.expense_items.all()]
+    return {
+        "d": d,
+        "money": {
+            "total_budget": fmt(d.total_budget),
+            "annual_budget": fmt(d.annual_budget),
+            "funding_total": fmt(d.funding_total),
+            "expense_total": fmt(d.expense_total),
+        },
+        "prior_years": [
+            SimpleNamespace(
+                year=p.year, budget=fmt(p.budget, prior_unit), executed=fmt(p.executed, prior_unit), rate=p.rate_printed
+            )
+            for p in d.prior_years.all()
+        ],
+        "funding": [SimpleNamespace(name=f.name, level=f.level, amount=fmt(f.amount)) for f in d.funding_sources.all()],
+        "expenses": expenses,
+        "has_subjects": any(e.economic_subject or e.basis for e in expenses),
+        "procurement": [
+            SimpleNamespace(name=p.name, quantity=p.quantity, amount=fmt(p.amount)) for p in d.procurement_items.all()
+        ],
+        "overall_goals": [g for g in goals if g.kind == GoalKind.OVERALL],
+        "indicator_rows": rows,
+        "has_groups": any(s.row.goal_id for s in rows),
+        "has_history": any(s.row.prev1 or s.row.prev2 for s in rows),
+    }

@@ -1,0 +1,220 @@
+"""Pages for finance staff, department heads and auditors: home, declarations and their review."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from selfeval.services.findings import declaration_findings
+
+from . import selectors, services
+from .access import can_edit_department
+from .choices import DeclarationStatus, Role
+from .forms import DeclarationForm, declaration_formsets
+from .models import DeclarationEvent, Project, ProjectDeclaration
+from .money import WAN_YUAN
+from .sheets import declaration_sheet
+
+
+def _declaration(user, pk: int) -> ProjectDeclaration:
+    """The declaration, if ``user`` may read it (404 otherwise, so that nothing leaks)."""
+    if not ProjectDeclaration.objects.for_user(user).filter(pk=pk).exists():
+        raise Http404("没有找到这张申报表。")
+    return selectors.declaration_page(pk)
+
+
+def _year(request: HttpRequest, years: list[int]) -> int:
+    try:
+        return int(request.GET.get("year") or (years[0] if years else timezone.localdate().year))
+    except ValueError:
+        return years[0] if years else timezone.localdate().year
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    years = selectors.years_for(request.user)
+    # The year after the latest is offered too, so that next year's declarations can be started.
+    years = sorted({*years, (years[0] + 1) if years else timezone.localdate().year}, reverse=True)
+    year = _year(request, years)
+    if year not in years:
+        years = sorted({*years, year}, reverse=True)
+    return render(
+        request,
+        "projects/home.html",
+        {
+            "year": year,
+            "years": years,
+            "rows": selectors.home_rows(request.user, year),
+            "waiting": selectors.waiting_for(request.user, year),
+        },
+    )
+
+
+@login_required
+def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    declaration = _declaration(request.user, pk)
+    user = request.user
+    return render(
+        request,
+        "projects/declaration_detail.html",
+        {
+            **declaration_sheet(declaration),
+            "declaration": declaration,
+            "findings": declaration_findings(declaration),
+            "can_edit": services.can_edit(user, declaration),
+            "can_submit": services.can_edit(user, declaration),
+            "can_review": declaration.status == DeclarationStatus.SUBMITTED and services._is_head_of(user, declaration),
+            "can_request_adjustment": declaration.status == DeclarationStatus.APPROVED
+            and not declaration.adjustment_requested
+            and user.role in {Role.FINANCE, Role.ADMIN}
+            and can_edit_department(user, declaration.project.department_id),
+            "can_decide_adjustment": declaration.adjustment_requested and services._is_head_of(user, declaration),
+        },
+    )
+
+
+def _problem_errors(problems, form, formsets) -> None:
+    for problem in problems:
+        if problem.place in form.fields:
+            form.add_error(problem.place, problem.message)
+        elif problem.place in formsets:
+            formsets[problem.place]._non_form_errors.append(problem.message)
+        else:
+            form.add_error(None, problem.message)
+
+
+@login_required
+def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    declaration = _declaration(request.user, pk)
+    if not services.can_edit(request.user, declaration):
+        raise PermissionDenied("这张申报表现在不能由你修改。")
+    unit = request.POST.get("unit", declaration.unit) if request.method == "POST" else declaration.unit
+    if unit not in {"万元", "元"}:
+        unit = WAN_YUAN
+    form = DeclarationForm(request.POST or None, instance=declaration, unit=unit)
+    formsets = declaration_formsets(declaration, request.POST or None, unit=unit)
+    if request.method == "POST":
+        submit = request.POST.get("action") == "submit"
+        saved = _save(request, declaration, form, formsets, unit, submit)
+        if saved:
+            if submit:
+                messages.success(request, "申报表已提交，等待部门负责人审核。")
+            else:
+                messages.success(request, "草稿已保存。")
+            return redirect("projects:declaration", pk=declaration.pk)
+    return render(
+        request,
+        "projects/declaration_form.html",
+        {"declaration": declaration, "form": form, "formsets": formsets, "unit": unit},
+    )
+
+
+def _save(request, declaration, form, formsets, unit, submit: bool) -> bool:
+    """Save the page in one transaction; a stale copy, an invalid field or a failed submission saves nothing."""
+    valid = form.is_valid() & all([fs.is_valid() for fs in formsets.values()])
+    if not valid:
+        messages.error(request, "有内容需要更正，请查看标红的栏目；本次没有保存任何内容。")
+        return False
+    with transaction.atomic():
+        current = ProjectDeclaration.objects.select_for_update().get(pk=declaration.pk)
+        if form.cleaned_data.get("version") != current.updated_at.isoformat():
+            messages.error(
+                request,
+                f"这张申报表已在 {timezone.localtime(current.updated_at):%Y-%m-%d %H:%M} 被他人修改，"
+                "你看到的是旧的内容。本次没有保存；请先复制你填写的内容，再刷新页面后重新填写。",
+            )
+            return False
+        declaration = form.save(commit=False)
+        declaration.unit = unit
+        declaration.save()
+        for formset in formsets.values():
+            formset.instance = declaration
+            formset.save()
+        if submit:
+            problems = services.declaration_problems(declaration)
+            if problems:
+                transaction.set_rollback(True)
+                _problem_errors(problems, form, formsets)
+                messages.error(request, "申报表还不完整，不能提交；本次没有保存任何内容。")
+                return False
+            try:
+                services.declaration_submit(declaration=declaration, user=request.user)
+            except services.WorkflowError as exc:
+                transaction.set_rollback(True)
+                messages.error(request, str(exc))
+                return False
+    return True
+
+
+@login_required
+@require_POST
+def declaration_action(request: HttpRequest, pk: int) -> HttpResponse:
+    declaration = _declaration(request.user, pk)
+    action, comment = request.POST.get("action"), request.POST.get("comment", "")
+    handlers = {
+        "approve": lambda: services.declaration_review(
+            declaration=declaration, user=request.user, approve=True, comment=comment
+        ),
+        "return": lambda: services.declaration_review(
+            declaration=declaration, user=request.user, approve=False, comment=comment
+        ),
+        "submit": lambda: services.declaration_submit(declaration=declaration, user=request.user),
+        "adjust_request": lambda: services.declaration_request_adjustment(
+            declaration=declaration, user=request.user, reason=comment
+        ),
+        "adjust_approve": lambda: services.declaration_decide_adjustment(
+            declaration=declaration, user=request.user, allow=True, comment=comment
+        ),
+        "adjust_reject": lambda: services.declaration_decide_adjustment(
+            declaration=declaration, user=request.user, allow=False, comment=comment
+        ),
+    }
+    if action not in handlers:
+        messages.error(request, "未知的操作。")
+        return redirect("projects:declaration", pk=pk)
+    try:
+        handlers[action]()
+    except services.WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        done = {
+            "approve": "已审核通过。", "return": "已退回填报人。", "submit": "已提交。", "adjust_request": "已提交调整申请。",
+            "adjust_approve": "已同意调整，申报表回到草稿状态。", "adjust_reject": "已不同意调整。",
+        }  # fmt: skip
+        messages.success(request, done[action])
+    return redirect("projects:declaration", pk=pk)
+
+
+@login_required
+@require_POST
+def declaration_create(request: HttpRequest, project_pk: int) -> HttpResponse:
+    """Start this year's declaration of a project (finance staff of its department)."""
+    project = Project.objects.for_user(request.user).filter(pk=project_pk).select_related("department").first()
+    if project is None:
+        raise Http404("没有找到这个项目。")
+    if request.user.role not in {Role.FINANCE, Role.ADMIN} or not can_edit_department(
+        request.user, project.department_id
+    ):
+        raise PermissionDenied("只有本部门的填报人可以新建申报表。")
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        messages.error(request, "年度不正确。")
+        return redirect("projects:home")
+    existing = ProjectDeclaration.objects.filter(project=project, year=year).first()
+    if existing:
+        messages.info(request, f"{year} 年的申报表已经存在。")
+        return redirect("projects:declaration", pk=existing.pk)
+    with transaction.atomic():
+        declaration = ProjectDeclaration.objects.create(
+            project=project, year=year, unit=WAN_YUAN, fill_date=timezone.localdate(),
+            supervising_unit=project.department.name,
+        )  # fmt: skip
+        DeclarationEvent.objects.create(
+            project_declaration=declaration, action="create", to_status=declaration.status, user=request.user
+        )
+    return redirect("projects:declaration_edit", pk=declaration.pk)

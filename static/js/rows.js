@@ -1,0 +1,81 @@
+// Rows of a formset added and removed without reloading the page; 二级 narrowed to its 一级;
+// each 指标值 shows how the server reads it.
+(function () {
+  "use strict";
+
+  function renumber(formset) {
+    var prefix = formset.dataset.prefix;
+    var rows = formset.querySelectorAll("tbody tr.row");
+    formset.querySelector("#id_" + prefix + "-TOTAL_FORMS").value = rows.length;
+  }
+
+  function addRow(formset) {
+    var prefix = formset.dataset.prefix;
+    var total = formset.querySelector("#id_" + prefix + "-TOTAL_FORMS");
+    var index = parseInt(total.value, 10);
+    var html = formset.querySelector("template").innerHTML.replace(/__prefix__/g, index);
+    var body = formset.querySelector("tbody");
+    body.insertAdjacentHTML("beforeend", html);
+    total.value = index + 1;
+    var row = body.lastElementChild;
+    wire(row);
+    var first = row.querySelector("input, select, textarea");
+    if (first) first.focus();
+  }
+
+  function removeRow(row) {
+    var del = row.querySelector("input[type=checkbox][name$='-DELETE']");
+    var id = row.querySelector("input[type=hidden][name$='-id']");
+    if (id && id.value) {
+      del.checked = !del.checked;  // saved rows are marked, and deleted on save
+      row.classList.toggle("deleted", del.checked);
+    } else {
+      // a new row that was never saved: clear it so that it is ignored on save
+      row.querySelectorAll("input:not([type=hidden]), select, textarea").forEach(function (el) { el.value = ""; });
+      row.classList.add("deleted");
+      del.checked = true;
+    }
+  }
+
+  function narrowLevel2(row) {
+    var l1 = row.querySelector("select[name$='-level1']");
+    var l2 = row.querySelector("select[name$='-level2']");
+    if (!l1 || !l2) return;
+    Array.prototype.forEach.call(l2.options, function (option) {
+      var parent = option.getAttribute("data-parent");
+      option.hidden = Boolean(parent && l1.value && parent !== l1.value);
+    });
+    var chosen = l2.options[l2.selectedIndex];
+    if (chosen && chosen.hidden) l2.value = "";
+  }
+
+  var timers = new WeakMap();
+  function showParse(input) {
+    var box = input.parentNode.querySelector("[data-parsed]");
+    var url = input.closest("[data-parse-url]");
+    if (!box || !url) return;
+    clearTimeout(timers.get(input));
+    timers.set(input, setTimeout(function () {
+      if (!input.value.trim()) { box.textContent = ""; return; }
+      fetch(url.dataset.parseUrl + "?v=" + encodeURIComponent(input.value), { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) { if (data) { box.textContent = data.text; box.className = "parsed " + data.kind; } });
+    }, 250));
+  }
+
+  function wire(row) {
+    var l1 = row.querySelector("select[name$='-level1']");
+    if (l1) { l1.addEventListener("change", function () { narrowLevel2(row); }); narrowLevel2(row); }
+    var target = row.querySelector("input[name$='-target']");
+    if (target) { target.addEventListener("input", function () { showParse(target); }); showParse(target); }
+  }
+
+  document.querySelectorAll(".formset").forEach(function (formset) {
+    formset.querySelector("button.add").addEventListener("click", function () { addRow(formset); });
+    formset.addEventListener("click", function (event) {
+      if (event.target.classList.contains("remove")) removeRow(event.target.closest("tr"));
+    });
+    formset.querySelectorAll("tbody tr.row").forEach(wire);
+    renumber(formset);
+  });
+})();
