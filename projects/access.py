@@ -17,12 +17,17 @@ def visible_department_ids(user) -> list[int] | None:
         return None
     if user.department_id is None:
         return []
+    cached = getattr(user, "_visible_department_ids", None)
+    if cached is not None and cached[0] == user.department_id:
+        return list(cached[1])
     from .models import Department
 
     ids, frontier = [user.department_id], [user.department_id]
     while frontier:  # the tree is shallow (department → offices), a loop of one or two queries
-        frontier = list(Department.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
+        frontier = list(Department.objects.filter(parent_id__in=frontier).order_by().values_list("id", flat=True))
         ids.extend(frontier)
+    # Remembered on the user object, that is for one request (or one test), not across requests.
+    user._visible_department_ids = (user.department_id, tuple(ids))
     return ids
 
 

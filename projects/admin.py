@@ -8,6 +8,7 @@ from indicators.models import Goal, Indicator
 from .admin_base import ScopedAdmin, ScopedTabularInline
 from .models import (
     DeclarationBasis,
+    DeclarationEvent,
     Department,
     DepartmentDeclaration,
     DepartmentFigure,
@@ -211,3 +212,36 @@ class FinalAccountLineAdmin(ScopedAdmin):
     list_filter = ["table", "level", "account__year", ("account__department", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["code", "name"]
     list_select_related = ["account__department"]
+
+
+@admin.register(DeclarationEvent)
+class DeclarationEventAdmin(ScopedAdmin):
+    """The review log is a record: readable, never edited."""
+
+    department_lookup = None
+    list_display = ["at", "action", "user", "project_declaration", "department_declaration", "from_status", "to_status"]
+    list_filter = ["action", "project_declaration__year"]
+    search_fields = ["project_declaration__project__name", "user__username", "comment"]
+    list_select_related = ["user", "project_declaration__project", "department_declaration__department"]
+
+    def get_queryset(self, request):
+        from django.db.models import Q
+
+        from .access import visible_department_ids
+
+        qs = super().get_queryset(request)
+        ids = visible_department_ids(request.user)
+        if ids is None:
+            return qs
+        return qs.filter(
+            Q(project_declaration__project__department__in=ids) | Q(department_declaration__department__in=ids)
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -135,6 +135,7 @@ def _save(request, declaration, form, formsets, unit, submit: bool) -> bool:
             formset.instance = declaration
             formset.save()
         if submit:
+            declaration = ProjectDeclaration.objects.get(pk=declaration.pk)  # without the page's prefetched rows
             problems = services.declaration_problems(declaration)
             if problems:
                 transaction.set_rollback(True)
