@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian packages: Pango for WeasyPrint, the CJK fonts for Chinese PDFs, poppler for PDF text and PNGs.
 DEBS := fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
-TEST_DEBS := $(DEBS) docker-compose
+TEST_DEBS := $(DEBS) docker-compose chromium
 
 .PHONY: demo test system-packages system-packages-test venv venv-test migrate seed serve lint clean-db
 

@@ -14,6 +14,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_seeds", verbosity=0)
 
 
+def pytest_collection_modifyitems(items):
+    """Browser tests run last: their transactional database is emptied after each of them."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 def make_user(username: str, role: str, department: Department | None, **extra) -> User:
     user = User(username=username, role=role, department=department, is_staff=True, **extra)
     user.set_password("pw-for-tests-123")

@@ -194,6 +194,18 @@ class IndicatorFormSet(BaseRowFormSet):
         kwargs.setdefault("form_kwargs", {})["categories"] = list(IndicatorCategory.objects.all())
         super().__init__(*args, **kwargs)
 
+    def save(self, commit=True):
+        """Rows stand grouped by 一级 and 二级 as on paper, in the order typed within a group."""
+        saved = super().save(commit)
+
+        def order(row):
+            return (row.level1.seq if row.level1 else 999, row.level2.seq if row.level2 else 999, row.seq)
+
+        for seq, row in enumerate(sorted(saved, key=order), start=1):
+            row.seq = seq
+        Indicator.objects.bulk_update(saved, ["seq"])
+        return saved
+
 
 class GoalFormSet(BaseRowFormSet):
     def get_queryset(self):
