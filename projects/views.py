@@ -13,6 +13,7 @@ from selfeval.services.findings import declaration_findings
 
 from . import selectors, services
 from .access import can_edit_department
+from .carry_over import changes_since, declaration_carry_over, previous_declaration
 from .choices import DeclarationStatus, Role
 from .forms import DeclarationForm, declaration_formsets
 from .models import DeclarationEvent, Project, ProjectDeclaration
@@ -73,6 +74,8 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and user.role in {Role.FINANCE, Role.ADMIN}
             and can_edit_department(user, declaration.project.department_id),
             "can_decide_adjustment": declaration.adjustment_requested and services._is_head_of(user, declaration),
+            "previous": (previous := previous_declaration(declaration.project, declaration.year)),
+            "changes": changes_since(previous, declaration) if previous else [],
         },
     )
 
@@ -210,6 +213,14 @@ def declaration_create(request: HttpRequest, project_pk: int) -> HttpResponse:
     if existing:
         messages.info(request, f"{year} 年的申报表已经存在。")
         return redirect("projects:declaration", pk=existing.pk)
+    if request.POST.get("carry_over") and project.project_type in {"recurring", "continuing"}:
+        try:
+            declaration = declaration_carry_over(project=project, year=year, user=request.user)
+        except ValueError as exc:
+            messages.error(request, str(exc))
+            return redirect("projects:home")
+        messages.success(request, f"已由 {declaration.year - 1} 年之前最近一年的申报表结转，请核对后修改。")
+        return redirect("projects:declaration_edit", pk=declaration.pk)
     with transaction.atomic():
         declaration = ProjectDeclaration.objects.create(
             project=project, year=year, unit=WAN_YUAN, fill_date=timezone.localdate(),

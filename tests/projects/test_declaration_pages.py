@@ -277,3 +277,46 @@ def test_parse_endpoint(client, finance_user):
     response = client.get(reverse("indicators:parse"), {"v": "≤48 小时"})
     assert response.json() == {"kind": "quantitative", "text": "定量 · 不高于 48小时 · 反向"}
     assert client.get(reverse("indicators:parse"), {"v": "有所提升"}).json()["kind"] == "qualitative"
+
+
+def test_carry_over_copies_last_year_with_history_and_shows_changes(client, finance_user, project):
+    client.force_login(finance_user)
+    response = client.post(
+        reverse("projects:declaration_create", args=[project.pk]), {"year": "2022", "carry_over": "1"}
+    )
+    new = ProjectDeclaration.objects.get(project=project, year=2022)
+    assert response.url == reverse("projects:declaration_edit", args=[new.pk])
+    old = ProjectDeclaration.objects.get(project=project, year=2021)
+    assert (new.status, new.annual_budget, new.leader) == ("draft", old.annual_budget, old.leader)
+    assert new.expense_items.count() == old.expense_items.count() == 4
+    assert list(new.indicators.values_list("name", "target", "prev1")) == [
+        (row.name, row.target, row.target)
+        for row in old.indicators.all()  # no 2021 self-evaluation: 上年 = target
+    ]
+    assert new.events.get().action == "carry_over"
+    # change a target and remove a row: the page shows both against last year
+    row = new.indicators.get(name="招才引智活动")
+    row.target = "≥12 场"
+    row.save()
+    new.indicators.filter(name="人才满意度").delete()
+    page = client.get(reverse("projects:declaration", args=[new.pk])).content.decode()
+    assert "与 2021 年申报表相比" in page
+    assert "指标“招才引智活动”的指标值" in page and "≥12 场" in page
+    assert "删去指标“人才满意度”" in page
+
+
+def test_carry_over_takes_last_years_actuals_from_its_self_evaluation(finance_user):
+    from projects.carry_over import declaration_carry_over
+    from selfeval.models import EvaluationRow, ScoringScheme, SelfEvaluation
+
+    old = ProjectDeclaration.objects.get(project__key="dxh2021-rczx", year=2021)
+    evaluation = SelfEvaluation.objects.create(
+        kind="project", department=old.project.department, project=old.project, year=2021, layout="hubei",
+        scheme=ScoringScheme.objects.get(code="hubei_project"),
+    )  # fmt: skip
+    EvaluationRow.objects.create(evaluation=evaluation, seq=1, name="招才引智活动", target="≥10 场", actual="14 场")
+    new = declaration_carry_over(project=old.project, year=2022, user=finance_user)
+    row = new.indicators.get(name="招才引智活动")
+    assert (row.prev2, row.prev1, row.target) == ("", "14 场", "≥10 场")
+    with pytest.raises(ValueError, match="没有上年的申报表"):
+        declaration_carry_over(project=Project.objects.get(key="hs2019-rcyz"), year=2020, user=finance_user)
