@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from projects.admin_base import ScopedAdmin
 
-from .models import Goal, Indicator, IndicatorCategory
+from .models import Goal, Indicator, IndicatorCategory, LibraryIndicator
 
 
 @admin.register(IndicatorCategory)
@@ -55,3 +55,15 @@ def _scope_by_declaration(qs, user):
     return qs.filter(
         Q(project_declaration__project__department__in=ids) | Q(department_declaration__department__in=ids)
     )
+
+
+@admin.register(LibraryIndicator)
+class LibraryIndicatorAdmin(ScopedAdmin):
+    """Administrators curate the 指标库; everyone with admin access may read it."""
+
+    department_lookup = None
+    list_display = ["name", "level2", "unit", "direction", "example", "use_count", "is_active"]
+    list_filter = ["level2__parent", "level2", "direction", "is_active"]
+    list_editable = ["is_active"]
+    search_fields = ["name", "example"]
+    list_select_related = ["level2"]

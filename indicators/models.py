@@ -169,3 +169,32 @@ class Indicator(IndicatorRowBase):
                 violation_error_message="指标必须属于且只属于一张申报表。",
             )
         ]
+
+
+class LibraryIndicator(models.Model):
+    """A common 三级 indicator of the 指标库, curated by administrators and offered while filling."""
+
+    DIRECTIONS = [("positive", "正向（越大越好）"), ("negative", "反向（越小越好）"), ("qualitative", "定性")]
+
+    level2 = models.ForeignKey(
+        IndicatorCategory,
+        verbose_name="二级指标",
+        on_delete=models.PROTECT,
+        related_name="library",
+        limit_choices_to={"level": 2},
+    )
+    name = models.CharField("三级指标", max_length=300)
+    unit = models.CharField("计量单位", max_length=20, blank=True)
+    direction = models.CharField("指标方向", max_length=12, choices=DIRECTIONS, default="positive")
+    example = models.CharField("指标值示例", max_length=120, blank=True)
+    use_count = models.PositiveIntegerField("使用次数", default=0)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "指标库指标"
+        verbose_name_plural = "指标库"
+        ordering = ["level2__seq", "-use_count", "name"]
+        constraints = [models.UniqueConstraint(fields=["level2", "name"], name="library_indicator_unique")]
+
+    def __str__(self) -> str:
+        return self.name

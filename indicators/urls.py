@@ -4,4 +4,7 @@ from . import views
 
 app_name = "indicators"
 
-urlpatterns = [path("parse/", views.parse, name="parse")]
+urlpatterns = [
+    path("parse/", views.parse, name="parse"),
+    path("library/", views.library, name="library"),
+]

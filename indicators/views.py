@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, JsonResponse
 
+from .services.library import library_search
 from .services.values import parse_value
 
 
@@ -11,3 +12,28 @@ def parse(request: HttpRequest) -> JsonResponse:
     """How a typed 指标值 is read: shown next to the field while typing."""
     value = parse_value(request.GET.get("v", "")[:300])
     return JsonResponse({"kind": value.kind, "text": value.describe()})
+
+
+@login_required
+def library(request: HttpRequest) -> JsonResponse:
+    """The 指标库 entries matching what is typed, for the 三级 indicator field."""
+    try:
+        level2 = int(request.GET.get("level2") or 0) or None
+    except ValueError:
+        level2 = None
+    entries = library_search(request.GET.get("q", "")[:100], level2)
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "name": e.name,
+                    "unit": e.unit,
+                    "direction": e.get_direction_display(),
+                    "example": e.example,
+                    "level1": e.level2.parent_id,
+                    "level2": e.level2_id,
+                }  # fmt: skip
+                for e in entries
+            ]
+        }
+    )

@@ -63,9 +63,37 @@
     }, 250));
   }
 
+  // 指标库: suggestions while typing a 三级 indicator; picking one fills in its 一级/二级 when empty.
+  var library = {};
+  function suggest(row, input) {
+    var box = input.closest("[data-library-url]");
+    var list = document.getElementById("indicator-library");
+    if (!box || !list) return;
+    var level2 = row.querySelector("select[name$='-level2']");
+    clearTimeout(timers.get(input));
+    timers.set(input, setTimeout(function () {
+      var url = box.dataset.libraryUrl + "?q=" + encodeURIComponent(input.value) + "&level2=" + (level2 ? level2.value : "");
+      fetch(url, { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : { results: [] }; }).then(function (data) {
+        list.innerHTML = "";
+        data.results.forEach(function (entry) {
+          library[entry.name] = entry;
+          var option = document.createElement("option");
+          option.value = entry.name;
+          option.label = entry.direction + (entry.example ? "，如 " + entry.example : "");
+          list.appendChild(option);
+        });
+        var hit = library[input.value];
+        var l1 = row.querySelector("select[name$='-level1']");
+        if (hit && l1 && !l1.value) { l1.value = hit.level1; narrowLevel2(row); level2.value = hit.level2; }
+      });
+    }, 200));
+  }
+
   function wire(row) {
     var l1 = row.querySelector("select[name$='-level1']");
     if (l1) { l1.addEventListener("change", function () { narrowLevel2(row); }); narrowLevel2(row); }
+    var name = row.querySelector("input[name$='-name'][list]");
+    if (name) { name.addEventListener("input", function () { suggest(row, name); }); }
     var target = row.querySelector("input[name$='-target']");
     if (target) { target.addEventListener("input", function () { showParse(target); }); showParse(target); }
   }

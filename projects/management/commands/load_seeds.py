@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from indicators.services.library import library_add_from_forms
 from projects.seeds import SEED_DIR, LoadReport, SeedError, ensure_demo_users, load_seed_files, seed_paths
 
 
@@ -26,5 +27,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         if not no_users:
             ensure_demo_users(report)
+        created = library_add_from_forms()
+        report.created["指标库指标"] += created
         for line in report.lines():
             self.stdout.write(line)
