@@ -11,3 +11,23 @@ urlpatterns = [
     path("declarations/<int:pk>/action/", views.declaration_action, name="declaration_action"),
     path("projects/<int:project_pk>/declarations/new/", views.declaration_create, name="declaration_create"),
 ]
+
+from . import views_department  # noqa: E402
+
+urlpatterns += [
+    path(
+        "departments/declarations/<int:pk>/",
+        views_department.department_declaration_detail,
+        name="department_declaration",
+    ),
+    path(
+        "departments/declarations/<int:pk>/edit/",
+        views_department.department_declaration_edit,
+        name="department_declaration_edit",
+    ),
+    path(
+        "departments/declarations/<int:pk>/action/",
+        views_department.department_declaration_action,
+        name="department_declaration_action",
+    ),
+]

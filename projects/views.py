@@ -16,7 +16,7 @@ from .access import can_edit_department
 from .carry_over import changes_since, declaration_carry_over, previous_declaration
 from .choices import DeclarationStatus, Role
 from .forms import DeclarationForm, declaration_formsets
-from .models import DeclarationEvent, Project, ProjectDeclaration
+from .models import DeclarationEvent, DepartmentDeclaration, Project, ProjectDeclaration
 from .money import WAN_YUAN
 from .sheets import declaration_sheet
 
@@ -51,6 +51,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "years": years,
             "rows": selectors.home_rows(request.user, year),
             "waiting": selectors.waiting_for(request.user, year),
+            "overall": DepartmentDeclaration.objects.for_user(request.user)
+            .filter(year=year)
+            .select_related("department"),
         },
     )
 

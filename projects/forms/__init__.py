@@ -1,3 +1,4 @@
 from .declaration import DeclarationForm, declaration_formsets
+from .department import DepartmentDeclarationForm, department_formsets
 
-__all__ = ["DeclarationForm", "declaration_formsets"]
+__all__ = ["DeclarationForm", "DepartmentDeclarationForm", "declaration_formsets", "department_formsets"]

@@ -1,0 +1,126 @@
+"""Pages of the 部门整体支出绩效目标申报表 (DOMAIN §2.2)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from indicators.models import Indicator
+from indicators.services.layout import span_rows
+from selfeval.services.findings import department_declaration_findings
+
+from . import services
+from .choices import DeclarationStatus
+from .forms import DepartmentDeclarationForm, department_formsets
+from .models import DepartmentDeclaration
+from .money import format_amount
+
+
+def _declaration(user, pk: int) -> DepartmentDeclaration:
+    if not DepartmentDeclaration.objects.for_user(user).filter(pk=pk).exists():
+        raise Http404("没有找到这张申报表。")
+    return (
+        DepartmentDeclaration.objects.select_related("department")
+        .prefetch_related(
+            "fund_lines",
+            "goals",
+            Prefetch("indicators", queryset=Indicator.objects.select_related("level1", "level2").order_by("seq")),
+            "events__user",
+        )
+        .get(pk=pk)
+    )
+
+
+def department_sheet(d: DepartmentDeclaration) -> dict:
+    """Funds in the form's unit and each goal with its spanned indicator rows."""
+    rows_by_goal: dict = {}
+    for row in d.indicators.all():
+        rows_by_goal.setdefault(row.goal_id, []).append(row)
+    goals = [
+        {"goal": g, "rows": span_rows(rows_by_goal.get(g.pk, []))}
+        for g in sorted(d.goals.all(), key=lambda g: (g.kind != "long_term", g.seq))
+    ]
+    funds = [
+        {
+            "line": line,
+            "amount": format_amount(line.amount, d.unit),
+            "prev1": format_amount(line.prev1, d.unit),
+            "prev2": format_amount(line.prev2, d.unit),
+        }
+        for line in d.fund_lines.all()
+    ]
+    return {"d": d, "funds": funds, "goal_tables": goals, "unassigned": span_rows(rows_by_goal.get(None, []))}
+
+
+@login_required
+def department_declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    declaration = _declaration(request.user, pk)
+    user = request.user
+    return render(
+        request,
+        "projects/department_detail.html",
+        {
+            **department_sheet(declaration),
+            "declaration": declaration,
+            "findings": department_declaration_findings(declaration),
+            "can_edit": services.can_edit(user, declaration),
+            "can_review": declaration.status == DeclarationStatus.SUBMITTED and services._is_head_of(user, declaration),
+        },
+    )
+
+
+@login_required
+def department_declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    declaration = _declaration(request.user, pk)
+    if not services.can_edit(request.user, declaration):
+        raise PermissionDenied("这张申报表现在不能由你修改。")
+    form = DepartmentDeclarationForm(request.POST or None, instance=declaration)
+    formsets = department_formsets(declaration, request.POST or None)
+    if request.method == "POST":
+        valid = form.is_valid() & all([fs.is_valid() for fs in formsets.values()])
+        if not valid:
+            messages.error(request, "有内容需要更正，请查看标红的栏目；本次没有保存任何内容。")
+        else:
+            with transaction.atomic():
+                current = DepartmentDeclaration.objects.select_for_update().get(pk=pk)
+                if form.cleaned_data.get("version") != current.updated_at.isoformat():
+                    messages.error(
+                        request,
+                        f"这张申报表已在 {timezone.localtime(current.updated_at):%Y-%m-%d %H:%M} 被他人修改。本次没有保存，请刷新后重新填写。",
+                    )
+                else:
+                    saved = form.save()
+                    for formset in formsets.values():
+                        formset.instance = saved
+                        formset.save()
+                    messages.success(request, "已保存。")
+                    return redirect("projects:department_declaration", pk=pk)
+    return render(
+        request, "projects/department_form.html", {"declaration": declaration, "form": form, "formsets": formsets}
+    )
+
+
+@login_required
+@require_POST
+def department_declaration_action(request: HttpRequest, pk: int) -> HttpResponse:
+    declaration = _declaration(request.user, pk)
+    action, comment = request.POST.get("action"), request.POST.get("comment", "")
+    try:
+        if action == "submit":
+            services.declaration_submit(declaration=declaration, user=request.user)
+        elif action in {"approve", "return"}:
+            services.declaration_review(
+                declaration=declaration, user=request.user, approve=action == "approve", comment=comment
+            )
+        else:
+            raise services.WorkflowError("未知的操作。")
+    except services.WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, {"submit": "已提交。", "approve": "已审核通过。", "return": "已退回填报人。"}[action])
+    return redirect("projects:department_declaration", pk=pk)
