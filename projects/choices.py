@@ -46,6 +46,7 @@ class SubjectLevel(models.IntegerChoices):
 class DeclarationAction(models.TextChoices):
     CREATE = "create", "创建"
     CARRY_OVER = "carry_over", "由上年结转"
+    IMPORT = "import", "由 Excel 导入"
     SUBMIT = "submit", "提交"
     APPROVE = "approve", "审核通过"
     RETURN = "return", "退回"

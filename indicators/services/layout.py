@@ -19,8 +19,12 @@ def level_label(row, level: int) -> str:
     return printed or (category.name if category else "")
 
 
-def span_rows(rows) -> list[SpannedRow]:
-    out = [SpannedRow(r, level_label(r, 1), level_label(r, 2)) for r in rows]
+def span_rows(rows, printed_only: bool = False) -> list[SpannedRow]:
+    """``printed_only``: label cells with what was printed, not with the matched category (for exports)."""
+    if printed_only:
+        out = [SpannedRow(r, r.level1_printed, r.level2_printed) for r in rows]
+    else:
+        out = [SpannedRow(r, level_label(r, 1), level_label(r, 2)) for r in rows]
     i = 0
     while i < len(out):
         j = i

@@ -1,0 +1,298 @@
+"""A project declaration as an .xlsx laid out like the paper form, and the same template read back.
+
+The visible sheet is what people fill and print; a hidden sheet ``_perfbudget`` names the template,
+the project and the year, so that a foreign workbook is refused instead of misread.
+"""
+
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+
+from indicators.services.layout import span_rows
+from projects.money import MoneyError, format_amount, parse_amount, to_yuan
+
+TEMPLATE = "perfbudget-项目绩效目标申报表-v1"
+META = "_perfbudget"
+COLS = 9  # 目标名称 一级 二级 指标内容 前年 上年 指标值 绩效标准 分值
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="center")
+CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
+BOLD = Font(bold=True)
+INDENT = "　　"  # a 其中 line of 资金来源 is indented with two ideographic spaces
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def safe(value):
+    """Text that a spreadsheet would run as a formula is written with a leading apostrophe (CSV/Excel injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not re.fullmatch(r"[-+]?\d+(\.\d+)?", value):
+        return "'" + value
+    return value
+
+
+class Sheet:
+    def __init__(self, ws):
+        self.ws, self.row = ws, 0
+
+    def line(self, cells: list[tuple[int, int, object]], *, header=False, height=None):
+        """Write one row: (first column, last column, value) per cell, merged and ruled."""
+        self.row += 1
+        for first, last, value in cells:
+            cell = self.ws.cell(row=self.row, column=first, value=safe(value))
+            cell.alignment = CENTER if header else WRAP
+            if header:
+                cell.font = BOLD
+            if last > first:
+                self.ws.merge_cells(start_row=self.row, start_column=first, end_row=self.row, end_column=last)
+            for col in range(first, last + 1):
+                self.ws.cell(row=self.row, column=col).border = BORDER
+        if height:
+            self.ws.row_dimensions[self.row].height = height
+        return self.row
+
+    def pair(self, label, value, label2=None, value2=None):
+        if label2 is None:
+            return self.line([(1, 1, label), (2, COLS, value)])
+        return self.line([(1, 1, label), (2, 4, value), (5, 5, label2), (6, COLS, value2)])
+
+
+def export_declaration(d) -> bytes:
+    """The declaration as .xlsx bytes."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "项目绩效目标申报表"
+    widths = [12, 11, 12, 30, 12, 12, 16, 10, 7]
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    s = Sheet(ws)
+    s.line([(1, COLS, "项目绩效目标申报表")], header=True, height=28)
+    ws.cell(row=1, column=1).font = Font(bold=True, size=16)
+    s.line([(1, COLS, f"（{d.year} 年度）")], header=True)
+    s.line([(1, 5, f"填报日期：{d.fill_date.isoformat() if d.fill_date else ''}"), (6, COLS, f"单位：{d.unit}")])
+    unit, money = d.unit, (lambda value: format_amount(value, d.unit))
+    s.pair("项目名称", d.project.name)
+    s.pair("项目主管部门", d.supervising_unit, "项目执行单位", d.executing_unit)
+    s.pair("项目负责人", d.leader, "联系电话", d.phone)
+    s.pair("单位地址", d.address, "邮政编码", d.postcode)
+    s.pair("项目类型", d.project.project_type_printed or d.project.get_project_type_display())
+    s.pair("项目立项依据", "\n".join(f"{i}、{b.text}" for i, b in enumerate(d.basis_items.all(), start=1)))
+    s.pair("项目申请理由", d.application_reason)
+    s.pair("项目主要内容", d.main_content)
+    s.pair("项目实施方案", d.implementation_plan)
+    s.pair("项目总预算", money(d.total_budget) or d.total_budget_printed, "项目当年预算", money(d.annual_budget))
+    s.pair("前两年预算及当年预算变动情况", d.prior_budget_note)
+    s.line([(1, 1, "项目资金来源"), (2, 6, "资金来源"), (7, COLS, f"金额（{unit}）")], header=True)
+    s.line([(1, 1, ""), (2, 6, "合计"), (7, COLS, money(d.funding_total))])
+    for f in d.funding_sources.all():
+        s.line([(1, 1, ""), (2, 6, INDENT * f.level + f.name), (7, COLS, money(f.amount))])
+    s.line(
+        [
+            (1, 1, "项目支出明细"),
+            (2, 3, "支出项目"),
+            (4, 4, "经济科目"),
+            (5, 5, f"金额（{unit}）"),
+            (6, COLS, "测算依据及说明"),
+        ],
+        header=True,
+    )
+    s.line([(1, 1, ""), (2, 3, "合计"), (4, 4, ""), (5, 5, money(d.expense_total)), (6, COLS, "")])
+    for e in d.expense_items.all():
+        s.line([(1, 1, ""), (2, 3, e.name), (4, 4, e.economic_subject), (5, 5, money(e.amount)), (6, COLS, e.basis)])
+    s.pair("测算依据及说明", d.estimation_basis)
+    s.line([(1, 1, "项目采购"), (2, 5, "采购品名"), (6, 6, "采购数量"), (7, COLS, f"金额（{unit}）")], header=True)
+    for p in d.procurement_items.all():
+        s.line([(1, 1, ""), (2, 5, p.name), (6, 6, p.quantity), (7, COLS, money(p.amount))])
+    overall = [g for g in d.goals.all() if g.kind == "overall"]
+    s.pair("项目绩效总目标", "\n".join(f"{i}、{g.text}" for i, g in enumerate(overall, start=1)))
+    s.line([(1, COLS, "项目年度绩效指标")], header=True)
+    head = [
+        "目标名称",
+        "一级指标",
+        "二级指标",
+        "指标内容",
+        "指标值（前年）",
+        "指标值（上年）",
+        "指标值",
+        "绩效标准",
+        "分值",
+    ]
+    first_row = s.line([(i, i, h) for i, h in enumerate(head, start=1)], header=True)
+    rows = span_rows(list(d.indicators.all()), printed_only=True)
+    for spanned in rows:
+        r = spanned.row
+        s.line([
+            (1, 1, r.goal.text if r.goal_id else ""), (2, 2, spanned.level1), (3, 3, spanned.level2), (4, 4, r.name),
+            (5, 5, r.prev2), (6, 6, r.prev1), (7, 7, r.target), (8, 8, r.standard),
+            (9, 9, format(r.weight.normalize(), "f") if r.weight is not None else ""),
+        ])  # fmt: skip
+    # 一级/二级 cells span their rows as on paper.
+    for offset, spanned in enumerate(rows, start=first_row + 1):
+        for column, span in ((2, spanned.level1_span), (3, spanned.level2_span)):
+            if span > 1:
+                ws.merge_cells(start_row=offset, start_column=column, end_row=offset + span - 1, end_column=column)
+    meta = wb.create_sheet(META)
+    meta.append(["template", TEMPLATE])
+    meta.append(["project", d.project.key])
+    meta.append(["year", d.year])
+    meta.sheet_state = "hidden"
+    ws.print_options.horizontalCentered = True
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+class SheetError(ValueError):
+    """The workbook cannot be read as this template; ``problems`` lists each place."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("；".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class ImportedDeclaration:
+    project_key: str
+    year: int
+    unit: str
+    header: dict = field(default_factory=dict)
+    basis: list[str] = field(default_factory=list)
+    funding: list[dict] = field(default_factory=list)
+    expenses: list[dict] = field(default_factory=list)
+    procurement: list[dict] = field(default_factory=list)
+    goals: list[str] = field(default_factory=list)
+    indicators: list[dict] = field(default_factory=list)
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    return text[1:] if text.startswith("'") else text
+
+
+def _numbered(text: str) -> list[str]:
+    return [re.sub(r"^\d+、", "", line).strip() for line in text.splitlines() if line.strip()]
+
+
+def read_declaration(stream) -> ImportedDeclaration:
+    """Read the template back into plain data; every problem is collected before anything is refused."""
+    try:
+        wb = load_workbook(stream, data_only=True)
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds; the user needs one message
+        raise SheetError(["无法读取该 Excel 文件。"]) from None
+    if META not in wb.sheetnames:
+        raise SheetError(["这不是由本系统导出的项目绩效目标申报表模板（缺少模板标记），请先导出模板再填写。"])
+    meta = {str(r[0].value): r[1].value for r in wb[META].iter_rows(min_row=1, max_row=10) if r[0].value}
+    if meta.get("template") != TEMPLATE:
+        raise SheetError(["模板版本不符，请重新导出模板。"])
+    ws = wb.worksheets[0]
+    problems: list[str] = []
+    unit_cell = _text(ws.cell(row=3, column=6).value)
+    unit = unit_cell.replace("单位：", "").strip()
+    if unit not in {"万元", "元"}:
+        problems.append(f"第 3 行：金额单位“{unit_cell}”应为“单位：万元”或“单位：元”。")
+        unit = "万元"
+    try:
+        year = int(meta.get("year"))
+    except (TypeError, ValueError):
+        raise SheetError(["模板中的年度无效。"]) from None
+    data = ImportedDeclaration(project_key=str(meta.get("project") or ""), year=year, unit=unit)
+
+    def amount(value, where):
+        text = _text(value).strip()
+        try:
+            number = parse_amount(text)
+            return to_yuan(number, unit) if number is not None else None
+        except MoneyError as exc:
+            problems.append(f"{where}：{exc}")
+            return None
+
+    fill = _text(ws.cell(row=3, column=1).value).replace("填报日期：", "").strip()
+    data.header["fill_date"] = fill or None
+    rows = list(ws.iter_rows(min_row=4, values_only=True))
+    labels = {
+        "项目主管部门": ("supervising_unit", "executing_unit"), "项目负责人": ("leader", "phone"),
+        "单位地址": ("address", "postcode"),
+    }  # fmt: skip
+    single = {
+        "项目申请理由": "application_reason", "项目主要内容": "main_content", "项目实施方案": "implementation_plan",
+        "前两年预算及当年预算变动情况": "prior_budget_note", "测算依据及说明": "estimation_basis",
+    }  # fmt: skip
+    section = None
+    level1 = level2 = ""
+    # Cells covered by a merged 一级/二级 cell repeat the value above; a cell left blank stays blank.
+    covered = {
+        (r, c)
+        for merged in ws.merged_cells.ranges
+        for r in range(merged.min_row, merged.max_row + 1)
+        for c in range(merged.min_col, merged.max_col + 1)
+        if (r, c) != (merged.min_row, merged.min_col)
+    }
+    for number, row in enumerate(rows, start=4):
+        cells = [_text(v) for v in row] + [""] * COLS
+        label = cells[0].strip()
+        where = f"第 {number} 行"
+        if label in labels:
+            data.header[labels[label][0]], data.header[labels[label][1]] = cells[1].strip(), cells[5].strip()
+            section = None
+        elif label in single:
+            data.header[single[label]] = cells[1].strip()
+            section = None
+        elif label == "项目立项依据":
+            data.basis, section = _numbered(cells[1]), None
+        elif label == "项目绩效总目标":
+            data.goals, section = _numbered(cells[1]), None
+        elif label == "项目总预算":
+            data.header["total_budget"] = amount(row[1], f"{where} 项目总预算")
+            data.header["annual_budget"] = amount(row[5], f"{where} 项目当年预算")
+            section = None
+        elif label in {"项目资金来源", "项目支出明细", "项目采购"}:
+            section = label
+        elif label == "项目年度绩效指标" or (label == "目标名称" and cells[1] == "一级指标"):
+            section = "indicators" if label == "目标名称" else "indicators-title"
+        elif label in {"项目名称", "项目类型"}:
+            section = None
+        elif section == "项目资金来源":
+            name = cells[1]
+            if name.strip() == "合计":
+                data.header["funding_total"] = amount(row[6], f"{where} 资金来源合计")
+            elif name.strip():
+                level = (len(name) - len(name.lstrip("　"))) // len(INDENT)
+                data.funding.append({"name": name.strip(), "level": min(level, 1), "amount": amount(row[6], where)})
+        elif section == "项目支出明细":
+            if cells[1].strip() == "合计":
+                data.header["expense_total"] = amount(row[4], f"{where} 支出明细合计")
+            elif cells[1].strip():
+                data.expenses.append({
+                    "name": cells[1].strip(), "economic_subject": cells[3].strip(), "amount": amount(row[4], where),
+                    "basis": cells[5].strip(),
+                })  # fmt: skip
+        elif section == "项目采购" and cells[1].strip():
+            data.procurement.append(
+                {"name": cells[1].strip(), "quantity": cells[5].strip(), "amount": amount(row[6], where)}
+            )
+        elif section == "indicators" and any(c.strip() for c in cells[:COLS]):
+            level1 = level1 if (number, 2) in covered else cells[1].strip()
+            level2 = level2 if (number, 3) in covered else cells[2].strip()
+            weight = None
+            if cells[8].strip():
+                try:
+                    weight = Decimal(cells[8].strip())
+                except ArithmeticError:
+                    problems.append(f"{where}：分值“{cells[8]}”不是数字。")
+            if not cells[3].strip():
+                problems.append(f"{where}：三级指标（指标内容）不能为空。")
+            data.indicators.append({
+                "goal": cells[0].strip(), "level1": level1, "level2": level2, "name": cells[3].strip(),
+                "prev2": cells[4].strip(), "prev1": cells[5].strip(), "target": cells[6].strip(),
+                "standard": cells[7].strip(), "weight": weight,
+            })  # fmt: skip
+    if problems:
+        raise SheetError(problems)
+    return data

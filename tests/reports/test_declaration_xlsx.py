@@ -1,0 +1,190 @@
+"""The declaration's Excel template: laid out like the form, read back to identical data, bad files refused."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from projects.models import ProjectDeclaration
+from reports.services.declaration_import import declaration_import
+from reports.services.declaration_xlsx import SheetError, export_declaration, read_declaration
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot(d: ProjectDeclaration) -> dict:
+    """Everything the template carries, as plain values."""
+    header = [
+        "unit", "fill_date", "supervising_unit", "executing_unit", "leader", "phone", "address", "postcode",
+        "application_reason", "main_content", "implementation_plan", "total_budget", "annual_budget",
+        "prior_budget_note", "funding_total", "expense_total", "estimation_basis",
+    ]  # fmt: skip
+    return {
+        "header": {name: getattr(d, name) for name in header},
+        "basis": list(d.basis_items.values_list("seq", "text")),
+        "funding": list(d.funding_sources.values_list("seq", "name", "amount", "level")),
+        "expenses": list(d.expense_items.values_list("seq", "name", "amount", "economic_subject", "basis")),
+        "procurement": list(d.procurement_items.values_list("seq", "name", "quantity", "amount")),
+        "goals": list(d.goals.order_by("kind", "seq").values_list("kind", "seq", "text")),
+        "indicators": list(
+            d.indicators.order_by("seq").values_list(
+                "seq",
+                "goal__text",
+                "level1_id",
+                "level1_printed",
+                "level2_id",
+                "level2_printed",
+                "name",
+                "target",
+                "standard",
+                "prev2",
+                "prev1",
+                "weight",
+            )
+        ),
+    }
+
+
+def upload(content: bytes, name="申报表.xlsx"):
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+@pytest.mark.parametrize("key", ["qk2020-zzbgzjf", "dxh2021-jxkp", "dxh2021-bgjf", "dxh2021-gbkc", "dxh2021-hsyq"])
+def test_round_trip_gives_identical_data(key, finance_user, admin_user_):
+    declaration = ProjectDeclaration.objects.get(project__key=key)
+    ProjectDeclaration.objects.filter(pk=declaration.pk).update(status="draft")
+    before = snapshot(declaration)
+    content = export_declaration(declaration)
+    imported = declaration_import(data=read_declaration(io.BytesIO(content)), user=admin_user_)
+    assert imported.pk == declaration.pk
+    assert snapshot(imported) == before
+
+
+def test_the_sheet_is_laid_out_like_the_paper_form():
+    declaration = ProjectDeclaration.objects.get(project__key="dxh2021-jxkp")
+    wb = load_workbook(io.BytesIO(export_declaration(declaration)))
+    ws = wb.worksheets[0]
+    assert ws["A1"].value == "项目绩效目标申报表"
+    assert ws["F3"].value == "单位：万元"
+    assert "A1:I1" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws["A4"].border.left.style == "thin"
+    values = [c for row in ws.iter_rows(values_only=True) for c in row if c]
+    assert "绩效管理和综合考评" in values and "小于 2周" in values
+    # 一级 cells span their rows: the 产出指标 cell covers its eight rows
+    spans = [r for r in ws.merged_cells.ranges if r.min_col == 2 and r.max_row - r.min_row == 7]
+    assert spans
+    assert wb["_perfbudget"].sheet_state == "hidden"
+
+
+def test_formula_injection_is_neutralised(admin_user_):
+    declaration = ProjectDeclaration.objects.get(project__key="dxh2021-jxkp")
+    declaration.leader = '=HYPERLINK("http://evil","x")'
+    declaration.save()
+    ws = load_workbook(io.BytesIO(export_declaration(declaration))).worksheets[0]
+    assert '\'=HYPERLINK("http://evil","x")' in [c for row in ws.iter_rows(values_only=True) for c in row]
+    ProjectDeclaration.objects.filter(pk=declaration.pk).update(status="draft")
+    imported = declaration_import(data=read_declaration(io.BytesIO(export_declaration(declaration))), user=admin_user_)
+    assert imported.leader == '=HYPERLINK("http://evil","x")'
+
+
+def test_download_is_scoped(client, outsider_user, auditor_user):
+    declaration = ProjectDeclaration.objects.get(project__key="dxh2021-jxkp")
+    url = reverse("reports:declaration_xlsx", args=[declaration.pk])
+    client.force_login(outsider_user)
+    assert client.get(url).status_code == 404
+    client.force_login(auditor_user)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def bomb() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", "0" * (60 * 1024 * 1024))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"not a spreadsheet", "申报表.xlsx", "改了扩展名"),
+        (b"a,b\n1,2", "申报表.csv", "只能导入 .xlsx"),
+        (b"x" * (5 * 1024 * 1024 + 1), "申报表.xlsx", "文件过大"),
+        ("bomb", "申报表.xlsx", "压缩炸弹"),
+        ("foreign", "申报表.xlsx", "不是由本系统导出"),
+    ],
+)
+def test_bad_files_are_refused_whole(client, finance_user, content, name, message):
+    if content == "bomb":
+        content = bomb()
+    if content == "foreign":
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        wb.active["A1"] = "随便什么表"
+        out = io.BytesIO()
+        wb.save(out)
+        content = out.getvalue()
+    client.force_login(finance_user)
+    before = ProjectDeclaration.objects.count()
+    response = client.post(reverse("reports:declaration_import"), {"file": upload(content, name)}, follow=True)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert ProjectDeclaration.objects.count() == before
+
+
+def test_a_bad_amount_refuses_the_whole_file(client, finance_user):
+    declaration = ProjectDeclaration.objects.get(project__key="dxh2021-rczx")
+    ProjectDeclaration.objects.filter(pk=declaration.pk).update(status="draft")
+    wb = load_workbook(io.BytesIO(export_declaration(declaration)))
+    ws = wb.worksheets[0]
+    for row in ws.iter_rows():
+        if row[1].value == "人才活动相关经费":
+            row[4].value = "三百"
+        if row[0].value == "项目负责人":
+            row[1].value = "新负责人"
+    out = io.BytesIO()
+    wb.save(out)
+    client.force_login(finance_user)
+    response = client.post(reverse("reports:declaration_import"), {"file": upload(out.getvalue())}, follow=True)
+    page = response.content.decode()
+    assert "导入失败，未写入任何内容" in page and "“三百”不是有效的金额" in page
+    declaration.refresh_from_db()
+    assert declaration.leader == "王洋洋"
+
+
+def test_import_creates_next_years_declaration_and_refuses_approved_ones(client, finance_user):
+    declaration = ProjectDeclaration.objects.get(project__key="dxh2021-rczx")
+    content = export_declaration(declaration)
+    client.force_login(finance_user)
+    response = client.post(reverse("reports:declaration_import"), {"file": upload(content)}, follow=True)
+    assert "已审核，不能通过导入修改" in response.content.decode()
+    wb = load_workbook(io.BytesIO(content))
+    wb["_perfbudget"]["B3"] = 2022
+    out = io.BytesIO()
+    wb.save(out)
+    response = client.post(reverse("reports:declaration_import"), {"file": upload(out.getvalue())})
+    new = ProjectDeclaration.objects.get(project=declaration.project, year=2022)
+    assert response.url == reverse("projects:declaration", args=[new.pk])
+    assert (new.status, new.indicators.count(), new.events.get().action) == ("draft", 8, "import")
+
+
+def test_other_departments_cannot_import(client, outsider_user):
+    declaration = ProjectDeclaration.objects.get(project__key="dxh2021-rczx")
+    ProjectDeclaration.objects.filter(pk=declaration.pk).update(status="draft")
+    client.force_login(outsider_user)
+    response = client.post(
+        reverse("reports:declaration_import"), {"file": upload(export_declaration(declaration))}, follow=True
+    )
+    assert "不在你的部门范围内" in response.content.decode()
+
+
+def test_read_refuses_a_sheet_without_its_marker():
+    with pytest.raises(SheetError):
+        read_declaration(io.BytesIO(b"garbage"))
