@@ -1,8 +1,10 @@
 """Admin for the category table, goals and indicator rows."""
 
 from django.contrib import admin
+from import_export.admin import ImportExportMixin
 
-from projects.admin_base import ScopedAdmin
+from projects.admin_base import CheckedImportMixin, ScopedAdmin
+from projects.resources import IndicatorResource
 
 from .models import Goal, Indicator, IndicatorCategory, LibraryIndicator
 
@@ -28,7 +30,9 @@ class GoalAdmin(ScopedAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ScopedAdmin):
+class IndicatorAdmin(CheckedImportMixin, ImportExportMixin, ScopedAdmin):
+    resource_classes = [IndicatorResource]
+    _takes_user = True
     department_lookup = None
     list_display = ["name", "level1", "level2_printed", "target", "project_declaration", "department_declaration"]
     list_filter = [

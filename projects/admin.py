@@ -2,10 +2,11 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from import_export.admin import ImportExportMixin
 
 from indicators.models import Goal, Indicator
 
-from .admin_base import ScopedAdmin, ScopedTabularInline
+from .admin_base import CheckedImportMixin, ScopedAdmin, ScopedTabularInline
 from .models import (
     DeclarationBasis,
     DeclarationEvent,
@@ -24,6 +25,7 @@ from .models import (
     ProjectDeclaration,
     User,
 )
+from .resources import ProjectResource
 
 
 @admin.register(Department)
@@ -55,7 +57,8 @@ class MergedItemInline(ScopedTabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(ScopedAdmin):
+class ProjectAdmin(CheckedImportMixin, ImportExportMixin, ScopedAdmin):
+    resource_classes = [ProjectResource]
     list_display = ["name", "key", "department", "project_type", "period_start", "period_end"]
     list_filter = ["department", "project_type"]
     search_fields = ["name", "key", "department__name"]

@@ -5,6 +5,7 @@ and department heads read their own department here (they fill and review forms 
 Nobody else gets into the admin.
 """
 
+from django import forms
 from django.contrib import admin
 
 from .access import visible_department_ids
@@ -73,3 +74,51 @@ class ScopedTabularInline(ScopedInline, admin.TabularInline):
 
 class ScopedStackedInline(ScopedInline, admin.StackedInline):
     pass
+
+
+class CheckedImportMixin:
+    """django-import-export in the admin: imports by administrators only, files checked before reading."""
+
+    from import_export.formats.base_formats import CSV, XLSX
+
+    formats = [XLSX, CSV]
+
+    def get_import_form_class(self, request):
+        from import_export.forms import ImportForm
+
+        from reports.services.uploads import MAX_UPLOAD_BYTES, UploadRejected, checked_xlsx
+
+        class CheckedImportForm(ImportForm):
+            def clean_import_file(self):
+                upload = self.cleaned_data["import_file"]
+                if upload.size > MAX_UPLOAD_BYTES:
+                    raise forms.ValidationError(f"文件过大，导入文件不能超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB。")
+                if upload.name.lower().endswith(".xlsx"):
+                    try:
+                        checked_xlsx(upload)
+                    except UploadRejected as exc:
+                        raise forms.ValidationError(str(exc)) from None
+                    upload.seek(0)
+                elif not upload.name.lower().endswith(".csv"):
+                    raise forms.ValidationError("只能导入 .xlsx 或 .csv 文件。")
+                return upload
+
+        return CheckedImportForm
+
+    def has_import_permission(self, request):
+        return _is_manager(request.user)
+
+    def has_export_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return (
+            {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user} if self._takes_user else {}
+        )
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return (
+            {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user} if self._takes_user else {}
+        )
+
+    _takes_user = False

@@ -1,0 +1,158 @@
+"""Bulk import and export of projects and of declaration indicators (django-import-export).
+
+Every import runs in one transaction and is rolled back whole when any row is invalid; the admin's
+first step is the dry run that shows each row's outcome and its errors in Chinese.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from import_export import fields, resources, widgets
+
+from indicators.categories import match_category
+from indicators.models import Indicator, IndicatorCategory
+
+from .choices import DeclarationStatus, ProjectType
+from .models import Department, Project, ProjectDeclaration
+
+
+class ChineseChoiceWidget(widgets.Widget):
+    """A choice written by its Chinese label (常年性项目) or its code (recurring)."""
+
+    def __init__(self, choices, **kwargs):
+        super().__init__(**kwargs)
+        self.by_label = {str(label): value for value, label in choices}
+        self.values = {value for value, _ in choices}
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip()
+        if text in self.values:
+            return text
+        if text in self.by_label:
+            return self.by_label[text]
+        raise ValueError(f"“{text}”不是有效的选项，可选：{'、'.join(self.by_label)}。")
+
+    def render(self, value, obj=None, **kwargs):
+        return {v: k for k, v in self.by_label.items()}.get(value, value)
+
+
+class DepartmentCodeWidget(widgets.ForeignKeyWidget):
+    def __init__(self):
+        super().__init__(Department, "code")
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(str(value).strip() if value is not None else value, row, **kwargs)
+        except Department.DoesNotExist:
+            raise ValueError(f"部门编码“{value}”不存在。") from None
+
+
+class YearWidget(widgets.IntegerWidget):
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        try:
+            year = int(Decimal(str(value).strip()))
+        except (InvalidOperation, ValueError):
+            raise ValueError(f"“{value}”不是有效的年份。") from None
+        if not 1990 <= year <= 2100:
+            raise ValueError(f"年份“{value}”超出范围。")
+        return year
+
+
+class WeightWidget(widgets.DecimalWidget):
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        try:
+            return Decimal(str(value).strip())
+        except InvalidOperation:
+            raise ValueError(f"分值“{value}”不是数字。") from None
+
+
+class AllOrNothingResource(resources.ModelResource):
+    """Any invalid row rolls the whole import back, wherever it is started from."""
+
+    def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
+        kwargs["rollback_on_validation_errors"] = True
+        return super().import_data(dataset, dry_run, raise_errors, True, **kwargs)
+
+
+class ProjectResource(AllOrNothingResource):
+    key = fields.Field(attribute="key", column_name="项目编码")
+    department = fields.Field(attribute="department", column_name="部门编码", widget=DepartmentCodeWidget())
+    name = fields.Field(attribute="name", column_name="项目名称")
+    project_type = fields.Field(
+        attribute="project_type", column_name="项目类型", widget=ChineseChoiceWidget(ProjectType.choices)
+    )
+    period_start = fields.Field(attribute="period_start", column_name="起始年度", widget=YearWidget())
+    period_end = fields.Field(attribute="period_end", column_name="终止年度", widget=YearWidget())
+
+    class Meta:
+        model = Project
+        import_id_fields = ["key"]
+        fields = ["key", "department", "name", "project_type", "period_start", "period_end"]
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+
+
+class IndicatorResource(AllOrNothingResource):
+    """The 三级 indicators of project declarations, one row each, identified by project, year and 序号."""
+
+    project = fields.Field(column_name="项目编码", attribute="project_key", readonly=False)
+    year = fields.Field(column_name="年度", attribute="year", readonly=False)
+    seq = fields.Field(attribute="seq", column_name="序号", widget=widgets.IntegerWidget())
+    level1_printed = fields.Field(attribute="level1_printed", column_name="一级指标")
+    level2_printed = fields.Field(attribute="level2_printed", column_name="二级指标")
+    name = fields.Field(attribute="name", column_name="三级指标")
+    target = fields.Field(attribute="target", column_name="指标值")
+    standard = fields.Field(attribute="standard", column_name="绩效标准")
+    weight = fields.Field(attribute="weight", column_name="分值", widget=WeightWidget())
+
+    class Meta:
+        model = Indicator
+        fields = ["project", "year", "seq", "level1_printed", "level2_printed", "name", "target", "standard", "weight"]
+        import_id_fields = []
+        clean_model_instances = True
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+        self.categories = {c.code: c for c in IndicatorCategory.objects.all()}
+
+    def get_queryset(self):
+        qs = Indicator.objects.filter(project_declaration__isnull=False).select_related("project_declaration__project")
+        if self.user is not None:
+            qs = qs.filter(project_declaration__in=ProjectDeclaration.objects.for_user(self.user))
+        return qs.order_by("project_declaration__project__key", "project_declaration__year", "seq")
+
+    def dehydrate_project(self, indicator):
+        return indicator.project_declaration.project.key
+
+    def dehydrate_year(self, indicator):
+        return indicator.project_declaration.year
+
+    def get_instance(self, instance_loader, row):
+        declaration = self._declaration(row)
+        return Indicator.objects.filter(project_declaration=declaration, seq=row.get("序号")).first()
+
+    def _declaration(self, row) -> ProjectDeclaration:
+        key, year = str(row.get("项目编码") or "").strip(), YearWidget().clean(row.get("年度"))
+        qs = ProjectDeclaration.objects.filter(project__key=key, year=year)
+        if self.user is not None:
+            qs = qs.for_user(self.user)
+        declaration = qs.first()
+        if declaration is None:
+            raise ValidationError(f"没有找到项目“{key}”{year} 年的申报表，或不在你的部门范围内。")
+        if declaration.status not in {DeclarationStatus.DRAFT, DeclarationStatus.RETURNED}:
+            raise ValidationError(f"项目“{key}”{year} 年的申报表已{declaration.get_status_display()}，不能导入修改。")
+        return declaration
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        instance.project_declaration = self._declaration(row)
+        code1, code2 = match_category(instance.level1_printed, instance.level2_printed)
+        instance.level1, instance.level2 = self.categories.get(code1), self.categories.get(code2)
+        if not instance.name:
+            raise ValidationError({"name": "三级指标不能为空。"})

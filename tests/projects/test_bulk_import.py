@@ -1,0 +1,106 @@
+"""Bulk import and export of projects and indicators (django-import-export): dry run, row errors, all or nothing."""
+
+import io
+
+import pytest
+import tablib
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from indicators.models import Indicator
+from projects.models import Project, ProjectDeclaration
+from projects.resources import IndicatorResource, ProjectResource
+
+pytestmark = pytest.mark.django_db
+
+PROJECT_HEADERS = ["项目编码", "部门编码", "项目名称", "项目类型", "起始年度", "终止年度"]
+
+
+def projects(*rows):
+    return tablib.Dataset(*rows, headers=PROJECT_HEADERS)
+
+
+def test_projects_export_in_chinese():
+    data = ProjectResource().export()
+    assert data.headers == PROJECT_HEADERS
+    row = dict(zip(data.headers, next(r for r in data if r[0] == "dxh2021-rczx"), strict=True))
+    assert (row["部门编码"], row["项目名称"], row["项目类型"]) == ("420112-zzb", "人才专项经费", "常年性项目")
+
+
+def test_a_dry_run_changes_nothing_and_reports_each_row():
+    data = projects(
+        ["new-1", "420112-zzb", "新项目", "一次性项目", "", ""],
+        ["dxh2021-rczx", "420112-zzb", "人才专项经费（改）", "常年性项目", "", ""],
+    )
+    result = ProjectResource().import_data(data, dry_run=True)
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert [row.import_type for row in result.rows] == ["new", "update"]
+    assert not Project.objects.filter(key="new-1").exists()
+    assert Project.objects.get(key="dxh2021-rczx").name == "人才专项经费"
+
+
+def test_one_bad_row_refuses_the_whole_import_with_chinese_errors():
+    data = projects(
+        ["new-1", "420112-zzb", "新项目", "一次性项目", "", ""],
+        ["new-2", "999999-nowhere", "新项目二", "常年性", "", ""],
+        ["new-3", "420112-zzb", "新项目三", "延续性项目", "二〇二一", "2023"],
+    )
+    result = ProjectResource().import_data(data, dry_run=False)
+    assert result.has_validation_errors()
+    messages = [str(m) for row in result.invalid_rows for errors in row.error_dict.values() for m in errors]
+    assert any("部门编码“999999-nowhere”不存在" in m for m in messages)
+    assert any("“常年性”不是有效的选项" in m for m in messages)
+    assert any("“二〇二一”不是有效的年份" in m for m in messages)
+    assert not Project.objects.filter(key__startswith="new-").exists()
+
+
+def test_indicator_rows_import_into_a_draft_only(finance_user):
+    declaration = ProjectDeclaration.objects.get(project__key="dxh2021-rczx")
+    headers = ["项目编码", "年度", "序号", "一级指标", "二级指标", "三级指标", "指标值", "绩效标准", "分值"]
+    data = tablib.Dataset(
+        ["dxh2021-rczx", "2021", "9", "产出指标", "质量指标", "评审规范率", "100%", "", "5"], headers=headers
+    )
+    result = IndicatorResource(user=finance_user).import_data(data, dry_run=False)
+    assert result.has_validation_errors() or result.has_errors()
+    assert declaration.indicators.count() == 8  # approved: refused
+    ProjectDeclaration.objects.filter(pk=declaration.pk).update(status="draft")
+    result = IndicatorResource(user=finance_user).import_data(data, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors(), [r.error_dict for r in result.invalid_rows]
+    row = declaration.indicators.get(seq=9)
+    assert (row.name, row.level1.name, row.level2.name, row.weight) == ("评审规范率", "产出指标", "质量指标", 5)
+
+
+def test_indicator_import_is_scoped(outsider_user):
+    ProjectDeclaration.objects.filter(project__key="dxh2021-rczx").update(status="draft")
+    headers = ["项目编码", "年度", "序号", "一级指标", "二级指标", "三级指标", "指标值", "绩效标准", "分值"]
+    data = tablib.Dataset(
+        ["dxh2021-rczx", "2021", "9", "产出指标", "质量指标", "越权写入", "100%", "", ""], headers=headers
+    )
+    result = IndicatorResource(user=outsider_user).import_data(data, dry_run=False)
+    assert result.has_validation_errors() or result.has_errors()
+    assert not Indicator.objects.filter(name="越权写入").exists()
+    export = IndicatorResource(user=outsider_user).export()
+    assert {row[0] for row in export} <= set(
+        Project.objects.filter(department__code__startswith="420111").values_list("key", flat=True)
+    )
+
+
+def test_the_admin_import_checks_the_file_and_the_role(client, admin_user_, finance_user):
+    url = reverse("admin:projects_project_import")
+    client.force_login(finance_user)
+    assert client.get(url).status_code == 403
+    client.force_login(admin_user_)
+    bad = SimpleUploadedFile("projects.xlsx", b"renamed text file")
+    choices = dict(
+        (str(label).lower(), value) for value, label in client.get(url).context["form"].fields["format"].choices
+    )
+    xlsx = choices["xlsx"]
+    response = client.post(url, {"resource": "0", "format": xlsx, "import_file": bad})
+    assert "不是有效的 .xlsx" in response.content.decode()
+    good = io.BytesIO(projects(["new-9", "420112-zzb", "新项目", "一次性项目", "", ""]).export("xlsx"))
+    response = client.post(
+        url, {"resource": "0", "format": xlsx, "import_file": SimpleUploadedFile("projects.xlsx", good.getvalue())}
+    )
+    assert response.status_code == 200
+    assert not Project.objects.filter(key="new-9").exists()  # the first step is the dry run preview
+    assert "新项目" in response.content.decode()
