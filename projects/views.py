@@ -115,7 +115,13 @@ def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "projects/declaration_form.html",
-        {"declaration": declaration, "form": form, "formsets": formsets, "unit": unit},
+        {
+            "declaration": declaration,
+            "form": form,
+            "formsets": formsets,
+            "unit": unit,
+            "findings": declaration_findings(declaration),
+        },
     )
 
 

@@ -6,7 +6,14 @@ from django.forms import inlineformset_factory
 from indicators.choices import GoalKind
 from indicators.models import Goal, Indicator, IndicatorCategory
 
-from ..models import DeclarationBasis, ExpenseItem, FundingSource, ProcurementItem, ProjectDeclaration
+from ..models import (
+    DeclarationBasis,
+    ExpenseItem,
+    FundingSource,
+    PriorYearBudget,
+    ProcurementItem,
+    ProjectDeclaration,
+)
 from ..money import MoneyError, from_yuan, to_yuan
 
 
@@ -133,14 +140,14 @@ class CategoryField(forms.ChoiceField):
 class IndicatorForm(PlainRowForm):
     class Meta:
         model = Indicator
-        fields = ["name", "target", "standard", "weight"]
+        fields = ["name", "prev2", "prev1", "target", "standard", "weight"]
         widgets = {"name": forms.TextInput(attrs={"list": "indicator-library"})}
 
     def __init__(self, *args, categories: list[IndicatorCategory], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["level1"] = CategoryField(categories, 1, label="一级指标")
         self.fields["level2"] = CategoryField(categories, 2, label="二级指标")
-        self.order_fields(["level1", "level2", "name", "target", "standard", "weight"])
+        self.order_fields(["level1", "level2", "name", "prev2", "prev1", "target", "standard", "weight"])
         if self.instance.pk:
             self.initial["level1"], self.initial["level2"] = self.instance.level1_id, self.instance.level2_id
 
@@ -221,8 +228,35 @@ def _formset(model, form, formset=BaseRowFormSet, fk_name=None):
     )
 
 
+class PriorYearForm(UnitAmountMixin, forms.ModelForm):
+    amount_fields = ("budget", "executed")
+
+    class Meta:
+        model = PriorYearBudget
+        fields = ["year", "budget", "executed", "rate_printed"]
+
+
+class PriorYearFormSet(BaseRowFormSet):
+    """The 历年预算执行 table has no 序号: rows are kept by year."""
+
+    def save(self, commit=True):
+        for form in self.deleted_forms:
+            if form.instance.pk:
+                form.instance.delete()
+        saved = []
+        for form in self.forms:
+            if form in self.deleted_forms or (not form.instance.pk and not form.has_changed()):
+                continue
+            obj = form.save(commit=False)
+            obj.declaration = self.instance
+            obj.save()
+            saved.append(obj)
+        return saved
+
+
 FORMSETS = {
     "basis": _formset(DeclarationBasis, BasisForm),
+    "prior_years": _formset(PriorYearBudget, PriorYearForm, PriorYearFormSet),
     "funding": _formset(FundingSource, amount_row_form(FundingSource, ["name", "amount", "level"])),
     "expenses": _formset(
         ExpenseItem,
@@ -252,4 +286,4 @@ def _ordered(factory, declaration):
         qs = qs.filter(kind=GoalKind.OVERALL)
     if factory.model is Indicator:
         qs = qs.select_related("level1", "level2")
-    return qs.order_by("seq")
+    return qs.order_by("year" if factory.model is PriorYearBudget else "seq")

@@ -10,7 +10,7 @@ from projects.models import DeclarationEvent, Project, ProjectDeclaration
 
 pytestmark = pytest.mark.django_db
 
-FORMSETS = ["basis", "funding", "expenses", "procurement", "goals", "indicators"]
+FORMSETS = ["basis", "prior_years", "funding", "expenses", "procurement", "goals", "indicators"]
 
 
 def management(prefix, total, initial=0):
@@ -320,3 +320,26 @@ def test_carry_over_takes_last_years_actuals_from_its_self_evaluation(finance_us
     assert (row.prev2, row.prev1, row.target) == ("", "14 场", "≥10 场")
     with pytest.raises(ValueError, match="没有上年的申报表"):
         declaration_carry_over(project=Project.objects.get(key="hs2019-rcyz"), year=2020, user=finance_user)
+
+
+def test_the_003_layout_fields_are_editable(client, finance_user, draft):
+    client.force_login(finance_user)
+    data = complete_data(draft, action="save", unit="元", annual_budget="7000000", total_budget="21000000",
+                         funding_total="", expense_total="")  # fmt: skip
+    data.update(management("prior_years", 1))
+    data.update({"prior_years-0-year": "2021", "prior_years-0-budget": "3880000", "prior_years-0-executed": "3771000",
+                 "prior_years-0-rate_printed": "97.2%", "indicators-0-prev2": "8 场", "indicators-0-prev1": "9 场"})  # fmt: skip
+    assert client.post(reverse("projects:declaration_edit", args=[draft.pk]), data).status_code == 302
+    draft.refresh_from_db()
+    assert (draft.unit, draft.annual_budget) == ("元", Decimal("7000000.00"))
+    prior = draft.prior_years.get()
+    assert (prior.year, prior.budget, prior.executed, prior.rate_printed) == (
+        2021,
+        Decimal("3880000.00"),
+        Decimal("3771000.00"),
+        "97.2%",
+    )
+    row = draft.indicators.get(name="招才引智活动")
+    assert (row.prev2, row.prev1) == ("8 场", "9 场")
+    page = client.get(reverse("projects:declaration", args=[draft.pk])).content.decode()
+    assert "指标值（前年）" in page and "3880000.00" in page
