@@ -1,6 +1,7 @@
 """Declaration workflow (§7): submit, approve, return, adjustment requests — each logged with who and when."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -61,6 +62,7 @@ def declaration_problems(declaration: ProjectDeclaration) -> list[Problem]:
             problems.append(Problem("indicators", f"第 {row.seq} 行“{row.name}”请选择一级和二级指标。"))
         if not row.target.strip():
             problems.append(Problem("indicators", f"第 {row.seq} 行“{row.name}”请填写指标值。"))
+    problems += _weight_problems(indicators)
     places = {
         "funding_total": "funding", "expense_total": "expenses", "funding_vs_annual": "funding",
         "expense_vs_annual": "expenses", "annual_over_total": "annual_budget",
@@ -69,6 +71,34 @@ def declaration_problems(declaration: ProjectDeclaration) -> list[Problem]:
         if finding.severity == ERROR:
             problems.append(Problem(places.get(finding.code, "indicators"), finding.message))
     return problems
+
+
+def _weight_problems(indicators) -> list[Problem]:
+    """Where rows carry 分值, they follow the national scheme: each 一级's rows add up to its points."""
+    from selfeval.models import SchemeSection
+
+    weighted = [row for row in indicators if row.weight is not None]
+    if not weighted:
+        return []
+    if len(weighted) != len(indicators):
+        return [Problem("indicators", "分值要么每行都填写，要么都不填写。")]
+    points = dict(
+        SchemeSection.objects.filter(scheme__code="national_project", kind="level1").values_list("code", "points")
+    )
+    sums: dict[str, Decimal] = {}
+    labels = {}
+    for row in weighted:
+        if row.level1_id and row.level1.code in points:
+            sums[row.level1.code] = sums.get(row.level1.code, Decimal(0)) + row.weight
+            labels[row.level1.code] = row.level1.name
+    return [
+        Problem(
+            "indicators",
+            f"“{labels[code]}”各行分值合计 {total.normalize():f}，按财政部项目评分方案应为 {points[code].normalize():f}。",
+        )
+        for code, total in sums.items()
+        if total != points[code]
+    ]
 
 
 def _log(declaration, user, action, before, comment=""):

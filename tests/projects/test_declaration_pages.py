@@ -343,3 +343,24 @@ def test_the_003_layout_fields_are_editable(client, finance_user, draft):
     assert (row.prev2, row.prev1) == ("8 场", "9 场")
     page = client.get(reverse("projects:declaration", args=[draft.pk])).content.decode()
     assert "指标值（前年）" in page and "3880000.00" in page
+
+
+def test_weights_follow_the_national_scheme_where_given(client, finance_user, draft):
+    client.force_login(finance_user)
+    url = reverse("projects:declaration_edit", args=[draft.pk])
+    partial = complete_data(draft, action="submit", **{"indicators-0-weight": "50"})
+    assert "分值要么每行都填写" in client.post(url, partial).content.decode()
+    wrong = complete_data(
+        draft,
+        action="submit",
+        **{"indicators-0-weight": "40", "indicators-1-weight": "30", "indicators-2-weight": "10"},
+    )
+    assert "“产出指标”各行分值合计 40，按财政部项目评分方案应为 50" in client.post(url, wrong).content.decode()
+    right = complete_data(
+        draft,
+        action="submit",
+        **{"indicators-0-weight": "50", "indicators-1-weight": "30", "indicators-2-weight": "10"},
+    )
+    assert client.post(url, right).status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == "submitted"
