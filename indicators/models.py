@@ -7,6 +7,7 @@ what the form printed is always kept beside the matched category, so that a free
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from .choices import CategoryLayout, GoalKind
 
@@ -68,6 +69,8 @@ class Goal(models.Model):
     seq = models.PositiveSmallIntegerField("序号")
     text = models.TextField("目标内容", blank=True)
     points = models.DecimalField("分值", max_digits=6, decimal_places=2, null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "绩效目标"
@@ -156,6 +159,8 @@ class Indicator(IndicatorRowBase):
     standard = models.CharField("绩效标准", max_length=300, blank=True)
     prev2 = models.CharField("指标值（前年）", max_length=300, blank=True)
     prev1 = models.CharField("指标值（上年）", max_length=300, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "绩效指标"

@@ -7,6 +7,7 @@ and out.
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from .access import scoped_queryset
 from .choices import AccountTable, DeclarationAction, DeclarationStatus, FundSection, ProjectType, Role, SubjectLevel
@@ -190,6 +191,8 @@ class ProjectDeclaration(FormBase, DeclarationWorkflow):
 
     objects = scoped_queryset("project__department").as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "项目绩效目标申报表"
         verbose_name_plural = "项目绩效目标申报表"
@@ -222,6 +225,8 @@ class DeclarationBasis(DeclarationLine):
     )
     text = models.TextField("立项依据")
 
+    history = HistoricalRecords()
+
     class Meta(DeclarationLine.Meta):
         verbose_name = "项目立项依据"
         verbose_name_plural = "项目立项依据"
@@ -240,6 +245,8 @@ class PriorYearBudget(models.Model):
     budget = money_field("预算数")
     executed = money_field("执行数")
     rate_printed = models.CharField("执行率（表中数）", max_length=20, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "历年预算执行情况"
@@ -261,6 +268,8 @@ class FundingSource(DeclarationLine):
     amount = money_field("金额")
     level = models.PositiveSmallIntegerField("层级", default=0, help_text="0 为一级科目，1 为“其中”项。")
 
+    history = HistoricalRecords()
+
     class Meta(DeclarationLine.Meta):
         verbose_name = "资金来源"
         verbose_name_plural = "资金来源"
@@ -281,6 +290,8 @@ class ExpenseItem(DeclarationLine):
     basis = models.TextField("测算依据及说明", blank=True)
     remark = models.CharField("备注", max_length=200, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta(DeclarationLine.Meta):
         verbose_name = "项目支出明细"
         verbose_name_plural = "项目支出明细"
@@ -298,6 +309,8 @@ class ProcurementItem(DeclarationLine):
     name = models.CharField("品名", max_length=200)
     quantity = models.CharField("数量", max_length=60, blank=True)
     amount = money_field("金额")
+
+    history = HistoricalRecords()
 
     class Meta(DeclarationLine.Meta):
         verbose_name = "项目采购"
@@ -320,6 +333,8 @@ class DepartmentDeclaration(FormBase, DeclarationWorkflow):
     annual_tasks = models.TextField("年度工作任务", blank=True)
 
     objects = scoped_queryset("department").as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "部门整体支出绩效目标申报表"
@@ -344,6 +359,8 @@ class DepartmentFundLine(models.Model):
     share_printed = models.CharField("占比（表中数）", max_length=20, blank=True)
     prev1 = money_field("上年金额")
     prev2 = money_field("前年金额")
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "部门总体资金情况"

@@ -6,6 +6,7 @@ from projects.admin_base import ScopedAdmin, ScopedTabularInline
 
 from .choices import EvaluationStatus
 from .models import (
+    EvaluationEvent,
     EvaluationFunding,
     EvaluationGoal,
     EvaluationRow,
@@ -136,3 +137,23 @@ class SelfEvaluationAdmin(ScopedAdmin):
     def get_form(self, request, obj=None, **kwargs):
         request._evaluation = obj
         return super().get_form(request, obj, **kwargs)
+
+
+@admin.register(EvaluationEvent)
+class EvaluationEventAdmin(ScopedAdmin):
+    """The sign-off log is a record: readable, never edited."""
+
+    department_lookup = "evaluation__department"
+    list_display = ["at", "action", "user", "evaluation", "comment", "digest"]
+    list_filter = ["action", "evaluation__year"]
+    search_fields = ["evaluation__project__name", "user__username", "comment"]
+    list_select_related = ["user", "evaluation__project", "evaluation__department"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

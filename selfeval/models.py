@@ -9,12 +9,13 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from indicators.models import IndicatorRowBase
-from projects.access import scoped_queryset
 from projects.models import FormBase, money_field
 
 from .choices import EvaluationKind, EvaluationStatus, Layout, QualitativeBand, ReverseRule, SectionKind
+from .locking import EvaluationPartQuerySet, EvaluationQuerySet, LockedEvaluationMixin, LockedPartMixin
 
 
 def score_field(verbose_name: str) -> models.DecimalField:
@@ -106,7 +107,7 @@ class SchemeSection(models.Model):
         return f"{self.name}（{self.points if self.points is not None else '自定'}分）"
 
 
-class SelfEvaluation(FormBase):
+class SelfEvaluation(LockedEvaluationMixin, FormBase):
     """项目支出绩效自评表 or 部门整体绩效自评表 of one year, in one layout, scored under one scheme."""
 
     kind = models.CharField("表类别", max_length=10, choices=EvaluationKind.choices)
@@ -176,7 +177,9 @@ class SelfEvaluation(FormBase):
     signed_at = models.DateTimeField("签署时间", null=True, blank=True)
     signed_digest = models.CharField("签署内容摘要（SHA-256）", max_length=64, blank=True)
 
-    objects = scoped_queryset("department").as_manager()
+    objects = EvaluationQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "绩效自评表"
@@ -206,7 +209,7 @@ class SelfEvaluation(FormBase):
         return f"{self.year}年 {subject} 自评表"
 
 
-class EvaluationSection(models.Model):
+class EvaluationSection(LockedPartMixin, models.Model):
     """A scored section of one form: its points as printed on the form and its printed and computed scores."""
 
     evaluation = models.ForeignKey(
@@ -220,6 +223,9 @@ class EvaluationSection(models.Model):
     score_final = score_field("评定得分")
     computed_score = score_field("得分（计算）")
 
+    history = HistoricalRecords()
+    objects = EvaluationPartQuerySet.as_manager()
+
     class Meta:
         verbose_name = "自评分项"
         verbose_name_plural = "自评分项"
@@ -230,7 +236,7 @@ class EvaluationSection(models.Model):
         return self.name
 
 
-class EvaluationFunding(models.Model):
+class EvaluationFunding(LockedPartMixin, models.Model):
     """A money row: 年度资金总额 and its sources (Hubei), 财政资金/其他 (Hebei), 预算执行情况 (department)."""
 
     evaluation = models.ForeignKey(
@@ -248,6 +254,9 @@ class EvaluationFunding(models.Model):
     computed_rate = models.DecimalField("执行率（计算）", max_digits=9, decimal_places=4, null=True, blank=True)
     computed_score = score_field("得分（计算）")
 
+    history = HistoricalRecords()
+    objects = EvaluationPartQuerySet.as_manager()
+
     class Meta:
         verbose_name = "项目资金"
         verbose_name_plural = "项目资金"
@@ -257,7 +266,7 @@ class EvaluationFunding(models.Model):
         return self.name
 
 
-class EvaluationGoal(models.Model):
+class EvaluationGoal(LockedPartMixin, models.Model):
     """A 年度目标 of a department overall self-evaluation (002), with its points and subtotal."""
 
     evaluation = models.ForeignKey(
@@ -269,6 +278,9 @@ class EvaluationGoal(models.Model):
     printed_score = score_field("得分（表中数）")
     computed_score = score_field("得分（计算）")
 
+    history = HistoricalRecords()
+    objects = EvaluationPartQuerySet.as_manager()
+
     class Meta:
         verbose_name = "年度目标"
         verbose_name_plural = "年度目标"
@@ -279,7 +291,7 @@ class EvaluationGoal(models.Model):
         return f"年度目标{self.seq}"
 
 
-class EvaluationRow(IndicatorRowBase):
+class EvaluationRow(LockedPartMixin, IndicatorRowBase):
     """A row of a self-evaluation's indicator table: target, actual, reason and the three kinds of score."""
 
     evaluation = models.ForeignKey(SelfEvaluation, verbose_name="自评表", on_delete=models.CASCADE, related_name="rows")
@@ -307,6 +319,9 @@ class EvaluationRow(IndicatorRowBase):
     score_final = score_field("评定得分")
     score_reason = models.TextField("评定得分与建议得分不同的理由", blank=True)
 
+    history = HistoricalRecords()
+    objects = EvaluationPartQuerySet.as_manager()
+
     class Meta:
         verbose_name = "自评指标"
         verbose_name_plural = "自评指标"
@@ -317,3 +332,26 @@ class EvaluationRow(IndicatorRowBase):
         return (
             self.score_printed is not None and self.score_final is not None and self.score_printed != self.score_final
         )
+
+
+class EvaluationEvent(models.Model):
+    """One step of a self-evaluation's workflow (§7): submitted, signed, reopened — who, when, why."""
+
+    ACTIONS = [("submit", "提交"), ("sign", "签署"), ("reopen", "重新打开")]
+
+    evaluation = models.ForeignKey(
+        SelfEvaluation, verbose_name="自评表", on_delete=models.PROTECT, related_name="events"
+    )
+    action = models.CharField("操作", max_length=10, choices=ACTIONS)
+    user = models.ForeignKey("projects.User", verbose_name="操作人", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField("时间", auto_now_add=True)
+    comment = models.TextField("理由", blank=True)
+    digest = models.CharField("内容摘要（SHA-256）", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "自评表流程记录"
+        verbose_name_plural = "自评表流程记录"
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.user} · {self.at:%Y-%m-%d %H:%M}"

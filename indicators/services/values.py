@@ -7,7 +7,7 @@ number becomes *qualitative*, with its text kept, and is scored by the evaluator
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 
 GE, GT, EQ, LT, LE = ">=", ">", "=", "<", "<="
 QUANTITATIVE, QUALITATIVE = "quantitative", "qualitative"
@@ -79,7 +79,8 @@ class ParsedValue:
 
 
 def format_number(number: Decimal) -> str:
-    text = format(number.normalize(), "f") if number == number.to_integral() else format(number, "f")
+    """Plain digits without trailing zeros, exact at any size (no rounding to the context precision)."""
+    text = format(number, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
@@ -153,7 +154,9 @@ def _parse(original: str) -> ParsedValue:
     if match.group("sign"):
         number = -number
     if match.group("mult"):
-        number *= _MULTIPLIERS[match.group("mult")]
+        with localcontext() as context:
+            context.prec = 80  # exact for any number a form can hold
+            number *= _MULTIPLIERS[match.group("mult")]
     comparison = comparison or EQ
     direction = NEGATIVE if comparison in (LT, LE) else POSITIVE
     return ParsedValue(

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..choices import EvaluationStatus
+from ..locking import EvaluationLocked
 from ..models import EvaluationFunding, EvaluationGoal, EvaluationRow, EvaluationSection, ScoringScheme, SelfEvaluation
 from ..selectors import evaluation_with_rows
 from . import engine
@@ -69,19 +70,12 @@ def form_input(evaluation: SelfEvaluation) -> engine.FormInput:
     )
 
 
-class EvaluationLocked(Exception):
-    """A signed self-evaluation cannot change, not even its computed figures."""
-
-    def __init__(self, evaluation: SelfEvaluation):
-        super().__init__(f"“{evaluation}”已签署，不能修改。")
-
-
 @transaction.atomic
 def evaluation_score(*, evaluation_id: int) -> engine.FormResult:
     """Compute and store the budget rate and score, each row's proposal, section scores, total and grade."""
     evaluation = evaluation_with_rows(evaluation_id, for_update=True)
     if evaluation.status == EvaluationStatus.SIGNED:
-        raise EvaluationLocked(evaluation)
+        raise EvaluationLocked(f"“{evaluation}”")
     result = engine.score_form(form_input(evaluation))
     evaluation.computed_budget_rate = result.budget_rate
     evaluation.computed_budget_score = result.budget_score

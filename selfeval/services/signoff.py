@@ -1,0 +1,100 @@
+"""Submit, sign and reopen a self-evaluation; the signed content is fixed by a SHA-256 digest."""
+
+import hashlib
+import json
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from projects.access import can_edit_department
+from projects.choices import Role
+
+from ..choices import EvaluationStatus
+from ..models import EvaluationEvent, SelfEvaluation
+from ..selectors import evaluation_with_rows
+
+CONTENT_FIELDS = [
+    "kind", "department_id", "project_id", "year", "unit", "layout", "scheme_id", "eval_date_printed", "fill_unit",
+    "supervising_unit", "executing_unit", "filler", "phone", "basic_expenditure_total", "project_expenditure_total",
+    "goal_target", "goal_actual", "problems", "improvement", "printed_total", "printed_grade", "printed_budget_rate",
+    "printed_budget_score", "printed_completion_rate",
+]  # fmt: skip
+PART_FIELDS = {
+    "sections": ["seq", "code", "name", "points", "printed_score", "score_final"],
+    "funding_rows": ["seq", "name", "is_total", "budget_initial", "budget", "received", "executed", "rate_printed", "score_printed"],
+    "goals": ["seq", "title", "points", "printed_score"],
+    "rows": [
+        "seq", "level1_printed", "level2_printed", "level1_id", "level2_id", "name", "target", "actual", "reason",
+        "weight", "score_printed", "band", "score_final", "score_reason",
+    ],
+}  # fmt: skip
+
+
+class SignoffError(Exception):
+    """A transition that is not allowed; the message is for the user."""
+
+
+def _plain(value):
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def evaluation_content(evaluation: SelfEvaluation) -> dict:
+    """What a signature covers: every filled and printed figure of the form and its parts (no workflow fields)."""
+    content = {name: _plain(getattr(evaluation, name)) for name in CONTENT_FIELDS}
+    for relation, fields in PART_FIELDS.items():
+        parts = sorted(getattr(evaluation, relation).all(), key=lambda p: p.seq)
+        content[relation] = [{f: _plain(getattr(p, f)) for f in fields} for p in parts]
+    return content
+
+
+def evaluation_digest(evaluation: SelfEvaluation) -> str:
+    canonical = json.dumps(evaluation_content(evaluation), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def digest_matches(evaluation_id: int) -> bool:
+    """Recompute the digest of a signed form: True when nothing changed since it was signed."""
+    evaluation = evaluation_with_rows(evaluation_id)
+    return bool(evaluation.signed_digest) and evaluation_digest(evaluation) == evaluation.signed_digest
+
+
+def _is_head(user, evaluation) -> bool:
+    return user.is_active and user.role == Role.HEAD and can_edit_department(user, evaluation.department_id)
+
+
+@transaction.atomic
+def evaluation_sign(*, evaluation_id: int, user) -> SelfEvaluation:
+    """Only the head of the form's department signs a submitted form: status, signer, time and digest."""
+    evaluation = evaluation_with_rows(evaluation_id, for_update=True)
+    if not _is_head(user, evaluation):
+        raise SignoffError("只有本部门负责人可以签署自评表。")
+    if evaluation.status != EvaluationStatus.SUBMITTED:
+        raise SignoffError("只能签署已提交的自评表。")
+    digest = evaluation_digest(evaluation)
+    evaluation.status = EvaluationStatus.SIGNED
+    evaluation.signed_by, evaluation.signed_at, evaluation.signed_digest = user, timezone.now(), digest
+    evaluation.save(update_fields=["status", "signed_by", "signed_at", "signed_digest", "updated_at"])
+    EvaluationEvent.objects.create(evaluation=evaluation, action="sign", user=user, digest=digest)
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_reopen(*, evaluation_id: int, user, reason: str) -> SelfEvaluation:
+    """The head reopens a signed form with a written reason; it becomes a draft again and the step is logged."""
+    evaluation = evaluation_with_rows(evaluation_id, for_update=True)
+    if not _is_head(user, evaluation):
+        raise SignoffError("只有本部门负责人可以重新打开已签署的自评表。")
+    if evaluation.status != EvaluationStatus.SIGNED:
+        raise SignoffError("只有已签署的自评表需要重新打开。")
+    if len(reason.strip()) < 4:
+        raise SignoffError("请写明重新打开的理由。")
+    old_digest = evaluation.signed_digest
+    evaluation.status = EvaluationStatus.DRAFT
+    evaluation.signed_by, evaluation.signed_at, evaluation.signed_digest = None, None, ""
+    evaluation._reopening = True
+    evaluation.save(update_fields=["status", "signed_by", "signed_at", "signed_digest", "updated_at"])
+    EvaluationEvent.objects.create(
+        evaluation=evaluation, action="reopen", user=user, comment=reason.strip(), digest=old_digest
+    )
+    return evaluation
