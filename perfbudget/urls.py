@@ -14,5 +14,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("indicators/", include("indicators.urls")),
     path("reports/", include("reports.urls")),
+    path("selfeval/", include("selfeval.urls")),
     path("", include("projects.urls")),
 ]

@@ -68,3 +68,15 @@ def declaration_page(pk: int) -> ProjectDeclaration:
         )
         .get(pk=pk)
     )
+
+
+def evaluations_waiting_for(user, year: int):
+    """Self-evaluations that wait for this user: drafts for finance staff, submitted ones for heads to sign."""
+    from selfeval.models import SelfEvaluation
+
+    qs = SelfEvaluation.objects.for_user(user).filter(year=year).select_related("project", "department")
+    if user.role == Role.FINANCE:
+        return qs.filter(status="draft")
+    if user.role == Role.HEAD:
+        return qs.filter(status="submitted")
+    return qs.none()

@@ -51,6 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "years": years,
             "rows": selectors.home_rows(request.user, year),
             "waiting": selectors.waiting_for(request.user, year),
+            "waiting_evaluations": selectors.evaluations_waiting_for(request.user, year),
             "overall": DepartmentDeclaration.objects.for_user(request.user)
             .filter(year=year)
             .select_related("department"),

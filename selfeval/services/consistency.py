@@ -126,6 +126,7 @@ class EvaluationData:
     full_points: Decimal = Decimal(100)
     scored_rows: bool = True  # False where the published form gives no rows (002's summaries)
     incomplete: bool = False  # pages or text missing from the filed form
+    filed: bool = True  # a filed paper form prints its own total; a form filled here has only computed figures
     extra: dict = field(default_factory=dict)
 
 
@@ -333,7 +334,8 @@ def _check_evaluation(data: EvaluationData) -> list[Finding]:
         section_scores[section.code] = score
 
     if data.printed_total is None:
-        findings.append(Finding("total_missing", WARNING, "总分", None, None, "表中没有填写总分。"))
+        if data.filed:
+            findings.append(Finding("total_missing", WARNING, "总分", None, None, "表中没有填写总分。"))
         return findings
     if section_scores and all(v is not None for v in section_scores.values()):
         expected = sum(section_scores.values())

@@ -51,6 +51,7 @@ def evaluation_data(evaluation: SelfEvaluation) -> consistency.EvaluationData:
         rows=tuple(rows),
         scored_rows=evaluation.layout != Layout.SUMMARY,
         incomplete=evaluation.incomplete,
+        filed=bool(evaluation.source),
     )
 
 

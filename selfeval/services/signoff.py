@@ -98,3 +98,46 @@ def evaluation_reopen(*, evaluation_id: int, user, reason: str) -> SelfEvaluatio
         evaluation=evaluation, action="reopen", user=user, comment=reason.strip(), digest=old_digest
     )
     return evaluation
+
+
+BLOCKING = {
+    "reason_missing": "未达到目标的行须填写未完成原因",
+    "row_over_weight": "得分不能超过分值",
+    "row_negative": "得分不能小于 0",
+    "row_band": "定性指标的得分须在所选档次内",
+    "score_reason_missing": "评定得分与建议得分不同时须说明理由",
+    "section_over_points": "分项得分不能超过分值",
+    "row_unscored": "每行都须评定得分",
+}
+
+
+class SubmitBlocked(SignoffError):
+    """Findings that must be fixed before submitting; ``findings`` lists them."""
+
+    def __init__(self, findings):
+        super().__init__("自评表还有须更正的内容，未提交。")
+        self.findings = findings
+
+
+def blocking_findings(evaluation: SelfEvaluation) -> list:
+    from .findings import evaluation_findings
+
+    return [f for f in evaluation_findings(evaluation) if f.code in BLOCKING]
+
+
+@transaction.atomic
+def evaluation_submit(*, evaluation_id: int, user) -> SelfEvaluation:
+    """Finance staff of the department submit a draft; blocking findings refuse it and are listed."""
+    evaluation = evaluation_with_rows(evaluation_id, for_update=True)
+    if user.role not in {Role.FINANCE, Role.ADMIN} or not can_edit_department(user, evaluation.department_id):
+        raise SignoffError("只有本部门的填报人可以提交自评表。")
+    if evaluation.status != EvaluationStatus.DRAFT:
+        raise SignoffError("只能提交草稿状态的自评表。")
+    blocked = blocking_findings(evaluation)
+    if blocked:
+        raise SubmitBlocked(blocked)
+    evaluation.status = EvaluationStatus.SUBMITTED
+    evaluation.submitted_by, evaluation.submitted_at = user, timezone.now()
+    evaluation.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
+    EvaluationEvent.objects.create(evaluation=evaluation, action="submit", user=user)
+    return evaluation

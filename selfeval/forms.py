@@ -1,0 +1,89 @@
+"""The self-evaluation page: header, funding rows, section scores and the indicator rows."""
+
+from django import forms
+from django.forms import inlineformset_factory
+
+from projects.forms.declaration import BaseRowFormSet, PlainRowForm, UnitAmountMixin
+
+from .models import EvaluationFunding, EvaluationRow, EvaluationSection, SelfEvaluation
+
+
+class EvaluationForm(forms.ModelForm):
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = SelfEvaluation
+        fields = ["eval_date_printed", "filler", "phone", "goal_target", "goal_actual", "problems", "improvement"]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in ["goal_target", "goal_actual", "problems", "improvement"]
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["version"] = self.instance.updated_at.isoformat() if self.instance.updated_at else ""
+
+
+class FundingForm(UnitAmountMixin, forms.ModelForm):
+    amount_fields = ("budget_initial", "budget", "received", "executed")
+
+    class Meta:
+        model = EvaluationFunding
+        fields = ["budget_initial", "budget", "received", "executed"]
+
+
+class SectionForm(PlainRowForm):
+    class Meta:
+        model = EvaluationSection
+        fields = ["points", "score_final"]
+
+
+class RowForm(PlainRowForm):
+    class Meta:
+        model = EvaluationRow
+        fields = ["actual", "reason", "weight", "band", "score_final", "score_reason"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 1}), "score_reason": forms.Textarea(attrs={"rows": 1})}
+
+    def clean(self):
+        cleaned = super().clean()
+        score, weight = cleaned.get("score_final"), cleaned.get("weight")
+        if score is not None and score < 0:
+            self.add_error("score_final", "得分不能小于 0。")
+        if score is not None and weight is not None and score > weight:
+            self.add_error("score_final", f"得分不能超过分值 {weight}。")
+        return cleaned
+
+
+class FixedRowsFormSet(BaseRowFormSet):
+    """The rows of a self-evaluation come from its declaration: they are filled, not added or removed here."""
+
+    def save(self, commit=True):
+        saved = []
+        for form in self.forms:
+            if form.has_changed():
+                saved.append(form.save())
+        return saved
+
+
+def _formset(model, form):
+    return inlineformset_factory(SelfEvaluation, model, form=form, formset=FixedRowsFormSet, extra=0, can_delete=False)
+
+
+EVALUATION_FORMSETS = {
+    "funding": _formset(EvaluationFunding, FundingForm),
+    "sections": _formset(EvaluationSection, SectionForm),
+    "rows": _formset(EvaluationRow, RowForm),
+}
+
+
+def evaluation_formsets(evaluation: SelfEvaluation, data=None) -> dict:
+    return {
+        name: factory(
+            data,
+            instance=evaluation,
+            prefix=name,
+            unit=evaluation.unit,
+            queryset=factory.model._default_manager.filter(evaluation=evaluation).order_by("seq"),
+        )  # fmt: skip
+        for name, factory in EVALUATION_FORMSETS.items()
+    }

@@ -1,0 +1,71 @@
+"""Start a self-evaluation from an approved declaration, in the layout of the chosen scheme."""
+
+from django.db import transaction
+
+from indicators.choices import GoalKind
+from projects.choices import DeclarationStatus
+from projects.models import ProjectDeclaration
+
+from ..models import EvaluationFunding, EvaluationRow, EvaluationSection, ScoringScheme, SelfEvaluation
+
+FUNDING_ROWS = {
+    "hubei": ["年度资金总额", "中央补助", "省补助", "市补助", "国债资金", "区级预算资金", "其他资金"],
+    "national": ["年度资金总额", "其中：当年财政拨款", "上年结转资金", "其他资金"],
+    "hebei": ["合计", "财政资金", "其他"],
+}
+
+
+class StartError(Exception):
+    """The self-evaluation cannot be started; the message is for the user."""
+
+
+def default_scheme(declaration: ProjectDeclaration) -> ScoringScheme:
+    """Hubei departments use the Hubei scheme, Hebei ones the Hebei scheme, everyone else the national one."""
+    region = declaration.project.department.root().region
+    code = (
+        "hubei_project"
+        if region.startswith("湖北")
+        else "hebei_project"
+        if region.startswith("河北")
+        else "national_project"
+    )
+    return ScoringScheme.objects.get(code=code)
+
+
+@transaction.atomic
+def evaluation_start(
+    *, declaration: ProjectDeclaration, scheme: ScoringScheme | None = None, user=None
+) -> SelfEvaluation:
+    """A draft self-evaluation whose rows carry the declaration's targets, sections and funding rows as the layout asks."""
+    if declaration.status != DeclarationStatus.APPROVED:
+        raise StartError("只有已审核的申报表可以开始自评。")
+    if SelfEvaluation.objects.filter(kind="project", project=declaration.project, year=declaration.year).exists():
+        raise StartError(f"{declaration.year} 年“{declaration.project.name}”的自评表已经存在。")
+    scheme = scheme or default_scheme(declaration)
+    evaluation = SelfEvaluation.objects.create(
+        kind="project", department=declaration.project.department, project=declaration.project, declaration=declaration,
+        year=declaration.year, unit=declaration.unit, layout=scheme.layout, scheme=scheme,
+        supervising_unit=declaration.supervising_unit, executing_unit=declaration.executing_unit,
+        fill_unit=declaration.project.department.name,
+        goal_target="\n".join(g.text for g in declaration.goals.filter(kind=GoalKind.OVERALL).order_by("seq")),
+    )  # fmt: skip
+    sections = {}
+    level1_codes = {s.code for s in scheme.sections.all() if s.kind == "level1"}
+    for seq, section in enumerate(scheme.sections.all(), start=1):
+        sections[section.code] = EvaluationSection.objects.create(
+            evaluation=evaluation, seq=seq, code=section.code, name=section.name, points=section.points
+        )
+    for seq, name in enumerate(FUNDING_ROWS.get(scheme.layout, ["年度资金总额"]), start=1):
+        EvaluationFunding.objects.create(
+            evaluation=evaluation, seq=seq, name=name, is_total=seq == 1,
+            budget=declaration.annual_budget if seq == 1 else None,
+        )  # fmt: skip
+    indicators_section = sections.get("indicators")
+    for seq, row in enumerate(declaration.indicators.select_related("level1", "level2").order_by("seq"), start=1):
+        code = row.level1.code if row.level1_id else None
+        section = indicators_section or sections.get(code if code in level1_codes else "")
+        EvaluationRow.objects.create(
+            evaluation=evaluation, seq=seq, section=section, level1=row.level1, level1_printed=row.level1_printed,
+            level2=row.level2, level2_printed=row.level2_printed, name=row.name, target=row.target, weight=row.weight,
+        )  # fmt: skip
+    return evaluation

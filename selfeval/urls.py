@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "selfeval"
+
+urlpatterns = [
+    path("<int:pk>/", views.evaluation_detail, name="evaluation"),
+    path("<int:pk>/edit/", views.evaluation_edit, name="evaluation_edit"),
+    path("<int:pk>/preview/", views.evaluation_preview, name="evaluation_preview"),
+    path("<int:pk>/action/", views.evaluation_action, name="evaluation_action"),
+    path("<int:pk>/history/", views.evaluation_history, name="evaluation_history"),
+    path("from-declaration/<int:declaration_pk>/", views.evaluation_create, name="evaluation_create"),
+]

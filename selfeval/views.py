@@ -1,0 +1,250 @@
+"""Self-evaluation pages: fill with live scoring, submit, sign, reopen, and the history auditors read."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from indicators.services.layout import span_rows
+from projects.access import can_edit_department
+from projects.choices import Role
+from projects.models import ProjectDeclaration
+
+from .choices import EvaluationStatus
+from .forms import EvaluationForm, evaluation_formsets
+from .models import SelfEvaluation
+from .selectors import evaluation_with_rows
+from .services import engine
+from .services.consistency import num
+from .services.findings import evaluation_findings
+from .services.scoring import evaluation_score, form_input
+from .services.signoff import (
+    BLOCKING,
+    SignoffError,
+    SubmitBlocked,
+    digest_matches,
+    evaluation_reopen,
+    evaluation_sign,
+    evaluation_submit,
+)
+from .services.start import StartError, evaluation_start
+
+
+def _evaluation(user, pk: int) -> SelfEvaluation:
+    if not SelfEvaluation.objects.for_user(user).filter(pk=pk).exists():
+        raise Http404("没有找到这张自评表。")
+    return evaluation_with_rows(pk)
+
+
+def _can_fill(user, evaluation) -> bool:
+    return (
+        evaluation.status == EvaluationStatus.DRAFT
+        and user.role in {Role.FINANCE, Role.ADMIN}
+        and can_edit_department(user, evaluation.department_id)
+    )
+
+
+def _is_head(user, evaluation) -> bool:
+    return user.role == Role.HEAD and can_edit_department(user, evaluation.department_id)
+
+
+@login_required
+def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = _evaluation(request.user, pk)
+    result = engine.score_form(form_input(evaluation))
+    user = request.user
+    return render(
+        request,
+        "selfeval/evaluation_detail.html",
+        {
+            "evaluation": evaluation,
+            "result": result,
+            "rows": span_rows(list(evaluation.rows.all())),
+            "findings": evaluation_findings(evaluation),
+            "can_fill": _can_fill(user, evaluation),
+            "can_sign": evaluation.status == EvaluationStatus.SUBMITTED and _is_head(user, evaluation),
+            "can_reopen": evaluation.status == EvaluationStatus.SIGNED and _is_head(user, evaluation),
+            "digest_ok": digest_matches(evaluation.pk) if evaluation.status == EvaluationStatus.SIGNED else None,
+            "events": evaluation.events.select_related("user"),
+        },
+    )
+
+
+def _bound(request, evaluation):
+    form = EvaluationForm(request.POST or None, instance=evaluation)
+    formsets = evaluation_formsets(evaluation, request.POST or None)
+    return form, formsets
+
+
+@login_required
+def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = _evaluation(request.user, pk)
+    if not _can_fill(request.user, evaluation):
+        raise PermissionDenied("这张自评表现在不能由你填写。")
+    form, formsets = _bound(request, evaluation)
+    if request.method == "POST":
+        valid = form.is_valid() & all([fs.is_valid() for fs in formsets.values()])
+        if not valid:
+            messages.error(request, "有内容需要更正，请查看标红的栏目；本次没有保存任何内容。")
+        else:
+            with transaction.atomic():
+                current = SelfEvaluation.objects.select_for_update().get(pk=pk)
+                if form.cleaned_data.get("version") != current.updated_at.isoformat():
+                    messages.error(
+                        request,
+                        f"这张自评表已在 {timezone.localtime(current.updated_at):%Y-%m-%d %H:%M} 被他人修改，本次没有保存。"
+                        "你填写的内容仍在下面，请核对后重新保存（保存前请刷新对照他人的修改）。",
+                    )
+                else:
+                    form.save()
+                    for formset in formsets.values():
+                        formset.save()
+                    evaluation_score(evaluation_id=pk)
+                    messages.success(request, "已保存，得分已重新计算。")
+                    if request.POST.get("action") == "submit":
+                        return _submit(request, pk)
+                    return redirect("selfeval:evaluation", pk=pk)
+    return render(
+        request,
+        "selfeval/evaluation_form.html",
+        {"evaluation": evaluation, "form": form, "formsets": formsets, "rows": _rows_with_forms(evaluation, formsets)},
+    )
+
+
+def _rows_with_forms(evaluation, formsets):
+    forms = {f.instance.pk: f for f in formsets["rows"].forms}
+    spanned = span_rows(list(evaluation.rows.all()))
+    for s in spanned:
+        s.form = forms.get(s.row.pk)
+    return spanned
+
+
+def _submit(request, pk):
+    try:
+        evaluation_submit(evaluation_id=pk, user=request.user)
+    except SubmitBlocked as exc:
+        for finding in exc.findings:
+            messages.error(request, f"{finding.field}：{finding.message}（{BLOCKING[finding.code]}）")
+        return redirect("selfeval:evaluation_edit", pk=pk)
+    except SignoffError as exc:
+        messages.error(request, str(exc))
+        return redirect("selfeval:evaluation", pk=pk)
+    messages.success(request, "自评表已提交，等待部门负责人签署。")
+    return redirect("selfeval:evaluation", pk=pk)
+
+
+@login_required
+@require_POST
+def evaluation_preview(request: HttpRequest, pk: int) -> JsonResponse:
+    """Score the page as typed, without keeping anything: proposals, sections, total, grade, findings."""
+    evaluation = _evaluation(request.user, pk)
+    if not _can_fill(request.user, evaluation):
+        raise PermissionDenied("这张自评表现在不能由你填写。")
+    form, formsets = _bound(request, evaluation)
+    if not (form.is_valid() & all([fs.is_valid() for fs in formsets.values()])):
+        return JsonResponse({"ok": False, "message": "有栏目的内容无法识别，请更正后再看得分。"})
+    with transaction.atomic():
+        for formset in formsets.values():
+            formset.save()
+        fresh = evaluation_with_rows(pk)
+        result = engine.score_form(form_input(fresh))
+        findings = evaluation_findings(fresh)
+        transaction.set_rollback(True)  # a preview never saves
+    return JsonResponse(
+        {
+            "ok": True,
+            "budget_rate": engine.format_rate(result.budget_rate) if result.budget_rate is not None else "",
+            "budget_score": num(result.budget_score),
+            "sections": {code: num(score) for code, score in result.section_scores.items()},
+            "total": num(result.total),
+            "grade": result.grade,
+            "rows": {
+                str(key): {"score": num(p.score), "met": p.met, "explanation": p.explanation}
+                for key, p in result.proposals.items()
+            },
+            "findings": [str(f) for f in findings],
+        }
+    )
+
+
+@login_required
+@require_POST
+def evaluation_action(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = _evaluation(request.user, pk)
+    action = request.POST.get("action")
+    try:
+        if action == "submit":
+            return _submit(request, pk)
+        if action == "sign":
+            evaluation_sign(evaluation_id=evaluation.pk, user=request.user)
+            messages.success(request, "已签署，自评表已锁定。")
+        elif action == "reopen":
+            evaluation_reopen(evaluation_id=evaluation.pk, user=request.user, reason=request.POST.get("comment", ""))
+            messages.success(request, "已重新打开，自评表回到草稿状态。")
+        else:
+            messages.error(request, "未知的操作。")
+    except SignoffError as exc:
+        messages.error(request, str(exc))
+    return redirect("selfeval:evaluation", pk=pk)
+
+
+@login_required
+@require_POST
+def evaluation_create(request: HttpRequest, declaration_pk: int) -> HttpResponse:
+    """Finance staff start this year's self-evaluation from the approved declaration."""
+    declaration = ProjectDeclaration.objects.for_user(request.user).filter(pk=declaration_pk).first()
+    if declaration is None:
+        raise Http404("没有找到这张申报表。")
+    if request.user.role not in {Role.FINANCE, Role.ADMIN} or not can_edit_department(
+        request.user, declaration.project.department_id
+    ):
+        raise PermissionDenied("只有本部门的填报人可以开始自评。")
+    try:
+        evaluation = evaluation_start(declaration=declaration, user=request.user)
+    except StartError as exc:
+        messages.error(request, str(exc))
+        return redirect("projects:declaration", pk=declaration_pk)
+    return redirect("selfeval:evaluation_edit", pk=evaluation.pk)
+
+
+@login_required
+def evaluation_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every saved version of the form and its rows: who, when, and what changed (before → after)."""
+    evaluation = _evaluation(request.user, pk)
+    entries = []
+    for record in evaluation.history.select_related("history_user").order_by("-history_date")[:200]:
+        entries.append(_entry(record, "自评表"))
+    for row in evaluation.rows.all():
+        for record in row.history.select_related("history_user").order_by("-history_date")[:50]:
+            entries.append(_entry(record, f"第 {row.seq} 行“{row.name}”"))
+    entries.sort(key=lambda e: e["date"], reverse=True)
+    return render(request, "selfeval/evaluation_history.html", {"evaluation": evaluation, "entries": entries})
+
+
+SKIP = {
+    "history_id",
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user",
+    "updated_at",
+    "created_at",
+}
+
+
+def _entry(record, what: str) -> dict:
+    changes = []
+    previous = record.prev_record
+    if previous is not None:
+        delta = record.diff_against(previous)
+        for change in delta.changes:
+            if change.field in SKIP:
+                continue
+            label = record.instance._meta.get_field(change.field).verbose_name
+            changes.append({"field": label, "old": change.old, "new": change.new})
+    kind = {"+": "创建", "~": "修改", "-": "删除"}[record.history_type]
+    return {"date": record.history_date, "user": record.history_user, "what": what, "kind": kind, "changes": changes}

@@ -1,0 +1,132 @@
+"""Self-evaluation pages: start from an approved declaration, fill with live scores, submit, sign, history."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from projects.models import ProjectDeclaration
+from selfeval.models import SelfEvaluation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def started(client, finance_user):
+    declaration = ProjectDeclaration.objects.get(project__key="dxh2021-rczx")
+    client.force_login(finance_user)
+    response = client.post(reverse("selfeval:evaluation_create", args=[declaration.pk]))
+    evaluation = SelfEvaluation.objects.get(project=declaration.project, year=2021)
+    assert response.url == reverse("selfeval:evaluation_edit", args=[evaluation.pk])
+    return evaluation
+
+
+def page_data(client, evaluation, **changes):
+    response = client.get(reverse("selfeval:evaluation_edit", args=[evaluation.pk]))
+    data = {"version": response.context["form"].initial["version"]}
+    for name, value in response.context["form"].initial.items():
+        data[name] = "" if value is None else value
+    for prefix, formset in response.context["formsets"].items():
+        forms = formset.forms
+        data.update({f"{prefix}-TOTAL_FORMS": str(len(forms)), f"{prefix}-INITIAL_FORMS": str(len(forms)),
+                     f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"})  # fmt: skip
+        for i, f in enumerate(forms):
+            data[f"{prefix}-{i}-id"] = str(f.instance.pk)
+            data[f"{prefix}-{i}-evaluation"] = str(evaluation.pk)
+            for name in f.fields:
+                if name in {"id", "evaluation"}:
+                    continue
+                value = f.initial.get(name)
+                data[f"{prefix}-{i}-{name}"] = "" if value is None else str(value)
+    data.update(changes)
+    return data
+
+
+def test_started_from_the_declaration_in_the_hubei_layout(started):
+    assert (started.layout, started.scheme.code, started.status) == ("hubei", "hubei_project", "draft")
+    assert started.rows.count() == 8
+    assert started.funding_rows.get(is_total=True).budget == Decimal("12000000.00")
+    assert [s.code for s in started.sections.all()] == ["funds", "goal", "indicators"]
+    assert started.goal_target.startswith("提升我区招才引智")
+
+
+def test_live_scores_equal_the_engine_and_save_nothing(client, started):
+    data = page_data(client, started, **{"funding-0-executed": "1100", "rows-0-actual": "12 场", "rows-0-weight": "10"})
+    result = client.post(reverse("selfeval:evaluation_preview", args=[started.pk]), data).json()
+    assert (result["budget_rate"], result["budget_score"]) == ("91.7%", "18.34")
+    row = started.rows.get(seq=1)
+    assert result["rows"][str(row.pk)]["score"] == "10"
+    started.refresh_from_db()
+    assert started.funding_rows.get(is_total=True).executed is None and started.rows.get(seq=1).actual == ""
+
+
+def fill_everything(client, evaluation, **extra):
+    rows = list(evaluation.rows.order_by("seq"))
+    changes = {"funding-0-executed": "1100", "sections-1-score_final": "18", "goal_actual": "完成全年目标。"}
+    for i, _row in enumerate(rows):
+        changes.update(
+            {
+                f"rows-{i}-actual": "达成",
+                f"rows-{i}-weight": "7.5",
+                f"rows-{i}-score_final": "7.5",
+                f"rows-{i}-band": "achieved",
+            }
+        )
+    changes.update(extra)
+    return page_data(client, evaluation, **changes)
+
+
+def test_submission_with_blocking_findings_is_refused_and_nothing_typed_is_lost(client, started):
+    data = fill_everything(client, started, **{"rows-0-actual": "5 场", "action": "submit"})  # target ≥10 场, no reason
+    response = client.post(reverse("selfeval:evaluation_edit", args=[started.pk]), data, follow=True)
+    page = response.content.decode()
+    assert "未达到目标的行须填写未完成原因" in page
+    started.refresh_from_db()
+    assert started.status == "draft"
+    assert started.rows.get(seq=1).actual == "5 场"  # what was typed is saved as a draft
+
+
+def test_score_above_weight_is_refused_on_the_page(client, started):
+    data = fill_everything(client, started, **{"rows-0-score_final": "9", "action": "save"})
+    response = client.post(reverse("selfeval:evaluation_edit", args=[started.pk]), data)
+    assert response.status_code == 200 and "得分不能超过分值 7.5" in response.content.decode()
+
+
+def test_fill_submit_sign_and_read_the_history(client, started, head_user, auditor_user, finance_user):
+    data = fill_everything(client, started, action="submit")
+    response = client.post(reverse("selfeval:evaluation_edit", args=[started.pk]), data, follow=True)
+    assert "等待部门负责人签署" in response.content.decode()
+    started.refresh_from_db()
+    assert (started.status, started.computed_total, started.computed_grade) == ("submitted", Decimal("96.34"), "优")
+    client.force_login(finance_user)
+    client.post(reverse("selfeval:evaluation_action", args=[started.pk]), {"action": "sign"})
+    started.refresh_from_db()
+    assert started.status == "submitted"  # finance cannot sign
+    client.force_login(head_user)
+    client.post(reverse("selfeval:evaluation_action", args=[started.pk]), {"action": "sign"})
+    started.refresh_from_db()
+    assert started.status == "signed" and started.signed_by == head_user
+    client.force_login(auditor_user)
+    page = client.get(reverse("selfeval:evaluation", args=[started.pk])).content.decode()
+    assert started.signed_digest in page and "重新计算的摘要一致" in page
+    history = client.get(reverse("selfeval:evaluation_history", args=[started.pk])).content.decode()
+    assert "实际完成值" in history and "达成" in history and "t-finance" in history
+    client.force_login(finance_user)
+    assert client.get(reverse("selfeval:evaluation_edit", args=[started.pk])).status_code == 403
+
+
+def test_stale_copy_is_refused_and_keeps_what_was_typed(client, started):
+    stale = page_data(client, started, **{"rows-0-actual": "甲", "action": "save"})
+    fresh = page_data(client, started, **{"rows-0-actual": "乙", "action": "save"})
+    assert client.post(reverse("selfeval:evaluation_edit", args=[started.pk]), fresh).status_code == 302
+    response = client.post(reverse("selfeval:evaluation_edit", args=[started.pk]), stale)
+    page = response.content.decode()
+    assert "被他人修改" in page and 'value="甲"' in page
+    assert started.rows.get(seq=1).actual == "乙"
+
+
+def test_scope(client, outsider_user, started):
+    client.force_login(outsider_user)
+    for name in ["evaluation", "evaluation_edit", "evaluation_history"]:
+        assert client.get(reverse(f"selfeval:{name}", args=[started.pk])).status_code == 404
+    assert client.post(reverse("selfeval:evaluation_preview", args=[started.pk])).status_code == 404
