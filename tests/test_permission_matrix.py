@@ -1,0 +1,117 @@
+"""Every URL pattern against every role: the expected allow or deny.
+
+The matrix must name every pattern of the URLconf (the Django admin aside, which ``test_admin`` covers):
+a new view without an entry fails ``test_every_url_pattern_has_an_entry``.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from projects.models import DepartmentDeclaration, Project, ProjectDeclaration
+from selfeval.services.start import evaluation_start
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "finance", "head", "auditor", "admin", "outsider"]
+OK, REDIRECT, LOGIN, FORBIDDEN, NOT_FOUND = 200, 302, "login", 403, 404
+
+
+def row(anonymous, finance, head, auditor, admin, outsider):
+    return dict(zip(ROLES, [anonymous, finance, head, auditor, admin, outsider], strict=True))
+
+
+# name: (method, argument, expected per role)
+MATRIX = {
+    "login": ("GET", None, row(OK, OK, OK, OK, OK, OK)),
+    "logout": ("POST", None, row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT)),
+    "projects:home": ("GET", None, row(LOGIN, OK, OK, OK, OK, OK)),
+    "projects:declaration": ("GET", "declaration", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
+    "projects:declaration_edit": ("GET", "declaration", row(LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND)),
+    "projects:declaration_action": (
+        "POST",
+        "declaration",
+        row(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, NOT_FOUND),
+    ),
+    "projects:declaration_create": ("POST", "project", row(LOGIN, REDIRECT, FORBIDDEN, FORBIDDEN, REDIRECT, NOT_FOUND)),
+    "projects:department_declaration": ("GET", "overall", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
+    "projects:department_declaration_edit": ("GET", "overall", row(LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND)),
+    "projects:department_declaration_action": (
+        "POST",
+        "overall",
+        row(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, NOT_FOUND),
+    ),
+    "indicators:parse": ("GET", None, row(LOGIN, OK, OK, OK, OK, OK)),
+    "indicators:library": ("GET", None, row(LOGIN, OK, OK, OK, OK, OK)),
+    "reports:declaration_xlsx": ("GET", "declaration", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
+    "reports:declaration_import": ("POST", None, row(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT)),
+    "selfeval:evaluation": ("GET", "evaluation", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
+    "selfeval:evaluation_edit": ("GET", "evaluation", row(LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND)),
+    "selfeval:evaluation_preview": ("POST", "evaluation", row(LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND)),
+    "selfeval:evaluation_action": ("POST", "evaluation", row(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, NOT_FOUND)),
+    "selfeval:evaluation_history": ("GET", "evaluation", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
+    "selfeval:evaluation_create": (
+        "POST",
+        "approved_declaration",
+        row(LOGIN, REDIRECT, FORBIDDEN, FORBIDDEN, REDIRECT, NOT_FOUND),
+    ),
+}
+
+
+def url_names(patterns=None, namespace=""):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_url_pattern_has_an_entry():
+    assert set(url_names()) == set(MATRIX)
+
+
+@pytest.fixture
+def objects(dongxihu):
+    draft = ProjectDeclaration.objects.get(project__key="dxh2021-rczx")
+    ProjectDeclaration.objects.filter(pk=draft.pk).update(status="draft")
+    overall = DepartmentDeclaration.objects.get(department=dongxihu, year=2021)
+    DepartmentDeclaration.objects.filter(pk=overall.pk).update(status="draft")
+    approved = ProjectDeclaration.objects.get(project__key="dxh2021-jxkp")
+    approved_other = ProjectDeclaration.objects.get(project__key="dxh2021-bgjf")
+    evaluation = evaluation_start(declaration=approved)
+    return {
+        "declaration": draft.pk,
+        "overall": overall.pk,
+        "project": Project.objects.get(key="dxh2021-djsfd").pk,
+        "evaluation": evaluation.pk,
+        "approved_declaration": approved_other.pk,
+    }
+
+
+@pytest.fixture
+def users(finance_user, head_user, auditor_user, outsider_user):
+    return {
+        "anonymous": None, "finance": finance_user, "head": head_user, "auditor": auditor_user,
+        "admin": make_user("t-matrix-admin", "admin", None), "outsider": outsider_user,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_permission_matrix(client, objects, users, name):
+    method, argument, expected = MATRIX[name]
+    for role in ROLES:
+        client.logout()
+        if users[role] is not None:
+            client.force_login(users[role])
+        args = [objects[argument]] if argument else []
+        url = reverse(name, args=args)
+        data = {"year": "2023"} if name.endswith("declaration_create") else {}
+        response = client.get(url) if method == "GET" else client.post(url, data)
+        want = expected[role]
+        if want == LOGIN:
+            assert response.status_code == 302 and response.url.startswith(reverse("login")), (name, role)
+        else:
+            assert response.status_code == want, (name, role, response.status_code)
