@@ -44,3 +44,16 @@ def page_for(browser, live_server):
     yield login
     for page in pages:
         page.close()
+
+
+@pytest.fixture(autouse=True)
+def seeded(transactional_db):
+    """A transactional test's database may have been emptied by the one before: reload the fixed tables and seeds."""
+    import importlib
+
+    from django.apps import apps
+    from django.core.management import call_command
+
+    for module in ("indicators.migrations.0003_category_table", "selfeval.migrations.0002_schemes"):
+        importlib.import_module(module).load(apps, None)
+    call_command("load_seeds", "--no-users", verbosity=0)

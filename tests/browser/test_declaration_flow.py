@@ -27,10 +27,6 @@ def add_line(page, prefix, **values):
 
 
 def test_fill_submit_return_and_approve(page_for, finance_user, head_user, live_server):
-    # The seed data is not in a transactional live-server database: load it for this test.
-    from django.core.management import call_command
-
-    call_command("load_seeds", "--no-users", verbosity=0)
     project = Project.objects.get(key="dxh2021-rczx")
     finance_user.department = project.department
     finance_user.save()
