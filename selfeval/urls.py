@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/action/", views.evaluation_action, name="evaluation_action"),
     path("<int:pk>/history/", views.evaluation_history, name="evaluation_history"),
     path("from-declaration/<int:declaration_pk>/", views.evaluation_create, name="evaluation_create"),
+    path("dashboard/", views.dashboard, name="dashboard"),
 ]

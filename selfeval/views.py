@@ -248,3 +248,19 @@ def _entry(record, what: str) -> dict:
             changes.append({"field": label, "old": change.old, "new": change.new})
     kind = {"+": "创建", "~": "修改", "-": "删除"}[record.history_type]
     return {"date": record.history_date, "user": record.history_user, "what": what, "kind": kind, "changes": changes}
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Per year: every department for auditors and administrators, one's own department for the others."""
+    from projects.selectors import years_for
+
+    from .services.dashboard import dashboard_data
+
+    years = years_for(request.user) or [timezone.localdate().year]
+    try:
+        year = int(request.GET.get("year") or years[0])
+    except ValueError:
+        year = years[0]
+    data = dashboard_data(user=request.user, year=year)
+    return render(request, "selfeval/dashboard.html", {"year": year, "years": years, **data})

@@ -50,6 +50,7 @@ MATRIX = {
     "selfeval:evaluation_preview": ("POST", "evaluation", row(LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND)),
     "selfeval:evaluation_action": ("POST", "evaluation", row(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, NOT_FOUND)),
     "selfeval:evaluation_history": ("GET", "evaluation", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
+    "selfeval:dashboard": ("GET", None, row(LOGIN, OK, OK, OK, OK, OK)),
     "selfeval:evaluation_create": (
         "POST",
         "approved_declaration",

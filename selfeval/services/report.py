@@ -32,6 +32,8 @@ class ReportLine:
     computed_total: str | None
     grade: str | None
     findings: list[Finding]
+    evaluation: object = None  # the self-evaluation and the engine's result, for pages that show more
+    result: object = None
 
     def as_dict(self) -> dict:
         return {
@@ -132,7 +134,9 @@ def score_report(*, year: int | None = None, department_ids: list[int] | None = 
                     num(result.total),
                     result.grade or None,
                     evaluation_findings(e),
-                )  # fmt: skip
+                    evaluation=e,
+                    result=result,
+                )
             )
     if kind == "all":
         accounts = scoped(FinalAccount.objects.all(), "department").select_related("department")
