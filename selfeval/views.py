@@ -19,6 +19,7 @@ from .forms import EvaluationForm, evaluation_formsets
 from .models import SelfEvaluation
 from .selectors import evaluation_with_rows
 from .services import engine
+from .services.changes import changes_since
 from .services.consistency import num
 from .services.findings import evaluation_findings
 from .services.scoring import evaluation_score, form_input
@@ -86,6 +87,7 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not _can_fill(request.user, evaluation):
         raise PermissionDenied("这张自评表现在不能由你填写。")
     form, formsets = _bound(request, evaluation)
+    conflict = None
     if request.method == "POST":
         valid = form.is_valid() & all([fs.is_valid() for fs in formsets.values()])
         if not valid:
@@ -97,8 +99,9 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.error(
                         request,
                         f"这张自评表已在 {timezone.localtime(current.updated_at):%Y-%m-%d %H:%M} 被他人修改，本次没有保存。"
-                        "你填写的内容仍在下面，请核对后重新保存（保存前请刷新对照他人的修改）。",
+                        "你填写的内容仍在下面；他人的改动列在页首，请核对后重新保存。",
                     )
+                    conflict = _changes_since_version(evaluation, form.cleaned_data.get("version"))
                 else:
                     form.save()
                     for formset in formsets.values():
@@ -111,8 +114,25 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "selfeval/evaluation_form.html",
-        {"evaluation": evaluation, "form": form, "formsets": formsets, "rows": _rows_with_forms(evaluation, formsets)},
+        {
+            "evaluation": evaluation,
+            "form": form,
+            "formsets": formsets,
+            "rows": _rows_with_forms(evaluation, formsets),
+            "conflict": conflict,
+        },
     )
+
+
+def _changes_since_version(evaluation, version: str) -> list[dict]:
+    """The other person's changes since the copy the user started from."""
+    import datetime
+
+    try:
+        since = datetime.datetime.fromisoformat(version)
+    except (TypeError, ValueError):
+        since = None
+    return [entry for entry in changes_since(evaluation, since) if entry["changes"]]
 
 
 def _rows_with_forms(evaluation, formsets):
@@ -215,39 +235,9 @@ def evaluation_create(request: HttpRequest, declaration_pk: int) -> HttpResponse
 def evaluation_history(request: HttpRequest, pk: int) -> HttpResponse:
     """Every saved version of the form and its rows: who, when, and what changed (before → after)."""
     evaluation = _evaluation(request.user, pk)
-    entries = []
-    for record in evaluation.history.select_related("history_user").order_by("-history_date")[:200]:
-        entries.append(_entry(record, "自评表"))
-    for row in evaluation.rows.all():
-        for record in row.history.select_related("history_user").order_by("-history_date")[:50]:
-            entries.append(_entry(record, f"第 {row.seq} 行“{row.name}”"))
-    entries.sort(key=lambda e: e["date"], reverse=True)
-    return render(request, "selfeval/evaluation_history.html", {"evaluation": evaluation, "entries": entries})
-
-
-SKIP = {
-    "history_id",
-    "history_date",
-    "history_change_reason",
-    "history_type",
-    "history_user",
-    "updated_at",
-    "created_at",
-}
-
-
-def _entry(record, what: str) -> dict:
-    changes = []
-    previous = record.prev_record
-    if previous is not None:
-        delta = record.diff_against(previous)
-        for change in delta.changes:
-            if change.field in SKIP:
-                continue
-            label = record.instance._meta.get_field(change.field).verbose_name
-            changes.append({"field": label, "old": change.old, "new": change.new})
-    kind = {"+": "创建", "~": "修改", "-": "删除"}[record.history_type]
-    return {"date": record.history_date, "user": record.history_user, "what": what, "kind": kind, "changes": changes}
+    return render(
+        request, "selfeval/evaluation_history.html", {"evaluation": evaluation, "entries": changes_since(evaluation)}
+    )
 
 
 @login_required

@@ -122,6 +122,7 @@ def test_stale_copy_is_refused_and_keeps_what_was_typed(client, started):
     response = client.post(reverse("selfeval:evaluation_edit", args=[started.pk]), stale)
     page = response.content.decode()
     assert "被他人修改" in page and 'value="甲"' in page
+    assert "他人在你打开此页后的改动" in page and "实际完成值</b> （空） → 乙" in page
     assert started.rows.get(seq=1).actual == "乙"
 
 
