@@ -15,6 +15,7 @@ from indicators.services.layout import span_rows
 from selfeval.services.findings import department_declaration_findings
 
 from . import services
+from .access import can_edit_department
 from .choices import DeclarationStatus
 from .forms import DepartmentDeclarationForm, department_formsets
 from .models import DepartmentDeclaration
@@ -70,8 +71,21 @@ def department_declaration_detail(request: HttpRequest, pk: int) -> HttpResponse
             "findings": department_declaration_findings(declaration),
             "can_edit": services.can_edit(user, declaration),
             "can_review": declaration.status == DeclarationStatus.SUBMITTED and services._is_head_of(user, declaration),
+            "evaluation": (evaluation := _overall_evaluation(declaration)),
+            "can_start_evaluation": evaluation is None
+            and declaration.status == DeclarationStatus.APPROVED
+            and user.role in {"finance", "admin"}
+            and can_edit_department(user, declaration.department_id),
         },
     )
+
+
+def _overall_evaluation(declaration):
+    from selfeval.models import SelfEvaluation
+
+    return SelfEvaluation.objects.filter(
+        kind="department", department=declaration.department, year=declaration.year
+    ).first()
 
 
 @login_required

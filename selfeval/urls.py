@@ -12,4 +12,9 @@ urlpatterns = [
     path("<int:pk>/history/", views.evaluation_history, name="evaluation_history"),
     path("from-declaration/<int:declaration_pk>/", views.evaluation_create, name="evaluation_create"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path(
+        "from-department-declaration/<int:declaration_pk>/",
+        views.department_evaluation_create,
+        name="department_evaluation_create",
+    ),
 ]

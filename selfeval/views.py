@@ -232,6 +232,29 @@ def evaluation_create(request: HttpRequest, declaration_pk: int) -> HttpResponse
 
 
 @login_required
+@require_POST
+def department_evaluation_create(request: HttpRequest, declaration_pk: int) -> HttpResponse:
+    """Finance staff start the 部门整体绩效自评表 from the approved 部门整体申报表."""
+    from projects.models import DepartmentDeclaration
+
+    from .services.start import department_evaluation_start
+
+    declaration = DepartmentDeclaration.objects.for_user(request.user).filter(pk=declaration_pk).first()
+    if declaration is None:
+        raise Http404("没有找到这张申报表。")
+    if request.user.role not in {Role.FINANCE, Role.ADMIN} or not can_edit_department(
+        request.user, declaration.department_id
+    ):
+        raise PermissionDenied("只有本部门的填报人可以开始自评。")
+    try:
+        evaluation = department_evaluation_start(declaration=declaration)
+    except StartError as exc:
+        messages.error(request, str(exc))
+        return redirect("projects:department_declaration", pk=declaration_pk)
+    return redirect("selfeval:evaluation_edit", pk=evaluation.pk)
+
+
+@login_required
 def evaluation_history(request: HttpRequest, pk: int) -> HttpResponse:
     """Every saved version of the form and its rows: who, when, and what changed (before → after)."""
     evaluation = _evaluation(request.user, pk)

@@ -50,6 +50,11 @@ MATRIX = {
     "selfeval:evaluation_preview": ("POST", "evaluation", row(LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND)),
     "selfeval:evaluation_action": ("POST", "evaluation", row(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, NOT_FOUND)),
     "selfeval:evaluation_history": ("GET", "evaluation", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
+    "selfeval:department_evaluation_create": (
+        "POST",
+        "approved_overall",
+        row(LOGIN, REDIRECT, FORBIDDEN, FORBIDDEN, REDIRECT, NOT_FOUND),
+    ),
     "selfeval:dashboard": ("GET", None, row(LOGIN, OK, OK, OK, OK, OK)),
     "selfeval:evaluation_create": (
         "POST",
@@ -79,6 +84,10 @@ def objects(dongxihu):
     draft = ProjectDeclaration.objects.get(project__key="dxh2021-rczx")
     ProjectDeclaration.objects.filter(pk=draft.pk).update(status="draft")
     overall = DepartmentDeclaration.objects.get(department=dongxihu, year=2021)
+    approved_overall = DepartmentDeclaration.objects.create(department=dongxihu, year=2022, status="approved")
+    from indicators.models import Goal
+
+    Goal.objects.create(department_declaration=approved_overall, kind="annual", seq=1, text="年度目标")
     DepartmentDeclaration.objects.filter(pk=overall.pk).update(status="draft")
     approved = ProjectDeclaration.objects.get(project__key="dxh2021-jxkp")
     approved_other = ProjectDeclaration.objects.get(project__key="dxh2021-bgjf")
@@ -89,6 +98,7 @@ def objects(dongxihu):
         "project": Project.objects.get(key="dxh2021-djsfd").pk,
         "evaluation": evaluation.pk,
         "approved_declaration": approved_other.pk,
+        "approved_overall": approved_overall.pk,
     }
 
 

@@ -69,3 +69,52 @@ def evaluation_start(
             level2=row.level2, level2_printed=row.level2_printed, name=row.name, target=row.target, weight=row.weight,
         )  # fmt: skip
     return evaluation
+
+
+@transaction.atomic
+def department_evaluation_start(*, declaration, budget=None, executed=None) -> SelfEvaluation:
+    """A draft 部门整体绩效自评表 from an approved 部门整体申报表: 预算执行 20 and the annual goals sharing 80."""
+    from decimal import Decimal
+
+    from indicators.models import Goal
+
+    from ..models import EvaluationGoal
+
+    if declaration.status != DeclarationStatus.APPROVED:
+        raise StartError("只有已审核的部门整体申报表可以开始自评。")
+    if SelfEvaluation.objects.filter(
+        kind="department", department=declaration.department, year=declaration.year
+    ).exists():
+        raise StartError(f"{declaration.year} 年的部门整体自评表已经存在。")
+    scheme = ScoringScheme.objects.get(code="hubei_department")
+    goals = list(Goal.objects.filter(department_declaration=declaration, kind="annual").order_by("seq"))
+    if not goals:
+        raise StartError("部门整体申报表没有年度目标，无法开始自评。")
+    budget_points = next((s.points for s in scheme.sections.all() if s.kind == "budget"), Decimal(20))
+    share = ((Decimal(100) - budget_points) / len(goals)).quantize(Decimal("0.01"))
+    evaluation = SelfEvaluation.objects.create(
+        kind="department", department=declaration.department, year=declaration.year, unit=declaration.unit,
+        layout="department", scheme=scheme, fill_unit=declaration.department.name,
+    )  # fmt: skip
+    EvaluationSection.objects.create(
+        evaluation=evaluation, seq=1, code="budget", name="预算执行情况", points=budget_points
+    )
+    EvaluationFunding.objects.create(
+        evaluation=evaluation, seq=1, name="部门整体支出总额", is_total=True, budget=budget, executed=executed
+    )
+    seq = 0
+    for index, goal in enumerate(goals):
+        # The last goal takes what rounding left over, so that the points add up to exactly 100.
+        points = share if index < len(goals) - 1 else Decimal(100) - budget_points - share * (len(goals) - 1)
+        section = EvaluationSection.objects.create(
+            evaluation=evaluation, seq=goal.seq + 1, code=f"goal{goal.seq}", name=f"年度目标{goal.seq}", points=points
+        )
+        target_goal = EvaluationGoal.objects.create(evaluation=evaluation, seq=goal.seq, title=goal.text, points=points)
+        for row in goal.indicators.select_related("level1", "level2").order_by("seq"):
+            seq += 1
+            EvaluationRow.objects.create(
+                evaluation=evaluation, seq=seq, goal=target_goal, section=section, level1=row.level1,
+                level1_printed=row.level1_printed, level2=row.level2, level2_printed=row.level2_printed,
+                name=row.name, target=row.target, weight=row.weight,
+            )  # fmt: skip
+    return evaluation

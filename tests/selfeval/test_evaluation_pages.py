@@ -131,3 +131,26 @@ def test_scope(client, outsider_user, started):
     for name in ["evaluation", "evaluation_edit", "evaluation_history"]:
         assert client.get(reverse(f"selfeval:{name}", args=[started.pk])).status_code == 404
     assert client.post(reverse("selfeval:evaluation_preview", args=[started.pk])).status_code == 404
+
+
+def test_department_overall_self_evaluation_from_the_declaration(client, finance_user, head_user):
+    from projects.models import DepartmentDeclaration
+
+    declaration = DepartmentDeclaration.objects.get(department__code="420112-zzb", year=2021)
+    client.force_login(finance_user)
+    response = client.post(reverse("selfeval:department_evaluation_create", args=[declaration.pk]))
+    evaluation = SelfEvaluation.objects.get(kind="department", department=declaration.department, year=2021)
+    assert response.url == reverse("selfeval:evaluation_edit", args=[evaluation.pk])
+    # 001 has three annual goals (the third without rows): 预算执行 20 and 80 / 3 each
+    assert [(s.code, s.points) for s in evaluation.sections.all()] == [
+        ("budget", Decimal(20)), ("goal1", Decimal("26.67")), ("goal2", Decimal("26.67")), ("goal3", Decimal("26.66")),
+    ]  # fmt: skip
+    assert [g.rows.count() for g in evaluation.goals.all()] == [6, 7, 0]
+    data = page_data(
+        client, evaluation, **{"funding-0-budget": "1636.63", "funding-0-executed": "1500", "action": "save"}
+    )
+    assert client.post(reverse("selfeval:evaluation_edit", args=[evaluation.pk]), data).status_code == 302
+    evaluation.refresh_from_db()
+    assert evaluation.computed_budget_score == Decimal("18.34")  # 1500 / 1636.63 = 91.7 % × 20
+    again = client.post(reverse("selfeval:department_evaluation_create", args=[declaration.pk]), follow=True)
+    assert "已经存在" in again.content.decode()
