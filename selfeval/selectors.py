@@ -17,7 +17,7 @@ def evaluation_with_rows(pk: int, *, for_update: bool = False) -> SelfEvaluation
         "sections",
         "funding_rows",
         "goals",
-        Prefetch("rows", queryset=EvaluationRow.objects.select_related("level1", "level2").order_by("seq")),
+        Prefetch("rows", queryset=EvaluationRow.objects.select_related("level1", "level2", "goal").order_by("seq")),
     )
     if for_update:
         qs = qs.select_for_update(of=("self",))

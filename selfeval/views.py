@@ -16,6 +16,7 @@ from projects.models import ProjectDeclaration
 
 from .choices import EvaluationStatus
 from .forms import EvaluationForm, evaluation_formsets
+from .layouts import labels_for
 from .models import SelfEvaluation
 from .selectors import evaluation_with_rows
 from .services import engine
@@ -71,6 +72,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_reopen": evaluation.status == EvaluationStatus.SIGNED and _is_head(user, evaluation),
             "digest_ok": digest_matches(evaluation.pk) if evaluation.status == EvaluationStatus.SIGNED else None,
             "events": evaluation.events.select_related("user"),
+            "labels": labels_for(evaluation.layout),
         },
     )
 
@@ -120,6 +122,8 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "formsets": formsets,
             "rows": _rows_with_forms(evaluation, formsets),
             "conflict": conflict,
+            "labels": labels_for(evaluation.layout),
+            "funding_rows": _funding_rows(evaluation, formsets),
         },
     )
 
@@ -133,6 +137,12 @@ def _changes_since_version(evaluation, version: str) -> list[dict]:
     except (TypeError, ValueError):
         since = None
     return [entry for entry in changes_since(evaluation, since) if entry["changes"]]
+
+
+def _funding_rows(evaluation, formsets):
+    """Each funding line with the inputs of the columns its layout prints."""
+    columns = [name for name, _ in labels_for(evaluation.layout)["funding"]]
+    return [{"form": f, "fields": [f[name] for name in columns]} for f in formsets["funding"].forms]
 
 
 def _rows_with_forms(evaluation, formsets):

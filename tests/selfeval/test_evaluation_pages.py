@@ -154,3 +154,30 @@ def test_department_overall_self_evaluation_from_the_declaration(client, finance
     assert evaluation.computed_budget_score == Decimal("18.34")  # 1500 / 1636.63 = 91.7 % × 20
     again = client.post(reverse("selfeval:department_evaluation_create", args=[declaration.pk]), follow=True)
     assert "已经存在" in again.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("scheme", "expected", "absent"),
+    [
+        ("hebei_project", ["预算数（调整后）", "到位数", "预期指标值", "年度预期目标"], ["全年预算数（A）"]),
+        ("national_project", ["年初预算数", "全年预算数", "偏差原因分析及改进措施", "预期目标"], ["到位数"]),
+        ("hubei_project", ["全年预算数（A）", "全年执行数（B）", "未完成原因和改进措施"], ["到位数"]),
+    ],
+)
+def test_the_page_follows_the_chosen_layout(
+    client, finance_user, scheme, expected, absent, django_assert_max_num_queries
+):
+    from selfeval.models import ScoringScheme
+    from selfeval.services.start import evaluation_start
+
+    declaration = ProjectDeclaration.objects.get(project__key="dxh2021-jxkp")
+    evaluation = evaluation_start(declaration=declaration, scheme=ScoringScheme.objects.get(code=scheme))
+    client.force_login(finance_user)
+    with django_assert_max_num_queries(30):
+        page = client.get(reverse("selfeval:evaluation_edit", args=[evaluation.pk])).content.decode()
+    for text in expected:
+        assert text in page, text
+    for text in absent:
+        assert text not in page, text
+    if scheme == "national_project":  # rows are scored in their 一级 section
+        assert {r.section.code for r in evaluation.rows.all()} == {"output", "benefit", "satisfaction"}
