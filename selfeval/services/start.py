@@ -90,6 +90,15 @@ def department_evaluation_start(*, declaration, budget=None, executed=None) -> S
     goals = list(Goal.objects.filter(department_declaration=declaration, kind="annual").order_by("seq"))
     if not goals:
         raise StartError("部门整体申报表没有年度目标，无法开始自评。")
+    if budget is None and executed is None:
+        # The department's own figures: 年初预算 and 决算 of its final accounts, when they are loaded.
+        from projects.models import FinalAccountLine
+
+        total = FinalAccountLine.objects.filter(
+            account__department=declaration.department, account__year=declaration.year, table="budget_final", code=""
+        ).first()
+        if total is not None:
+            budget, executed = total.budget, total.final
     budget_points = next((s.points for s in scheme.sections.all() if s.kind == "budget"), Decimal(20))
     share = ((Decimal(100) - budget_points) / len(goals)).quantize(Decimal("0.01"))
     evaluation = SelfEvaluation.objects.create(

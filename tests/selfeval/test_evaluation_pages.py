@@ -181,3 +181,18 @@ def test_the_page_follows_the_chosen_layout(
         assert text not in page, text
     if scheme == "national_project":  # rows are scored in their 一级 section
         assert {r.section.code for r in evaluation.rows.all()} == {"output", "benefit", "satisfaction"}
+
+
+def test_department_budget_execution_comes_from_the_final_accounts():
+    from indicators.models import Goal
+    from projects.models import Department, DepartmentDeclaration
+    from selfeval.services.start import department_evaluation_start
+
+    hanyang = Department.objects.get(code="420105-zzb")
+    declaration = DepartmentDeclaration.objects.create(department=hanyang, year=2022, status="approved")
+    Goal.objects.create(department_declaration=declaration, kind="annual", seq=1, text="目标")
+    SelfEvaluation.objects.filter(kind="department", department=hanyang, year=2022).update(status="draft")
+    SelfEvaluation.objects.filter(kind="department", department=hanyang, year=2022).delete()
+    evaluation = department_evaluation_start(declaration=declaration)
+    line = evaluation.funding_rows.get()
+    assert (line.budget, line.executed) == (Decimal("18675700.00"), Decimal("14057200.00"))  # 1867.57 / 1405.72 万元
