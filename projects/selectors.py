@@ -5,7 +5,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from indicators.models import Indicator
 
 from .choices import DeclarationStatus, Role
-from .models import Project, ProjectDeclaration
+from .models import DepartmentDeclaration, Project, ProjectDeclaration
 
 
 def years_for(user) -> list[int]:
@@ -64,6 +64,20 @@ def declaration_page(pk: int) -> ProjectDeclaration:
             Prefetch(
                 "indicators", queryset=Indicator.objects.select_related("level1", "level2", "goal").order_by("seq")
             ),
+            "events__user",
+        )
+        .get(pk=pk)
+    )
+
+
+def department_declaration_page(pk: int) -> DepartmentDeclaration:
+    """A department overall declaration with everything its page shows."""
+    return (
+        DepartmentDeclaration.objects.select_related("department")
+        .prefetch_related(
+            "fund_lines",
+            "goals",
+            Prefetch("indicators", queryset=Indicator.objects.select_related("level1", "level2").order_by("seq")),
             "events__user",
         )
         .get(pk=pk)

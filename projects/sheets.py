@@ -6,10 +6,10 @@ Shared by the page and (later) the PDF and Excel output, so that all three print
 from types import SimpleNamespace
 
 from indicators.choices import GoalKind
-from indicators.services.layout import span_rows
+from indicators.services.layout import span_groups
 from indicators.services.values import parse_value
 
-from .models import ProjectDeclaration
+from .models import DepartmentDeclaration, ProjectDeclaration
 from .money import format_amount
 
 
@@ -20,7 +20,8 @@ def declaration_sheet(d: ProjectDeclaration) -> dict:
     def fmt(amount, in_unit=unit):
         return format_amount(amount, in_unit)
 
-    rows = span_rows(list(d.indicators.all()))
+    groups = span_groups(list(d.indicators.all()))
+    rows = [spanned for group in groups for spanned in group]
     for spanned in rows:
         spanned.parsed = parse_value(spanned.row.target).describe() if spanned.row.target else ""
     goals = list(d.goals.all())
@@ -46,7 +47,28 @@ def declaration_sheet(d: ProjectDeclaration) -> dict:
             SimpleNamespace(name=p.name, quantity=p.quantity, amount=fmt(p.amount)) for p in d.procurement_items.all()
         ],
         "overall_goals": [g for g in goals if g.kind == GoalKind.OVERALL],
-        "indicator_rows": rows,
+        "indicator_groups": groups,
         "has_groups": any(s.row.goal_id for s in rows),
         "has_history": any(s.row.prev1 or s.row.prev2 for s in rows),
     }
+
+
+def department_sheet(d: DepartmentDeclaration) -> dict:
+    """Funds in the form's unit and each goal with its spanned indicator rows."""
+    rows_by_goal: dict = {}
+    for row in d.indicators.all():
+        rows_by_goal.setdefault(row.goal_id, []).append(row)
+    goals = [
+        {"goal": g, "groups": span_groups(rows_by_goal.get(g.pk, []))}
+        for g in sorted(d.goals.all(), key=lambda g: (g.kind != "long_term", g.seq))
+    ]
+    funds = [
+        {
+            "line": line,
+            "amount": format_amount(line.amount, d.unit),
+            "prev1": format_amount(line.prev1, d.unit),
+            "prev2": format_amount(line.prev2, d.unit),
+        }
+        for line in d.fund_lines.all()
+    ]
+    return {"d": d, "funds": funds, "goal_tables": goals}

@@ -4,58 +4,25 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from indicators.models import Indicator
-from indicators.services.layout import span_rows
 from selfeval.services.findings import department_declaration_findings
 
-from . import services
+from . import selectors, services
 from .access import can_edit_department
 from .choices import DeclarationStatus
 from .forms import DepartmentDeclarationForm, department_formsets
 from .models import DepartmentDeclaration
-from .money import format_amount
+from .sheets import department_sheet
 
 
 def _declaration(user, pk: int) -> DepartmentDeclaration:
     if not DepartmentDeclaration.objects.for_user(user).filter(pk=pk).exists():
         raise Http404("没有找到这张申报表。")
-    return (
-        DepartmentDeclaration.objects.select_related("department")
-        .prefetch_related(
-            "fund_lines",
-            "goals",
-            Prefetch("indicators", queryset=Indicator.objects.select_related("level1", "level2").order_by("seq")),
-            "events__user",
-        )
-        .get(pk=pk)
-    )
-
-
-def department_sheet(d: DepartmentDeclaration) -> dict:
-    """Funds in the form's unit and each goal with its spanned indicator rows."""
-    rows_by_goal: dict = {}
-    for row in d.indicators.all():
-        rows_by_goal.setdefault(row.goal_id, []).append(row)
-    goals = [
-        {"goal": g, "rows": span_rows(rows_by_goal.get(g.pk, []))}
-        for g in sorted(d.goals.all(), key=lambda g: (g.kind != "long_term", g.seq))
-    ]
-    funds = [
-        {
-            "line": line,
-            "amount": format_amount(line.amount, d.unit),
-            "prev1": format_amount(line.prev1, d.unit),
-            "prev2": format_amount(line.prev2, d.unit),
-        }
-        for line in d.fund_lines.all()
-    ]
-    return {"d": d, "funds": funds, "goal_tables": goals, "unassigned": span_rows(rows_by_goal.get(None, []))}
+    return selectors.department_declaration_page(pk)
 
 
 @login_required

@@ -6,5 +6,8 @@ app_name = "reports"
 
 urlpatterns = [
     path("declarations/<int:pk>/xlsx/", views.declaration_xlsx, name="declaration_xlsx"),
+    path("declarations/<int:pk>/pdf/", views.declaration_pdf, name="declaration_pdf"),
+    path("department-declarations/<int:pk>/pdf/", views.department_declaration_pdf, name="department_declaration_pdf"),
+    path("evaluations/<int:pk>/pdf/", views.evaluation_pdf, name="evaluation_pdf"),
     path("declarations/import/", views.declaration_import_view, name="declaration_import"),
 ]

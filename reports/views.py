@@ -1,4 +1,4 @@
-"""Downloads and uploads: the declaration's Excel template."""
+"""Downloads and uploads: the declaration's Excel template, the forms' PDFs, batch exports."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,11 +6,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from projects.models import ProjectDeclaration
-from projects.selectors import declaration_page
+from projects.models import DepartmentDeclaration, ProjectDeclaration
+from projects.selectors import declaration_page, department_declaration_page
+from selfeval.models import SelfEvaluation
+from selfeval.selectors import evaluation_with_rows
 
 from .services.declaration_import import declaration_import
 from .services.declaration_xlsx import SheetError, export_declaration, read_declaration
+from .services.pdf import PdfError, form_pdf
 from .services.uploads import UploadRejected, checked_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -26,6 +29,37 @@ def declaration_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     filename = f"{declaration.year}年{declaration.project.name}项目绩效目标申报表.xlsx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
     return response
+
+
+def _pdf(request: HttpRequest, queryset, pk: int, load, back: str) -> HttpResponse:
+    """The form's PDF, for whoever may read the form (404 otherwise, so that nothing leaks)."""
+    if not queryset.for_user(request.user).filter(pk=pk).exists():
+        raise Http404("没有找到这张表。")
+    try:
+        filename, pdf = form_pdf(load(pk))
+    except PdfError as exc:
+        messages.error(request, f"PDF 生成失败：{exc}")
+        return redirect(back, pk=pk)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
+    return response
+
+
+@login_required
+def declaration_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _pdf(request, ProjectDeclaration.objects, pk, declaration_page, "projects:declaration")
+
+
+@login_required
+def department_declaration_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _pdf(
+        request, DepartmentDeclaration.objects, pk, department_declaration_page, "projects:department_declaration"
+    )
+
+
+@login_required
+def evaluation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _pdf(request, SelfEvaluation.objects, pk, evaluation_with_rows, "selfeval:evaluation")
 
 
 def _quote(text: str) -> str:

@@ -34,6 +34,7 @@ from .services.signoff import (
     evaluation_submit,
 )
 from .services.start import StartError, evaluation_start
+from .sheets import evaluation_sheet
 
 
 def _evaluation(user, pk: int) -> SelfEvaluation:
@@ -57,22 +58,19 @@ def _is_head(user, evaluation) -> bool:
 @login_required
 def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = _evaluation(request.user, pk)
-    result = engine.score_form(form_input(evaluation))
     user = request.user
     return render(
         request,
         "selfeval/evaluation_detail.html",
         {
+            **evaluation_sheet(evaluation),
             "evaluation": evaluation,
-            "result": result,
-            "rows": span_rows(list(evaluation.rows.all())),
             "findings": evaluation_findings(evaluation),
             "can_fill": _can_fill(user, evaluation),
             "can_sign": evaluation.status == EvaluationStatus.SUBMITTED and _is_head(user, evaluation),
             "can_reopen": evaluation.status == EvaluationStatus.SIGNED and _is_head(user, evaluation),
             "digest_ok": digest_matches(evaluation.pk) if evaluation.status == EvaluationStatus.SIGNED else None,
             "events": evaluation.events.select_related("user"),
-            "labels": labels_for(evaluation.layout),
         },
     )
 

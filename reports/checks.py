@@ -1,0 +1,13 @@
+"""System check: PDFs need a CJK font (``python manage.py check`` reports it missing)."""
+
+from django.core import checks
+
+
+@checks.register()
+def cjk_font_check(app_configs, **kwargs):
+    from .services.pdf import missing_cjk_font
+
+    problem = missing_cjk_font()
+    if problem:
+        return [checks.Error(problem, hint="apt-get install fonts-noto-cjk", id="reports.E001")]
+    return []

@@ -1,0 +1,163 @@
+"""PDFs of the forms, rendered by WeasyPrint from the templates the pages use (issue: PDF reports).
+
+``form_pdf`` renders one form; ``document_for`` says which template, context and file name a form
+takes. A missing CJK font or a character the fonts lack is an error, never a PDF full of boxes.
+"""
+
+import logging
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from functools import cache
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+
+class PdfError(Exception):
+    """A PDF that cannot be made; the message is for the user."""
+
+
+@cache
+def cjk_families() -> frozenset[str]:
+    """The font families fontconfig offers for Chinese (``fc-list :lang=zh family``)."""
+    fc_list = shutil.which("fc-list")
+    if not fc_list:
+        return frozenset()
+    out = subprocess.run([fc_list, ":lang=zh", "family"], capture_output=True, text=True, timeout=30).stdout
+    return frozenset(name.strip() for line in out.splitlines() for name in line.split(","))
+
+
+def missing_cjk_font() -> str | None:
+    """Why Chinese PDFs cannot be made here, or None when the configured CJK font is installed."""
+    wanted = settings.PDF_FONT_FAMILIES
+    if not set(wanted) & cjk_families():
+        return (
+            f"没有可用的中文字体（需要 {' 或 '.join(wanted)}）：PDF 中的汉字会显示为方框。"
+            "请安装 Debian 的 fonts-noto-cjk（make demo / make test 会安装）。"
+        )
+    return None
+
+
+class _GlyphWatch(logging.Handler):
+    """Collects WeasyPrint's warnings about characters no font has (``.notdef`` glyphs)."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.missing: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if ".notdef" in message or "No glyph" in message:
+            self.missing.append(message)
+
+
+def render_pdf(html: str) -> bytes:
+    """HTML → PDF bytes, refusing to produce boxes in place of characters."""
+    from weasyprint import CSS, HTML
+
+    if problem := missing_cjk_font():
+        raise PdfError(problem)
+    watch = _GlyphWatch()
+    wlogger = logging.getLogger("weasyprint")
+    wlogger.addHandler(watch)
+    try:
+        css = CSS(filename=finders.find("css/pdf.css"))
+        pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[css])
+    finally:
+        wlogger.removeHandler(watch)
+    if watch.missing:
+        raise PdfError(f"PDF 中有字体无法显示的字符，未生成：{watch.missing[0]}")
+    return pdf
+
+
+@dataclass
+class Document:
+    """What one form's PDF is made of."""
+
+    template: str
+    context: dict
+    filename: str
+    title: str
+
+
+def _safe(text: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("_")[:80]
+
+
+def document_for(form) -> Document:
+    """The template, context and file name of a declaration, department declaration or self-evaluation.
+
+    ``form`` is loaded with the selector its page uses, so that the PDF prints what the page shows.
+    """
+    from projects.models import DepartmentDeclaration, ProjectDeclaration
+    from projects.sheets import declaration_sheet, department_sheet
+    from selfeval.models import SelfEvaluation
+    from selfeval.sheets import evaluation_sheet
+
+    if isinstance(form, ProjectDeclaration):
+        department = form.project.department
+        title = (
+            "部门预算项目支出（绩效目标）申报表"
+            if form.indicators.exclude(goal=None).exists()
+            else "项目绩效目标申报表"
+        )
+        return Document(
+            "reports/pdf/declaration.html",
+            {**declaration_sheet(form), "form": form, "department": department},
+            f"{department.code}_{_safe(department.name)}_{form.year}_申报表_{_safe(form.project.name)}.pdf",
+            title,
+        )
+    if isinstance(form, DepartmentDeclaration):
+        department = form.department
+        return Document(
+            "reports/pdf/department_declaration.html",
+            {**department_sheet(form), "form": form, "department": department},
+            f"{department.code}_{_safe(department.name)}_{form.year}_部门整体申报表.pdf",
+            "部门整体支出绩效目标申报表",
+        )
+    if isinstance(form, SelfEvaluation):
+        from selfeval.services.findings import evaluation_findings
+
+        department = form.department
+        subject = _safe(form.project.name) if form.project_id else "部门整体"
+        titles = {
+            "hubei": "项目支出绩效自评表",
+            "national": "项目支出绩效自评表",
+            "hebei": "市级部门预算项目绩效自评表",
+            "department": f"{department.name}整体绩效自评表",
+            "summary": "项目支出绩效自评结果",
+        }
+        return Document(
+            "reports/pdf/evaluation.html",
+            {
+                **evaluation_sheet(form),
+                "form": form,
+                "department": department,
+                "findings": evaluation_findings(form),
+                "attachment": {"hubei": "附件1", "hebei": "附件2："}.get(form.layout, "附件"),
+            },
+            f"{department.code}_{_safe(department.name)}_{form.year}_自评表_{subject}.pdf",
+            titles.get(form.layout, "绩效自评表"),
+        )
+    raise TypeError(f"no PDF for {type(form).__name__}")
+
+
+def _html(doc: Document) -> str:
+    return render_to_string(doc.template, {**doc.context, "title": doc.title, "printed_at": timezone.localtime()})
+
+
+def form_html(form) -> str:
+    """The HTML the PDF is rendered from (for previews and tests)."""
+    return _html(document_for(form))
+
+
+def form_pdf(form) -> tuple[str, bytes]:
+    """The file name and bytes of ``form``'s PDF."""
+    doc = document_for(form)
+    return doc.filename, render_pdf(_html(doc))
