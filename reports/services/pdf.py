@@ -72,7 +72,8 @@ def render_pdf(html: str) -> bytes:
     finally:
         wlogger.removeHandler(watch)
     if watch.missing:
-        raise PdfError(f"PDF 中有字体无法显示的字符，未生成：{watch.missing[0]}")
+        codes = sorted(set(re.findall(r"U\+[0-9A-F]{4,6}", " ".join(watch.missing))))
+        raise PdfError(f"表中有字体无法显示的字符（{'、'.join(codes) or '未知'}），没有生成 PDF。")
     return pdf
 
 
