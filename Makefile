@@ -8,14 +8,19 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian packages: Pango for WeasyPrint, the CJK fonts for Chinese PDFs, poppler for PDF text and PNGs.
 DEBS := fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
-TEST_DEBS := $(DEBS) docker-compose chromium
+TEST_DEBS := $(DEBS) docker-compose chromium redis-server
 
-.PHONY: demo test system-packages system-packages-test venv venv-test migrate seed serve lint clean-db
+.PHONY: demo test redis system-packages system-packages-test venv venv-test migrate seed serve lint clean-db
 
 demo: system-packages venv migrate seed serve
 
-test: system-packages-test venv-test
+test: system-packages-test venv-test redis
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The Redis the Celery tests use (127.0.0.1:6379): started when it is installed and not running.
+redis:
+	@if command -v redis-server >/dev/null && ! (redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1); then \
+		redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no; sleep 1; fi
 
 # Installs the Debian packages that are missing (as root, or through sudo), updating the index only when needed.
 define apt_install

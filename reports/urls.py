@@ -9,5 +9,9 @@ urlpatterns = [
     path("declarations/<int:pk>/pdf/", views.declaration_pdf, name="declaration_pdf"),
     path("department-declarations/<int:pk>/pdf/", views.department_declaration_pdf, name="department_declaration_pdf"),
     path("evaluations/<int:pk>/pdf/", views.evaluation_pdf, name="evaluation_pdf"),
+    path("exports/", views.export_list, name="exports"),
+    path("exports/<uuid:job_id>/", views.export_job, name="export_job"),
+    path("exports/<uuid:job_id>/status/", views.export_status, name="export_status"),
+    path("exports/<uuid:job_id>/download/", views.export_download, name="export_download"),
     path("declarations/import/", views.declaration_import_view, name="declaration_import"),
 ]

@@ -2,15 +2,20 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from projects.models import DepartmentDeclaration, ProjectDeclaration
-from projects.selectors import declaration_page, department_declaration_page
+from projects.choices import Role
+from projects.models import Department, DepartmentDeclaration, ProjectDeclaration
+from projects.selectors import declaration_page, department_declaration_page, years_for
 from selfeval.models import SelfEvaluation
 from selfeval.selectors import evaluation_with_rows
 
+from .models import ExportJob, ExportStatus
+from .services.batch import ExportError, progress, start_export
 from .services.declaration_import import declaration_import
 from .services.declaration_xlsx import SheetError, export_declaration, read_declaration
 from .services.pdf import PdfError, form_pdf
@@ -84,3 +89,68 @@ def declaration_import_view(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"已导入 {declaration.year} 年“{declaration.project.name}”的申报表。")
         return redirect("projects:declaration", pk=declaration.pk)
     return redirect("projects:home")
+
+
+# -- batch export ------------------------------------------------------------------------------------
+
+
+def _job(user, job_id) -> ExportJob:
+    job = ExportJob.objects.select_related("department").filter(pk=job_id).first()
+    if job is None or (job.user_id != user.pk and not (user.is_superuser or user.role == Role.ADMIN)):
+        raise Http404("没有找到这个导出任务。")
+    return job
+
+
+@login_required
+def export_list(request: HttpRequest) -> HttpResponse:
+    """Choose a year and a department (or every department one may read); start; see one's jobs."""
+    user = request.user
+    years = years_for(user)
+    departments = Department.objects.for_user(user).order_by("code")
+    if request.method == "POST":
+        try:
+            year = int(request.POST.get("year", ""))
+            raw = request.POST.get("department") or ""
+            department_id = int(raw) if raw else None
+        except ValueError:
+            messages.error(request, "请选择有效的年度和部门。")
+            return redirect("reports:exports")
+        try:
+            job = start_export(user=user, year=year, department_id=department_id)
+        except ExportError as exc:
+            messages.error(request, str(exc))
+            return redirect("reports:exports")
+        return redirect("reports:export_job", job_id=job.pk)
+    return render(
+        request,
+        "reports/exports.html",
+        {"years": years, "departments": departments, "jobs": ExportJob.objects.filter(user=user)[:20]},
+    )
+
+
+@login_required
+def export_job(request: HttpRequest, job_id) -> HttpResponse:
+    job = _job(request.user, job_id)
+    return render(request, "reports/export_job.html", {"job": job, "progress": progress(job)})
+
+
+@login_required
+def export_status(request: HttpRequest, job_id) -> JsonResponse:
+    job = _job(request.user, job_id)
+    data = progress(job)
+    if job.status == ExportStatus.DONE:
+        data["download"] = reverse("reports:export_download", args=[job.pk])
+    return JsonResponse(data)
+
+
+@login_required
+def export_download(request: HttpRequest, job_id) -> HttpResponse:
+    """The ZIP, once the job is done; a half-built archive is never served."""
+    job = _job(request.user, job_id)
+    if job.status != ExportStatus.DONE or not job.file:
+        messages.error(request, f"压缩包还没有生成完毕（{job.get_status_display()}），完成后才能下载。")
+        return redirect("reports:export_job", job_id=job.pk)
+    filename = f"{job.year}年_{job.department.name if job.department_id else '全部部门'}_PDF.zip"
+    response = FileResponse(default_storage.open(job.file.name, "rb"), content_type="application/zip")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
+    return response

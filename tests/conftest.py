@@ -14,6 +14,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_seeds", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path_factory):
+    """Generated files (exports) go to a temporary folder, not to var/media."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
+    return settings.MEDIA_ROOT
+
+
 def pytest_collection_modifyitems(items):
     """Browser tests run last: their transactional database is emptied after each of them."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

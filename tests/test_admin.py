@@ -32,7 +32,7 @@ def test_every_model_is_registered():
         "projects.MergedItem", "projects.DeclarationBasis", "projects.PriorYearBudget", "projects.FundingSource",
         "projects.ExpenseItem", "projects.ProcurementItem", "projects.DepartmentFundLine", "projects.DepartmentFigure",
         "selfeval.SchemeSection", "selfeval.EvaluationSection", "selfeval.EvaluationFunding", "selfeval.EvaluationGoal",
-        "selfeval.EvaluationRow",
+        "selfeval.EvaluationRow", "reports.ExportItem",
     }  # fmt: skip
     assert set(missing) == inline_only
     inline_models = {i.model._meta.label for ma in admin.site._registry.values() for i in ma.inlines}

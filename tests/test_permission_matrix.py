@@ -47,6 +47,11 @@ MATRIX = {
     "reports:declaration_pdf": ("GET", "declaration", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
     "reports:department_declaration_pdf": ("GET", "overall", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
     "reports:evaluation_pdf": ("GET", "evaluation", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
+    "reports:exports": ("GET", None, row(LOGIN, OK, OK, OK, OK, OK)),
+    # a job is its owner's (finance staff of 东西湖 here) and the administrators'
+    "reports:export_job": ("GET", "export", row(LOGIN, OK, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND)),
+    "reports:export_status": ("GET", "export", row(LOGIN, OK, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND)),
+    "reports:export_download": ("GET", "export", row(LOGIN, OK, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND)),
     "reports:declaration_import": ("POST", None, row(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT)),
     "selfeval:evaluation": ("GET", "evaluation", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
     "selfeval:evaluation_edit": ("GET", "evaluation", row(LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND)),
@@ -83,7 +88,12 @@ def test_every_url_pattern_has_an_entry():
 
 
 @pytest.fixture
-def objects(dongxihu):
+def objects(dongxihu, finance_user):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from reports.models import ExportJob
+
     draft = ProjectDeclaration.objects.get(project__key="dxh2021-rczx")
     ProjectDeclaration.objects.filter(pk=draft.pk).update(status="draft")
     overall = DepartmentDeclaration.objects.get(department=dongxihu, year=2021)
@@ -102,6 +112,14 @@ def objects(dongxihu):
         "evaluation": evaluation.pk,
         "approved_declaration": approved_other.pk,
         "approved_overall": approved_overall.pk,
+        "export": ExportJob.objects.create(
+            user=finance_user,
+            year=2021,
+            department=dongxihu,
+            status="done",
+            total=1,
+            file=default_storage.save("exports/matrix.zip", ContentFile(b"PK\x05\x06" + bytes(18))),
+        ).pk,  # fmt: skip
     }
 
 

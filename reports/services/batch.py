@@ -1,0 +1,227 @@
+"""Batch exports of PDFs: plan a job, render its items, assemble the ZIP with its .xlsx index.
+
+Items are rendered by Celery tasks (eager when no broker is configured). Every step is idempotent:
+an item already rendered is skipped, the ZIP is assembled by whichever task first finds every item
+done, and ``resume_jobs`` (run when a worker starts) picks up the jobs a stopped worker left.
+"""
+
+import io
+import tempfile
+import zipfile
+
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from projects.access import visible_department_ids
+from projects.models import Department, DepartmentDeclaration, ProjectDeclaration
+from projects.selectors import declaration_page, department_declaration_page
+from selfeval.models import SelfEvaluation
+from selfeval.selectors import evaluation_with_rows
+from selfeval.services.findings import declaration_findings, department_declaration_findings, evaluation_findings
+from selfeval.sheets import evaluation_sheet, score_text
+
+from ..models import ExportItem, ExportJob, ExportStatus
+from .declaration_xlsx import safe
+from .pdf import document_for, form_pdf
+
+INDEX_COLUMNS = [
+    "序号", "文件名", "表名", "部门", "项目", "年度", "表样", "评分方案", "状态",
+    "表中总分", "系统计算总分", "等次", "一致性检查",
+]  # fmt: skip
+
+
+class ExportError(Exception):
+    """An export that cannot be started; the message is for the user."""
+
+
+def forms_for(user, year: int, department: Department | None) -> list[tuple[str, int]]:
+    """(kind, id) of every form of ``year`` that ``user`` may read, in department order."""
+    filters = {"year": year}
+    declarations = ProjectDeclaration.objects.for_user(user).filter(**filters)
+    overall = DepartmentDeclaration.objects.for_user(user).filter(**filters)
+    evaluations = SelfEvaluation.objects.for_user(user).filter(**filters)
+    if department is not None:
+        declarations = declarations.filter(project__department=department)
+        overall = overall.filter(department=department)
+        evaluations = evaluations.filter(department=department)
+    forms = [("declaration", pk, code) for pk, code in declarations.values_list("pk", "project__department__code")]
+    forms += [("department_declaration", pk, code) for pk, code in overall.values_list("pk", "department__code")]
+    forms += [("evaluation", pk, code) for pk, code in evaluations.values_list("pk", "department__code")]
+    order = {"department_declaration": 0, "declaration": 1, "evaluation": 2}
+    forms.sort(key=lambda f: (f[2], order[f[0]], f[1]))
+    return [(kind, pk) for kind, pk, _ in forms]
+
+
+def start_export(*, user, year: int, department_id: int | None) -> ExportJob:
+    """Plan a job of every form the user may read and queue it."""
+    department = None
+    if department_id is not None:
+        visible = visible_department_ids(user)
+        if visible is not None and department_id not in visible:
+            raise PermissionDenied("不能导出其他部门的表。")
+        department = Department.objects.filter(pk=department_id).first()
+        if department is None:
+            raise ExportError("没有这个部门。")
+    forms = forms_for(user, year, department)
+    if not forms:
+        raise ExportError(f"{year} 年{'该部门' if department else ''}没有可以导出的表。")
+    with transaction.atomic():
+        job = ExportJob.objects.create(user=user, year=year, department=department, total=len(forms))
+        ExportItem.objects.bulk_create(
+            ExportItem(job=job, seq=seq, kind=kind, object_id=pk) for seq, (kind, pk) in enumerate(forms, start=1)
+        )
+    from ..tasks import run_export
+
+    run_export.delay(str(job.pk))
+    return job
+
+
+LOADERS = {
+    "declaration": declaration_page,
+    "department_declaration": department_declaration_page,
+    "evaluation": evaluation_with_rows,
+}
+
+
+def _index_row(kind: str, form, filename: str) -> dict:
+    if kind == "evaluation":
+        sheet = evaluation_sheet(form)
+        findings = evaluation_findings(form)
+        extra = {
+            "表样": form.get_layout_display(),
+            "评分方案": str(form.scheme),
+            "表中总分": score_text(form.printed_total),
+            "系统计算总分": sheet["computed_total"],
+            "等次": sheet["grade"],
+            "项目": form.project.name if form.project_id else "部门整体",
+        }
+    elif kind == "declaration":
+        findings = declaration_findings(form)
+        extra = {"项目": form.project.name}
+    else:
+        findings = department_declaration_findings(form)
+        extra = {"项目": "部门整体"}
+    department = form.project.department if kind == "declaration" else form.department
+    return {
+        "文件名": filename,
+        "表名": document_for(form).title,
+        "部门": department.name,
+        "年度": form.year,
+        "状态": form.get_status_display(),
+        "一致性检查": "；".join(f"{f.field}：{f.message}" for f in findings) or "无",
+        **extra,
+    }
+
+
+def render_item(item_id: int) -> None:
+    """Render one form of a job into storage (skipped when already done or the job is over)."""
+    item = ExportItem.objects.select_related("job").get(pk=item_id)
+    job = item.job
+    if item.done or job.status != ExportStatus.RUNNING:
+        return
+    form = LOADERS[item.kind](item.object_id)
+    filename, pdf = form_pdf(form)
+    name = f"{item.seq:04d}_{filename}"
+    path = default_storage.save(f"exports/{job.pk}/parts/{item.seq:04d}.pdf", ContentFile(pdf))
+    ExportItem.objects.filter(pk=item.pk).update(
+        part=path, filename=name, index_row=_index_row(item.kind, form, name), done=True
+    )
+    ExportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
+
+
+def claim_assembly(job_id) -> bool:
+    """True for exactly one caller, once every item of a running job is done."""
+    if ExportItem.objects.filter(job_id=job_id, done=False).exists():
+        return False
+    return bool(
+        ExportJob.objects.filter(pk=job_id, status=ExportStatus.RUNNING).update(
+            status=ExportStatus.ASSEMBLING, heartbeat_at=timezone.now()
+        )
+    )
+
+
+def index_workbook(job: ExportJob, items: list[ExportItem]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "索引"
+    ws.append([safe(str(job))])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append(INDEX_COLUMNS)
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for item in items:
+        row = {**item.index_row, "序号": item.seq}
+        ws.append([safe(row.get(column, "")) for column in INDEX_COLUMNS])
+    widths = [6, 48, 26, 26, 30, 6, 16, 22, 8, 10, 12, 6, 80]
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[ws.cell(row=2, column=index).column_letter].width = width
+    for row in ws.iter_rows(min_row=3):
+        row[-1].alignment = Alignment(wrap_text=True, vertical="top")
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def assemble(job_id) -> None:
+    """Write the ZIP to a temporary file, then to storage; only then is the job done."""
+    job = ExportJob.objects.get(pk=job_id)
+    if job.status != ExportStatus.ASSEMBLING:
+        return
+    items = list(job.items.order_by("seq"))
+    with tempfile.TemporaryFile() as tmp:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for item in items:
+                with default_storage.open(item.part.name, "rb") as part:
+                    archive.writestr(item.filename, part.read())
+            archive.writestr("索引.xlsx", index_workbook(job, items))
+        tmp.seek(0)
+        scope = job.department.name if job.department_id else "全部部门"
+        path = default_storage.save(f"exports/{job.pk}/{job.year}年_{scope}_PDF.zip", File(tmp))
+    updated = ExportJob.objects.filter(pk=job.pk, status=ExportStatus.ASSEMBLING).update(
+        status=ExportStatus.DONE, file=path, finished_at=timezone.now(), heartbeat_at=timezone.now()
+    )
+    if updated:
+        for item in items:
+            default_storage.delete(item.part.name)
+    else:  # somebody else finished (or cancelled) the job meanwhile
+        default_storage.delete(path)
+
+
+def fail(job_id, message: str) -> None:
+    ExportJob.objects.filter(pk=job_id).exclude(status=ExportStatus.DONE).update(
+        status=ExportStatus.FAILED, error=message, finished_at=timezone.now()
+    )
+
+
+def progress(job: ExportJob) -> dict:
+    done = job.items.filter(done=True).count()
+    return {
+        "status": job.status,
+        "status_display": job.get_status_display(),
+        "done": done,
+        "total": job.total,
+        "percent": 100 if job.status == ExportStatus.DONE else int(done * 99 / job.total) if job.total else 0,
+        "error": job.error,
+    }
+
+
+def resume_jobs() -> list[str]:
+    """Jobs that a stopped worker left unfinished: queue their remaining work again.
+
+    Work that another worker is still doing may run twice; every step tolerates that.
+    """
+    from ..tasks import assemble_export, run_export
+
+    resumed = []
+    for job_id, status in ExportJob.objects.exclude(status__in=[ExportStatus.DONE, ExportStatus.FAILED]).values_list(
+        "pk", "status"
+    ):
+        (assemble_export if status == ExportStatus.ASSEMBLING else run_export).delay(str(job_id))
+        resumed.append(str(job_id))
+    return resumed

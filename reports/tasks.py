@@ -1,0 +1,61 @@
+"""Celery tasks of the batch export; each is safe to run twice (a redelivered or resumed message)."""
+
+import logging
+
+from celery import shared_task
+from celery.signals import worker_ready
+from django.utils import timezone
+
+from .models import ExportItem, ExportJob, ExportStatus
+from .services import batch
+from .services.pdf import PdfError
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True)
+def run_export(job_id: str) -> None:
+    """Start (or resume) a job: queue every item not yet rendered, or assemble when all are."""
+    ExportJob.objects.filter(pk=job_id, status=ExportStatus.QUEUED).update(
+        status=ExportStatus.RUNNING, heartbeat_at=timezone.now()
+    )
+    pending = list(ExportItem.objects.filter(job_id=job_id, done=False).values_list("pk", flat=True))
+    for item_id in pending:
+        render_export_item.delay(item_id)
+    if not pending and batch.claim_assembly(job_id):
+        assemble_export.delay(job_id)
+
+
+@shared_task(acks_late=True)
+def render_export_item(item_id: int) -> None:
+    item = ExportItem.objects.filter(pk=item_id).only("job_id").first()
+    if item is None:
+        return
+    try:
+        batch.render_item(item_id)
+    except PdfError as exc:
+        batch.fail(item.job_id, str(exc))
+        return
+    except Exception:
+        logger.exception("export item %s failed", item_id)
+        batch.fail(item.job_id, "生成 PDF 时出错，请联系管理员。")
+        return
+    if batch.claim_assembly(item.job_id):
+        assemble_export.delay(str(item.job_id))
+
+
+@shared_task(acks_late=True)
+def assemble_export(job_id: str) -> None:
+    try:
+        batch.assemble(job_id)
+    except Exception:
+        logger.exception("export %s could not be assembled", job_id)
+        batch.fail(job_id, "打包压缩文件时出错，请联系管理员。")
+
+
+@worker_ready.connect
+def resume_on_start(sender=None, **kwargs) -> None:
+    """A worker that starts picks up the jobs a stopped worker left."""
+    resumed = batch.resume_jobs()
+    if resumed:
+        logger.info("resumed export jobs: %s", ", ".join(resumed))
