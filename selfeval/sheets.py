@@ -152,6 +152,7 @@ def evaluation_sheet(e, *, group_lines: int = GROUP_LINES) -> dict:
         "grade": shown(e.printed_grade, result.grade) or "",
         "result": result,
         "computed_total": score_text(result.total),
+        "computed_rate": engine.format_rate(result.budget_rate),
         "basic_total": format_amount(e.basic_expenditure_total, "元"),
         "project_total": format_amount(e.project_expenditure_total, "元"),
     }
