@@ -11,6 +11,7 @@ from indicators.choices import GoalKind
 from .access import can_edit_department
 from .choices import DeclarationAction, DeclarationStatus, Role
 from .models import DeclarationEvent, ProjectDeclaration
+from .signals import declaration_approved
 
 EDITABLE = {DeclarationStatus.DRAFT, DeclarationStatus.RETURNED}
 
@@ -164,6 +165,10 @@ def declaration_review(*, declaration, user, approve: bool, comment: str = "") -
     declaration.review_comment = comment.strip()
     declaration.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment", "updated_at"])
     _log(declaration, user, DeclarationAction.APPROVE if approve else DeclarationAction.RETURN, before, comment)
+    if approve:
+        transaction.on_commit(
+            lambda: declaration_approved.send(sender=type(declaration), declaration_id=declaration.pk)
+        )
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from projects.admin_base import ScopedAdmin, ScopedInline, _is_manager
 
-from .models import ExportItem, ExportJob
+from .models import ExportItem, ExportJob, StoredPdf
 
 
 class ExportItemInline(ScopedInline, admin.TabularInline):
@@ -39,6 +39,27 @@ class ExportJobAdmin(ScopedAdmin):
         if not self.has_module_permission(request):
             return False
         return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StoredPdf)
+class StoredPdfAdmin(ScopedAdmin):
+    """Read-only: a stored PDF changes only by its form becoming final again."""
+
+    department_lookup = None
+    list_display = ["filename", "kind", "object_id", "stamp", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["filename", "digest"]
+    readonly_fields = ["kind", "object_id", "digest", "stamp", "file", "filename", "index_row", "created_at"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs if _is_manager(request.user) or request.user.role == "auditor" else qs.none()
 
     def has_add_permission(self, request, obj=None):
         return False

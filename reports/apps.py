@@ -6,4 +6,11 @@ class ReportsConfig(AppConfig):
     verbose_name = "报表"
 
     def ready(self):
+        from projects.signals import declaration_approved
+        from selfeval.signals import evaluation_signed
+
         from . import checks  # noqa: F401  (registers the CJK font check)
+        from .tasks import on_declaration_approved, on_evaluation_signed
+
+        evaluation_signed.connect(on_evaluation_signed, dispatch_uid="reports.store_signed_pdf")
+        declaration_approved.connect(on_declaration_approved, dispatch_uid="reports.store_approved_pdf")

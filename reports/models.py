@@ -77,3 +77,31 @@ class ExportItem(models.Model):
 
     def __str__(self) -> str:
         return self.filename or f"{self.get_kind_display()} #{self.object_id}"
+
+
+class StoredPdf(models.Model):
+    """The PDF of a final form (signed self-evaluation, approved declaration), rendered once and served many times.
+
+    Keyed by the form's content digest and the time it became final: a form reopened and signed again,
+    or changed and approved again, gets a new file; a stale one is never served.
+    """
+
+    kind = models.CharField("表类别", max_length=24, choices=ExportItem.KINDS)
+    object_id = models.PositiveIntegerField("表编号")
+    digest = models.CharField("内容摘要（SHA-256）", max_length=64)
+    stamp = models.CharField("定稿时间", max_length=40, help_text="签署或审核通过的时间。")
+    file = models.FileField("PDF", max_length=300)
+    filename = models.CharField("文件名", max_length=300)
+    index_row = models.JSONField("索引行", default=dict, blank=True)
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "已定稿表的 PDF"
+        verbose_name_plural = "已定稿表的 PDF"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id", "digest", "stamp"], name="stored_pdf_unique")
+        ]
+        indexes = [models.Index(fields=["kind", "object_id"])]
+
+    def __str__(self) -> str:
+        return self.filename

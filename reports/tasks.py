@@ -53,6 +53,26 @@ def assemble_export(job_id: str) -> None:
         batch.fail(job_id, "打包压缩文件时出错，请联系管理员。")
 
 
+@shared_task(acks_late=True)
+def store_final_pdf(kind: str, object_id: int) -> None:
+    """Render and keep the PDF of a form that has just been signed or approved."""
+    from .services.stored import store
+
+    try:
+        store(batch.LOADERS[kind](object_id))
+    except PdfError:
+        logger.exception("the PDF of %s %s could not be stored; it will render on demand", kind, object_id)
+
+
+def on_evaluation_signed(sender, evaluation_id, **kwargs) -> None:
+    store_final_pdf.delay("evaluation", evaluation_id)
+
+
+def on_declaration_approved(sender, declaration_id, **kwargs) -> None:
+    kind = "declaration" if sender.__name__ == "ProjectDeclaration" else "department_declaration"
+    store_final_pdf.delay(kind, declaration_id)
+
+
 @worker_ready.connect
 def resume_on_start(sender=None, **kwargs) -> None:
     """A worker that starts picks up the jobs a stopped worker left."""

@@ -19,6 +19,7 @@ from .services.batch import ExportError, progress, start_export
 from .services.declaration_import import declaration_import
 from .services.declaration_xlsx import SheetError, export_declaration, read_declaration
 from .services.pdf import PdfError, form_pdf
+from .services.stored import final_key, store, stored_for
 from .services.uploads import UploadRejected, checked_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,15 +38,26 @@ def declaration_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _pdf(request: HttpRequest, queryset, pk: int, load, back: str) -> HttpResponse:
-    """The form's PDF, for whoever may read the form (404 otherwise, so that nothing leaks)."""
+    """The form's PDF, for whoever may read the form (404 otherwise, so that nothing leaks).
+
+    A final form's PDF is served from storage (rendered once when it became final); others render now.
+    """
     if not queryset.for_user(request.user).filter(pk=pk).exists():
         raise Http404("没有找到这张表。")
+    form = load(pk)
     try:
-        filename, pdf = form_pdf(load(pk))
+        stored = stored_for(final_key(form)) or store(form)
+        if stored is not None:
+            filename, response = (
+                stored.filename,
+                FileResponse(default_storage.open(stored.file.name, "rb"), content_type="application/pdf"),
+            )
+        else:
+            filename, pdf = form_pdf(form)
+            response = HttpResponse(pdf, content_type="application/pdf")
     except PdfError as exc:
         messages.error(request, f"PDF 生成失败：{exc}")
         return redirect(back, pk=pk)
-    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
     return response
 

@@ -29,6 +29,7 @@ from selfeval.sheets import evaluation_sheet, score_text
 from ..models import ExportItem, ExportJob, ExportStatus
 from .declaration_xlsx import safe
 from .pdf import document_for, form_pdf
+from .stored import final_key, signed_evaluation_files, store, stored_for
 
 INDEX_COLUMNS = [
     "序号", "文件名", "表名", "部门", "项目", "年度", "表样", "评分方案", "状态",
@@ -73,13 +74,34 @@ def start_export(*, user, year: int, department_id: int | None) -> ExportJob:
         raise ExportError(f"{year} 年{'该部门' if department else ''}没有可以导出的表。")
     with transaction.atomic():
         job = ExportJob.objects.create(user=user, year=year, department=department, total=len(forms))
-        ExportItem.objects.bulk_create(
-            ExportItem(job=job, seq=seq, kind=kind, object_id=pk) for seq, (kind, pk) in enumerate(forms, start=1)
-        )
+        items = [ExportItem(job=job, seq=seq, kind=kind, object_id=pk) for seq, (kind, pk) in enumerate(forms, start=1)]
+        _use_stored(items)
+        ExportItem.objects.bulk_create(items)
     from ..tasks import run_export
 
     run_export.delay(str(job.pk))
     return job
+
+
+def _use_stored(items: list[ExportItem]) -> None:
+    """Items whose form is final and already stored are done before any worker starts: no render."""
+    stored = signed_evaluation_files(i.object_id for i in items if i.kind == "evaluation")
+    for item in items:
+        found = stored.get(item.object_id) if item.kind == "evaluation" else None
+        if found is None and item.kind != "evaluation":
+            found = _stored_declaration(item)
+        if found is not None:
+            item.part = found.file.name
+            item.filename = f"{item.seq:04d}_{found.filename}"
+            item.index_row = {**found.index_row, "文件名": item.filename}
+            item.done = True
+
+
+def _stored_declaration(item: ExportItem):
+    model = ProjectDeclaration if item.kind == "declaration" else DepartmentDeclaration
+    if not model.objects.filter(pk=item.object_id, status="approved").exists():
+        return None
+    return stored_for(final_key(LOADERS[item.kind](item.object_id)))
 
 
 LOADERS = {
@@ -89,7 +111,7 @@ LOADERS = {
 }
 
 
-def _index_row(kind: str, form, filename: str) -> dict:
+def index_row(kind: str, form, filename: str) -> dict:
     if kind == "evaluation":
         sheet = evaluation_sheet(form)
         findings = evaluation_findings(form)
@@ -126,12 +148,16 @@ def render_item(item_id: int) -> None:
     if item.done or job.status != ExportStatus.RUNNING:
         return
     form = LOADERS[item.kind](item.object_id)
-    filename, pdf = form_pdf(form)
-    name = f"{item.seq:04d}_{filename}"
-    path = default_storage.save(f"exports/{job.pk}/parts/{item.seq:04d}.pdf", ContentFile(pdf))
-    ExportItem.objects.filter(pk=item.pk).update(
-        part=path, filename=name, index_row=_index_row(item.kind, form, name), done=True
-    )
+    stored = store(form)  # a final form: rendered once, kept for every later download
+    if stored is not None:
+        name = f"{item.seq:04d}_{stored.filename}"
+        path, row = stored.file.name, {**stored.index_row, "文件名": name}
+    else:
+        filename, pdf = form_pdf(form)
+        name = f"{item.seq:04d}_{filename}"
+        path = default_storage.save(f"exports/{job.pk}/parts/{item.seq:04d}.pdf", ContentFile(pdf))
+        row = index_row(item.kind, form, name)
+    ExportItem.objects.filter(pk=item.pk).update(part=path, filename=name, index_row=row, done=True)
     ExportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
 
 
@@ -175,20 +201,21 @@ def assemble(job_id) -> None:
         return
     items = list(job.items.order_by("seq"))
     with tempfile.TemporaryFile() as tmp:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for item in items:
+        with zipfile.ZipFile(tmp, "w") as archive:
+            for item in items:  # PDFs are compressed already: stored as they are
                 with default_storage.open(item.part.name, "rb") as part:
-                    archive.writestr(item.filename, part.read())
-            archive.writestr("索引.xlsx", index_workbook(job, items))
+                    archive.writestr(item.filename, part.read(), compress_type=zipfile.ZIP_STORED)
+            archive.writestr("索引.xlsx", index_workbook(job, items), compress_type=zipfile.ZIP_DEFLATED)
         tmp.seek(0)
         scope = job.department.name if job.department_id else "全部部门"
         path = default_storage.save(f"exports/{job.pk}/{job.year}年_{scope}_PDF.zip", File(tmp))
     updated = ExportJob.objects.filter(pk=job.pk, status=ExportStatus.ASSEMBLING).update(
         status=ExportStatus.DONE, file=path, finished_at=timezone.now(), heartbeat_at=timezone.now()
     )
-    if updated:
+    if updated:  # the parts rendered for this job only; stored PDFs of final forms stay
         for item in items:
-            default_storage.delete(item.part.name)
+            if item.part.name.startswith(f"exports/{job.pk}/"):
+                default_storage.delete(item.part.name)
     else:  # somebody else finished (or cancelled) the job meanwhile
         default_storage.delete(path)
 

@@ -57,9 +57,19 @@ class _GlyphWatch(logging.Handler):
             self.missing.append(message)
 
 
+@cache
+def _stylesheet_and_fonts():
+    """Parsed once per process: the print stylesheet and WeasyPrint's font configuration (its font cache)."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    return CSS(filename=finders.find("css/pdf.css"), font_config=fonts), fonts
+
+
 def render_pdf(html: str) -> bytes:
     """HTML → PDF bytes, refusing to produce boxes in place of characters."""
-    from weasyprint import CSS, HTML
+    from weasyprint import HTML
 
     if problem := missing_cjk_font():
         raise PdfError(problem)
@@ -67,8 +77,8 @@ def render_pdf(html: str) -> bytes:
     wlogger = logging.getLogger("weasyprint")
     wlogger.addHandler(watch)
     try:
-        css = CSS(filename=finders.find("css/pdf.css"))
-        pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[css])
+        css, fonts = _stylesheet_and_fonts()
+        pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[css], font_config=fonts)
     finally:
         wlogger.removeHandler(watch)
     if watch.missing:
@@ -149,8 +159,9 @@ def document_for(form) -> Document:
     raise TypeError(f"no PDF for {type(form).__name__}")
 
 
-def _html(doc: Document) -> str:
-    return render_to_string(doc.template, {**doc.context, "title": doc.title, "printed_at": timezone.localtime()})
+def _html(doc: Document, printed_at=None) -> str:
+    moment = timezone.localtime(printed_at) if printed_at else timezone.localtime()
+    return render_to_string(doc.template, {**doc.context, "title": doc.title, "printed_at": moment})
 
 
 def form_html(form) -> str:
@@ -158,7 +169,7 @@ def form_html(form) -> str:
     return _html(document_for(form))
 
 
-def form_pdf(form) -> tuple[str, bytes]:
-    """The file name and bytes of ``form``'s PDF."""
+def form_pdf(form, printed_at=None) -> tuple[str, bytes]:
+    """The file name and bytes of ``form``'s PDF (``printed_at``: the time it states it was made)."""
     doc = document_for(form)
-    return doc.filename, render_pdf(_html(doc))
+    return doc.filename, render_pdf(_html(doc, printed_at))

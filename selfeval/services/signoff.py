@@ -13,6 +13,7 @@ from projects.choices import Role
 from ..choices import EvaluationStatus
 from ..models import EvaluationEvent, SelfEvaluation
 from ..selectors import evaluation_with_rows
+from ..signals import evaluation_signed
 
 CONTENT_FIELDS = [
     "kind", "department_id", "project_id", "year", "unit", "layout", "scheme_id", "eval_date_printed", "fill_unit",
@@ -76,6 +77,7 @@ def evaluation_sign(*, evaluation_id: int, user) -> SelfEvaluation:
     evaluation.signed_by, evaluation.signed_at, evaluation.signed_digest = user, timezone.now(), digest
     evaluation.save(update_fields=["status", "signed_by", "signed_at", "signed_digest", "updated_at"])
     EvaluationEvent.objects.create(evaluation=evaluation, action="sign", user=user, digest=digest)
+    transaction.on_commit(lambda: evaluation_signed.send(sender=SelfEvaluation, evaluation_id=evaluation.pk))
     return evaluation
 
 

@@ -189,7 +189,8 @@ def test_the_pdf_downloads_from_the_form_page(client, finance_user):
     url = reverse("reports:declaration_pdf", args=[declaration.pk])
     assert url in page
     response = client.get(url)
-    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert response["Content-Type"] == "application/pdf" and body.startswith(b"%PDF")
     assert "attachment; filename*=UTF-8''420112-zzb" in response["Content-Disposition"]
 
 

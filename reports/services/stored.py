@@ -1,0 +1,138 @@
+"""Render once, serve many: the stored PDF of a final form (signed self-evaluation, approved declaration).
+
+A form is final when it is signed or approved. Its PDF is rendered in the background at that moment
+(``reports.tasks.store_final_pdf``) and kept through Django's storage API under its content digest and
+the time it became final, so a form reopened and signed again, or adjusted and approved again, gets a
+new file. Forms that are not final are rendered on demand and never stored.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from projects.choices import DeclarationStatus
+from projects.models import DepartmentDeclaration, ProjectDeclaration
+from selfeval.choices import EvaluationStatus
+from selfeval.models import SelfEvaluation
+
+from ..models import StoredPdf
+
+KIND_OF = {
+    ProjectDeclaration: "declaration",
+    DepartmentDeclaration: "department_declaration",
+    SelfEvaluation: "evaluation",
+}
+# What a declaration's digest leaves out: its identity, the workflow apart from the review, timestamps.
+SKIP = {
+    "id",
+    "created_at",
+    "updated_at",
+    "submitted_by_id",
+    "submitted_at",
+    "adjustment_requested",
+    "adjustment_reason",
+}
+DECLARATION_PARTS = {
+    ProjectDeclaration: ["basis_items", "prior_years", "funding_sources", "expense_items", "procurement_items", "goals", "indicators"],
+    DepartmentDeclaration: ["fund_lines", "goals", "indicators"],
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FinalKey:
+    kind: str
+    object_id: int
+    digest: str
+    stamp: str
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _fields(obj, skip=()) -> dict:
+    return {f.attname: _plain(getattr(obj, f.attname)) for f in obj._meta.concrete_fields if f.attname not in skip}
+
+
+def declaration_digest(declaration) -> str:
+    """SHA-256 of everything an approved declaration prints, its lines and its review."""
+    content = _fields(declaration, SKIP)
+    for relation in DECLARATION_PARTS[type(declaration)]:
+        parts = sorted(getattr(declaration, relation).all(), key=lambda p: p.pk)
+        content[relation] = [_fields(p, {"id"}) for p in parts]
+    canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _stamp(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y%m%d%H%M%S%f") if moment else ""
+
+
+def final_key(form) -> FinalKey | None:
+    """The key of a final form's stored PDF, or None when the form is not final."""
+    kind = KIND_OF[type(form)]
+    if kind == "evaluation":
+        if form.status != EvaluationStatus.SIGNED or not form.signed_digest:
+            return None
+        return FinalKey(kind, form.pk, form.signed_digest, _stamp(form.signed_at))
+    if form.status != DeclarationStatus.APPROVED:
+        return None
+    return FinalKey(kind, form.pk, declaration_digest(form), _stamp(form.reviewed_at))
+
+
+def final_moment(form):
+    return form.signed_at if isinstance(form, SelfEvaluation) else form.reviewed_at
+
+
+def stored_for(key: FinalKey | None) -> StoredPdf | None:
+    if key is None:
+        return None
+    return StoredPdf.objects.filter(kind=key.kind, object_id=key.object_id, digest=key.digest, stamp=key.stamp).first()
+
+
+def store(form) -> StoredPdf | None:
+    """Render and store a final form's PDF (once: an existing file for the same key is reused)."""
+    from .batch import index_row
+    from .pdf import form_pdf
+
+    key = final_key(form)
+    if key is None:
+        return None
+    if existing := stored_for(key):
+        return existing
+    filename, pdf = form_pdf(form, printed_at=final_moment(form))
+    path = default_storage.save(f"pdfs/{key.kind}/{key.object_id}/{key.digest[:16]}-{key.stamp}.pdf", ContentFile(pdf))
+    try:
+        with transaction.atomic():
+            return StoredPdf.objects.create(
+                kind=key.kind, object_id=key.object_id, digest=key.digest, stamp=key.stamp, file=path,
+                filename=filename, index_row=index_row(key.kind, form, filename),
+            )  # fmt: skip
+    except IntegrityError:  # rendered by somebody else meanwhile
+        default_storage.delete(path)
+        return stored_for(key)
+
+
+def signed_evaluation_files(evaluation_ids) -> dict[int, StoredPdf]:
+    """The stored PDFs of those of ``evaluation_ids`` that are signed, current and stored (2 queries)."""
+    keys = {
+        pk: (digest, _stamp(signed_at))
+        for pk, digest, signed_at in SelfEvaluation.objects.filter(
+            pk__in=list(evaluation_ids), status=EvaluationStatus.SIGNED
+        ).values_list("pk", "signed_digest", "signed_at")
+    }
+    found = {}
+    for stored in StoredPdf.objects.filter(kind="evaluation", object_id__in=list(keys)):
+        if keys.get(stored.object_id) == (stored.digest, stored.stamp):
+            found[stored.object_id] = stored
+    return found

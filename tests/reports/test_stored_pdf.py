@@ -1,0 +1,129 @@
+"""Render once, serve many: a signed or approved form's PDF is stored at that moment and served from storage."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.storage import default_storage
+from django.urls import reverse
+
+from projects import services as declaration_services
+from projects.models import ProjectDeclaration
+from reports.models import StoredPdf
+from reports.services import pdf as pdf_service
+from reports.services.batch import start_export
+from reports.services.stored import final_key
+from selfeval.models import EvaluationRow, SelfEvaluation
+from selfeval.services.signoff import evaluation_reopen, evaluation_sign
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def hongshan_head(hongshan):
+    return make_user("t-head-hs", "head", hongshan)
+
+
+@pytest.fixture
+def form():
+    return SelfEvaluation.objects.get(project__name="组织日常运转经费", year=2019)  # submitted
+
+
+def body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def no_rendering(monkeypatch):
+    def refuse(html):
+        raise AssertionError("rendered although a stored PDF exists")
+
+    monkeypatch.setattr(pdf_service, "render_pdf", refuse)
+
+
+def sign(form, head, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return evaluation_sign(evaluation_id=form.pk, user=head)
+
+
+def test_signing_stores_the_pdf_and_downloads_serve_it(
+    client, form, hongshan_head, auditor_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    signed = sign(form, hongshan_head, django_capture_on_commit_callbacks)
+    stored = StoredPdf.objects.get(kind="evaluation", object_id=form.pk)
+    assert stored.digest == signed.signed_digest
+    with default_storage.open(stored.file.name, "rb") as f:
+        kept = f.read()
+    assert kept.startswith(b"%PDF")
+    no_rendering(monkeypatch)
+    client.force_login(auditor_user)
+    for _ in range(2):
+        response = client.get(reverse("reports:evaluation_pdf", args=[form.pk]))
+        assert response.status_code == 200 and body(response) == kept
+    assert StoredPdf.objects.count() == 1
+
+
+def test_a_form_reopened_and_signed_again_gets_a_new_file(
+    client, form, hongshan_head, finance_user, auditor_user, django_capture_on_commit_callbacks
+):
+    first = sign(form, hongshan_head, django_capture_on_commit_callbacks)
+    old = StoredPdf.objects.get(object_id=form.pk)
+    evaluation_reopen(evaluation_id=form.pk, user=hongshan_head, reason="完成值有误")
+    client.force_login(auditor_user)
+    draft_pdf = body(client.get(reverse("reports:evaluation_pdf", args=[form.pk])))
+    assert draft_pdf.startswith(b"%PDF") and StoredPdf.objects.count() == 1  # not final: rendered, not stored
+    row = form.rows.order_by("seq").first()
+    EvaluationRow.objects.filter(pk=row.pk).update(actual="更正后的完成值")
+    SelfEvaluation.objects.filter(pk=form.pk).update(status="submitted")
+    second = sign(form, hongshan_head, django_capture_on_commit_callbacks)
+    assert second.signed_digest != first.signed_digest
+    new = StoredPdf.objects.exclude(pk=old.pk).get(object_id=form.pk)
+    served = body(client.get(reverse("reports:evaluation_pdf", args=[form.pk])))
+    with default_storage.open(new.file.name, "rb") as f:
+        assert served == f.read()
+    from tests.reports.test_pdf import pdf_pages
+
+    assert "更正后的完成值" in "".join(pdf_pages(served))
+
+
+def test_an_approved_declaration_is_stored_and_a_changed_one_is_not_served_stale(
+    client, finance_user, head_user, django_capture_on_commit_callbacks
+):
+    declaration = ProjectDeclaration.objects.get(project__key="dxh2021-rczx")
+    ProjectDeclaration.objects.filter(pk=declaration.pk).update(status="submitted")
+    with django_capture_on_commit_callbacks(execute=True):
+        declaration_services.declaration_review(declaration=declaration, user=head_user, approve=True)
+    declaration.refresh_from_db()
+    stored = StoredPdf.objects.get(kind="declaration", object_id=declaration.pk)
+    from projects.selectors import declaration_page
+
+    assert stored.digest == final_key(declaration_page(declaration.pk)).digest
+    ProjectDeclaration.objects.filter(pk=declaration.pk).update(application_reason="管理员改过的申请理由")
+    assert final_key(declaration_page(declaration.pk)).digest != stored.digest
+    client.force_login(finance_user)
+    served = body(client.get(reverse("reports:declaration_pdf", args=[declaration.pk])))
+    from tests.reports.test_pdf import pdf_pages
+
+    assert "管理员改过的申请理由" in "".join(pdf_pages(served))  # a new file, not the stale one
+    assert StoredPdf.objects.filter(kind="declaration", object_id=declaration.pk).count() == 2
+
+
+def test_a_batch_takes_the_stored_files_without_rendering(
+    auditor_user, form, hongshan_head, monkeypatch, django_capture_on_commit_callbacks
+):
+    sign(form, hongshan_head, django_capture_on_commit_callbacks)
+    other = SelfEvaluation.objects.get(project__name="组织工作运行经费", year=2019)
+    SelfEvaluation.objects.filter(pk=other.pk).update(status="submitted")
+    sign(other, hongshan_head, django_capture_on_commit_callbacks)
+    no_rendering(monkeypatch)
+    hongshan = form.department
+    job = start_export(user=auditor_user, year=2019, department_id=hongshan.pk)
+    job.refresh_from_db()
+    assert job.status == "done"
+    with default_storage.open(job.file.name, "rb") as f:
+        archive = zipfile.ZipFile(io.BytesIO(f.read()))
+    stored = {s.object_id: s for s in StoredPdf.objects.all()}
+    for item in job.items.all():
+        with default_storage.open(stored[item.object_id].file.name, "rb") as f:
+            assert archive.read(item.filename) == f.read()
+        assert default_storage.exists(item.part.name)  # the stored file stays after zipping
