@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from projects.models import Department
-from reports.services.batch import LOADERS
-from reports.services.pdf import PdfError, form_pdf, missing_cjk_font
+from reports.services.parallel import render_forms
+from reports.services.pdf import PdfError, missing_cjk_font
 
 
 class Command(BaseCommand):
@@ -18,6 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--department", help="部门编码或名称；省略则导出全部部门")
         parser.add_argument("--out", required=True, help="输出目录（不存在则创建）")
+        parser.add_argument("--processes", type=int, default=None, help="并行进程数，默认每个 CPU 核一个")
 
     def handle(self, *args, year, department, out, **options):
         from reports.services.batch import forms_for
@@ -35,14 +36,13 @@ class Command(BaseCommand):
         target = Path(out)
         target.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
-        for kind, pk in forms:
-            try:
-                filename, pdf = form_pdf(LOADERS[kind](pk))
-            except PdfError as exc:
-                raise CommandError(str(exc)) from exc
-            (target / filename).write_bytes(pdf)
-            if options["verbosity"] > 1:
-                self.stdout.write(filename)
+        try:
+            for filename, pdf in render_forms(forms, options["processes"]):
+                (target / filename).write_bytes(pdf)
+                if options["verbosity"] > 1:
+                    self.stdout.write(filename)
+        except PdfError as exc:
+            raise CommandError(str(exc)) from exc
         self.stdout.write(f"已写出 {len(forms)} 个 PDF 到 {target}（{time.perf_counter() - started:.1f} 秒）。")
 
 

@@ -1,0 +1,35 @@
+"""Cold renders spread over every core: a process pool of forked workers, each with its own database connection."""
+
+import multiprocessing
+import os
+
+from django.db import connections
+
+from .batch import LOADERS
+from .pdf import form_pdf
+
+
+def _init() -> None:
+    # The parent closed its connections before forking; each child opens its own on first use.
+    for alias in connections:
+        connections[alias] = connections.create_connection(alias)
+
+
+def _render(job: tuple[str, int]) -> tuple[str, bytes]:
+    kind, pk = job
+    return form_pdf(LOADERS[kind](pk))
+
+
+def render_forms(forms: list[tuple[str, int]], processes: int | None = None):
+    """Yield (file name, PDF bytes) for each (kind, id), in order, rendered by ``processes`` workers (all cores)."""
+    processes = processes or os.cpu_count() or 1
+    default = connections["default"]
+    in_memory = default.vendor == "sqlite" and default.is_in_memory_db()
+    # An in-memory database or an open transaction cannot be shared with child processes: render here.
+    if processes == 1 or len(forms) < 2 or in_memory or default.in_atomic_block:
+        yield from map(_render, forms)
+        return
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    with context.Pool(processes, initializer=_init) as pool:
+        yield from pool.imap(_render, forms, chunksize=1)
