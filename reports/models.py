@@ -33,6 +33,12 @@ class ExportJob(models.Model):
         on_delete=models.CASCADE,
         help_text="空：发起人可见的全部部门。",
     )
+    forms = models.CharField(
+        "导出哪些表",
+        max_length=12,
+        choices=[("all", "全部表"), ("declarations", "仅申报表"), ("evaluations", "仅自评表")],
+        default="all",
+    )
     status = models.CharField("状态", max_length=12, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
     total = models.PositiveIntegerField("表数", default=0)
     file = models.FileField("压缩包", blank=True, max_length=300)
@@ -48,7 +54,8 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         scope = self.department.name if self.department_id else "全部部门"
-        return f"{self.year} 年 {scope} PDF 批量导出"
+        which = "" if self.forms == "all" else f"（{self.get_forms_display()}）"
+        return f"{self.year} 年 {scope} PDF 批量导出{which}"
 
 
 class ExportItem(models.Model):

@@ -15,7 +15,7 @@ from selfeval.models import SelfEvaluation
 from selfeval.selectors import evaluation_with_rows
 
 from .models import ExportJob, ExportStatus
-from .services.batch import ExportError, progress, start_export
+from .services.batch import FORM_CHOICES, ExportError, progress, start_export
 from .services.declaration_import import declaration_import
 from .services.declaration_xlsx import SheetError, export_declaration, read_declaration
 from .services.pdf import PdfError, form_pdf
@@ -128,7 +128,9 @@ def export_list(request: HttpRequest) -> HttpResponse:
             messages.error(request, "请选择有效的年度和部门。")
             return redirect("reports:exports")
         try:
-            job = start_export(user=user, year=year, department_id=department_id)
+            job = start_export(
+                user=user, year=year, department_id=department_id, forms=request.POST.get("forms") or "all"
+            )
         except ExportError as exc:
             messages.error(request, str(exc))
             return redirect("reports:exports")
@@ -136,7 +138,12 @@ def export_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reports/exports.html",
-        {"years": years, "departments": departments, "jobs": ExportJob.objects.filter(user=user)[:20]},
+        {
+            "years": years,
+            "departments": departments,
+            "form_choices": FORM_CHOICES.items(),
+            "jobs": ExportJob.objects.filter(user=user).select_related("department")[:20],
+        },
     )
 
 

@@ -41,7 +41,10 @@ class ExportError(Exception):
     """An export that cannot be started; the message is for the user."""
 
 
-def forms_for(user, year: int, department: Department | None) -> list[tuple[str, int]]:
+FORM_CHOICES = {"all": "全部表", "declarations": "仅申报表", "evaluations": "仅自评表"}
+
+
+def forms_for(user, year: int, department: Department | None, forms: str = "all") -> list[tuple[str, int]]:
     """(kind, id) of every form of ``year`` that ``user`` may read, in department order."""
     filters = {"year": year}
     declarations = ProjectDeclaration.objects.for_user(user).filter(**filters)
@@ -51,16 +54,19 @@ def forms_for(user, year: int, department: Department | None) -> list[tuple[str,
         declarations = declarations.filter(project__department=department)
         overall = overall.filter(department=department)
         evaluations = evaluations.filter(department=department)
-    forms = [("declaration", pk, code) for pk, code in declarations.values_list("pk", "project__department__code")]
-    forms += [("department_declaration", pk, code) for pk, code in overall.values_list("pk", "department__code")]
-    forms += [("evaluation", pk, code) for pk, code in evaluations.values_list("pk", "department__code")]
+    found = [("declaration", pk, code) for pk, code in declarations.values_list("pk", "project__department__code")]
+    found += [("department_declaration", pk, code) for pk, code in overall.values_list("pk", "department__code")]
+    found += [("evaluation", pk, code) for pk, code in evaluations.values_list("pk", "department__code")]
     order = {"department_declaration": 0, "declaration": 1, "evaluation": 2}
-    forms.sort(key=lambda f: (f[2], order[f[0]], f[1]))
-    return [(kind, pk) for kind, pk, _ in forms]
+    found.sort(key=lambda f: (f[2], order[f[0]], f[1]))
+    wanted = {"declarations": {"declaration", "department_declaration"}, "evaluations": {"evaluation"}}.get(forms)
+    return [(kind, pk) for kind, pk, _ in found if wanted is None or kind in wanted]
 
 
-def start_export(*, user, year: int, department_id: int | None) -> ExportJob:
-    """Plan a job of every form the user may read and queue it."""
+def start_export(*, user, year: int, department_id: int | None, forms: str = "all") -> ExportJob:
+    """Plan a job of every form (or every declaration, or every self-evaluation) the user may read; queue it."""
+    if forms not in FORM_CHOICES:
+        raise ExportError("请选择要导出的表。")
     department = None
     if department_id is not None:
         visible = visible_department_ids(user)
@@ -69,12 +75,14 @@ def start_export(*, user, year: int, department_id: int | None) -> ExportJob:
         department = Department.objects.filter(pk=department_id).first()
         if department is None:
             raise ExportError("没有这个部门。")
-    forms = forms_for(user, year, department)
-    if not forms:
+    chosen = forms_for(user, year, department, forms)
+    if not chosen:
         raise ExportError(f"{year} 年{'该部门' if department else ''}没有可以导出的表。")
     with transaction.atomic():
-        job = ExportJob.objects.create(user=user, year=year, department=department, total=len(forms))
-        items = [ExportItem(job=job, seq=seq, kind=kind, object_id=pk) for seq, (kind, pk) in enumerate(forms, start=1)]
+        job = ExportJob.objects.create(user=user, year=year, department=department, forms=forms, total=len(chosen))
+        items = [
+            ExportItem(job=job, seq=seq, kind=kind, object_id=pk) for seq, (kind, pk) in enumerate(chosen, start=1)
+        ]
         _use_stored(items)
         ExportItem.objects.bulk_create(items)
     from ..tasks import run_export

@@ -151,3 +151,14 @@ def test_a_form_that_cannot_be_rendered_fails_the_job_with_a_message(auditor_use
     job = start_export(user=auditor_user, year=2019, department_id=None)
     job.refresh_from_db()
     assert job.status == ExportStatus.FAILED and "中文字体" in job.error and not job.file
+
+
+def test_an_auditor_can_export_only_the_self_evaluations_or_only_the_declarations(auditor_user):
+    dongxihu = Department.objects.get(code="420112-zzb")
+    only_declarations = start_export(user=auditor_user, year=2021, department_id=dongxihu.pk, forms="declarations")
+    assert set(only_declarations.items.values_list("kind", flat=True)) == {"declaration", "department_declaration"}
+    assert "仅申报表" in str(only_declarations)
+    with pytest.raises(ExportError, match="没有可以导出的表"):
+        start_export(user=auditor_user, year=2021, department_id=dongxihu.pk, forms="evaluations")
+    with pytest.raises(ExportError, match="请选择要导出的表"):
+        start_export(user=auditor_user, year=2021, department_id=None, forms="everything")
