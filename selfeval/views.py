@@ -22,8 +22,9 @@ from .selectors import evaluation_with_rows
 from .services import engine
 from .services.changes import changes_since
 from .services.consistency import num
+from .services.filling import can_fill, evaluation_fill, stale_message
 from .services.findings import evaluation_findings
-from .services.scoring import evaluation_score, form_input
+from .services.scoring import form_input
 from .services.signoff import (
     BLOCKING,
     SignoffError,
@@ -43,14 +44,6 @@ def _evaluation(user, pk: int) -> SelfEvaluation:
     return evaluation_with_rows(pk)
 
 
-def _can_fill(user, evaluation) -> bool:
-    return (
-        evaluation.status == EvaluationStatus.DRAFT
-        and user.role in {Role.FINANCE, Role.ADMIN}
-        and can_edit_department(user, evaluation.department_id)
-    )
-
-
 def _is_head(user, evaluation) -> bool:
     return user.role == Role.HEAD and can_edit_department(user, evaluation.department_id)
 
@@ -66,7 +59,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             **evaluation_sheet(evaluation),
             "evaluation": evaluation,
             "findings": evaluation_findings(evaluation),
-            "can_fill": _can_fill(user, evaluation),
+            "can_fill": can_fill(user, evaluation),
             "can_sign": evaluation.status == EvaluationStatus.SUBMITTED and _is_head(user, evaluation),
             "can_reopen": evaluation.status == EvaluationStatus.SIGNED and _is_head(user, evaluation),
             "digest_ok": digest_matches(evaluation.pk) if evaluation.status == EvaluationStatus.SIGNED else None,
@@ -84,33 +77,23 @@ def _bound(request, evaluation):
 @login_required
 def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = _evaluation(request.user, pk)
-    if not _can_fill(request.user, evaluation):
+    if not can_fill(request.user, evaluation):
         raise PermissionDenied("这张自评表现在不能由你填写。")
     form, formsets = _bound(request, evaluation)
     conflict = None
     if request.method == "POST":
-        valid = form.is_valid() & all([fs.is_valid() for fs in formsets.values()])
-        if not valid:
-            messages.error(request, "有内容需要更正，请查看标红的栏目；本次没有保存任何内容。")
+        result = evaluation_fill(evaluation=evaluation, user=request.user, data=request.POST)
+        form, formsets = result.form, result.formsets
+        if result.saved:
+            messages.success(request, "已保存，得分已重新计算。")
+            if request.POST.get("action") == "submit":
+                return _submit(request, pk)
+            return redirect("selfeval:evaluation", pk=pk)
+        if result.conflict:
+            messages.error(request, stale_message(result) + "你填写的内容仍在下面；他人的改动列在页首。")
+            conflict = [c for c in result.conflict if c]
         else:
-            with transaction.atomic():
-                current = SelfEvaluation.objects.select_for_update().get(pk=pk)
-                if form.cleaned_data.get("version") != current.updated_at.isoformat():
-                    messages.error(
-                        request,
-                        f"这张自评表已在 {timezone.localtime(current.updated_at):%Y-%m-%d %H:%M} 被他人修改，本次没有保存。"
-                        "你填写的内容仍在下面；他人的改动列在页首，请核对后重新保存。",
-                    )
-                    conflict = _changes_since_version(evaluation, form.cleaned_data.get("version"))
-                else:
-                    form.save()
-                    for formset in formsets.values():
-                        formset.save()
-                    evaluation_score(evaluation_id=pk)
-                    messages.success(request, "已保存，得分已重新计算。")
-                    if request.POST.get("action") == "submit":
-                        return _submit(request, pk)
-                    return redirect("selfeval:evaluation", pk=pk)
+            messages.error(request, "有内容需要更正，请查看标红的栏目；本次没有保存任何内容。")
     return render(
         request,
         "selfeval/evaluation_form.html",
@@ -124,17 +107,6 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "funding_rows": _funding_rows(evaluation, formsets),
         },
     )
-
-
-def _changes_since_version(evaluation, version: str) -> list[dict]:
-    """The other person's changes since the copy the user started from."""
-    import datetime
-
-    try:
-        since = datetime.datetime.fromisoformat(version)
-    except (TypeError, ValueError):
-        since = None
-    return [entry for entry in changes_since(evaluation, since) if entry["changes"]]
 
 
 def _funding_rows(evaluation, formsets):
@@ -170,7 +142,7 @@ def _submit(request, pk):
 def evaluation_preview(request: HttpRequest, pk: int) -> JsonResponse:
     """Score the page as typed, without keeping anything: proposals, sections, total, grade, findings."""
     evaluation = _evaluation(request.user, pk)
-    if not _can_fill(request.user, evaluation):
+    if not can_fill(request.user, evaluation):
         raise PermissionDenied("这张自评表现在不能由你填写。")
     form, formsets = _bound(request, evaluation)
     if not (form.is_valid() & all([fs.is_valid() for fs in formsets.values()])):

@@ -14,7 +14,7 @@ from tests.conftest import make_user
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "finance", "head", "auditor", "admin", "outsider"]
-OK, REDIRECT, LOGIN, FORBIDDEN, NOT_FOUND = 200, 302, "login", 403, 404
+OK, REDIRECT, LOGIN, BAD, FORBIDDEN, NOT_FOUND = 200, 302, "login", 400, 403, 404
 
 
 def row(anonymous, finance, head, auditor, admin, outsider):
@@ -64,6 +64,30 @@ MATRIX = {
         row(LOGIN, REDIRECT, FORBIDDEN, FORBIDDEN, REDIRECT, NOT_FOUND),
     ),
     "selfeval:dashboard": ("GET", None, row(LOGIN, OK, OK, OK, OK, OK)),
+    # The API: anonymous requests are refused (403), other departments' objects are not found (404).
+    "api:api-root": ("GET", None, row(FORBIDDEN, OK, OK, OK, OK, OK)),
+    "api:department-list": ("GET", None, row(FORBIDDEN, OK, OK, OK, OK, OK)),
+    "api:department-detail": ("GET", "department", row(FORBIDDEN, OK, OK, OK, OK, NOT_FOUND)),
+    "api:project-list": ("GET", None, row(FORBIDDEN, OK, OK, OK, OK, OK)),
+    "api:project-detail": ("GET", "project", row(FORBIDDEN, OK, OK, OK, OK, NOT_FOUND)),
+    "api:declaration-list": ("GET", None, row(FORBIDDEN, OK, OK, OK, OK, OK)),
+    "api:declaration-detail": ("GET", "declaration", row(FORBIDDEN, OK, OK, OK, OK, NOT_FOUND)),
+    # workflow steps: 400 with the reason where the role may not take the step (or the form is not ready)
+    "api:declaration-submit": ("POST", "declaration", row(FORBIDDEN, OK, BAD, BAD, BAD, NOT_FOUND)),
+    "api:declaration-approve": ("POST", "declaration", row(FORBIDDEN, BAD, BAD, BAD, BAD, NOT_FOUND)),
+    "api:declaration-return": ("POST", "declaration", row(FORBIDDEN, BAD, BAD, BAD, BAD, NOT_FOUND)),
+    "api:department-declaration-list": ("GET", None, row(FORBIDDEN, OK, OK, OK, OK, OK)),
+    "api:department-declaration-detail": ("GET", "overall", row(FORBIDDEN, OK, OK, OK, OK, NOT_FOUND)),
+    "api:evaluation-list": ("GET", None, row(FORBIDDEN, OK, OK, OK, OK, OK)),
+    "api:evaluation-detail": ("GET", "evaluation", row(FORBIDDEN, OK, OK, OK, OK, NOT_FOUND)),
+    "api:evaluation-submit": ("POST", "evaluation", row(FORBIDDEN, BAD, BAD, BAD, BAD, NOT_FOUND)),
+    "api:evaluation-sign": ("POST", "evaluation", row(FORBIDDEN, BAD, BAD, BAD, BAD, NOT_FOUND)),
+    "api:evaluation-reopen": ("POST", "evaluation", row(FORBIDDEN, BAD, BAD, BAD, BAD, NOT_FOUND)),
+    "api:score-report": ("GET", None, row(FORBIDDEN, OK, OK, OK, OK, OK)),
+    "api:token": ("POST", None, row(BAD, BAD, BAD, BAD, BAD, BAD)),  # no password given
+    "api:schema": ("GET", None, row(OK, OK, OK, OK, OK, OK)),
+    "api:docs": ("GET", None, row(OK, OK, OK, OK, OK, OK)),
+    "api:redoc": ("GET", None, row(OK, OK, OK, OK, OK, OK)),
     "selfeval:evaluation_create": (
         "POST",
         "approved_declaration",
@@ -112,6 +136,7 @@ def objects(dongxihu, finance_user):
         "evaluation": evaluation.pk,
         "approved_declaration": approved_other.pk,
         "approved_overall": approved_overall.pk,
+        "department": dongxihu.pk,
         "export": ExportJob.objects.create(
             user=finance_user,
             year=2021,

@@ -1,0 +1,68 @@
+"""The REST API under /api/: one router, the schema and docs, and one mapping of domain errors to responses.
+
+The API calls the same selectors and services as the pages: the same department scope (``for_user``),
+the same validation and the same sign-off lock. Errors come back as ``{"detail": "中文说明"}``.
+"""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework import status
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from projects import api as projects_api
+from projects.money import MoneyError
+from projects.services import WorkflowError
+from reports.services.declaration_xlsx import SheetError
+from selfeval import api as selfeval_api
+from selfeval.locking import EvaluationLocked
+from selfeval.services.filling import UnknownPart
+from selfeval.services.signoff import SignoffError, SubmitBlocked
+from selfeval.services.start import StartError
+
+
+def exception_handler(exc, context):
+    """Domain errors as 400/403/409 with their Chinese message; everything else as DRF does it."""
+    if isinstance(exc, SubmitBlocked):
+        findings = [{"code": f.code, "field": f.field, "message": f.message} for f in exc.findings]
+        return Response({"detail": "有阻止提交的检查结果。", "findings": findings}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, SheetError):
+        return Response({"detail": "；".join(exc.problems)}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, WorkflowError | SignoffError | StartError | UnknownPart | MoneyError):
+        return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, EvaluationLocked):
+        return Response({"detail": f"{exc} 已签署锁定，不能修改。"}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, DjangoPermissionDenied):
+        return Response({"detail": str(exc) or "没有权限。"}, status=status.HTTP_403_FORBIDDEN)
+    return drf_exception_handler(exc, context)
+
+
+class TokenThrottle(AnonRateThrottle):
+    scope = "token"
+
+
+class ObtainToken(ObtainAuthToken):
+    """POST username and password, get the token for ``Authorization: Token …`` (throttled)."""
+
+    throttle_classes = [TokenThrottle]
+
+
+router = DefaultRouter()
+router.register("departments", projects_api.DepartmentViewSet, basename="department")
+router.register("projects", projects_api.ProjectViewSet, basename="project")
+router.register("declarations", projects_api.DeclarationViewSet, basename="declaration")
+router.register("department-declarations", projects_api.DepartmentDeclarationViewSet, basename="department-declaration")
+router.register("evaluations", selfeval_api.EvaluationViewSet, basename="evaluation")
+
+urlpatterns = [
+    path("", include(router.urls)),
+    path("score-report/", selfeval_api.ScoreReportView.as_view(), name="score-report"),
+    path("token/", ObtainToken.as_view(), name="token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+]

@@ -1,0 +1,414 @@
+"""API of departments, projects and declarations: reads through the pages' selectors, writes through their services.
+
+A declaration is written with the same service as the Excel import (all or nothing, every row validated by
+the model), moved through the workflow with the same services as the page, and read in the scope of ``for_user``.
+"""
+
+from django.db.models import Prefetch
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from indicators.models import Goal, Indicator
+from reports.services.declaration_import import declaration_import
+from reports.services.declaration_xlsx import ImportedDeclaration
+from selfeval.services.findings import declaration_findings, department_declaration_findings
+
+from . import services
+from .choices import DeclarationStatus
+from .models import Department, DepartmentDeclaration, Project, ProjectDeclaration
+from .money import UNIT_CHOICES, format_amount, to_yuan
+
+STATUS_CHOICES = DeclarationStatus.choices
+
+
+class Amount(serializers.DecimalField):
+    """An amount in the form's unit (万元 or 元), as on the page; stored in 元."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=20, decimal_places=6, allow_null=True, required=False, **kwargs)
+
+
+def amount_in_unit(obj, name, unit) -> str:
+    return format_amount(getattr(obj, name), unit)
+
+
+# -- reads -------------------------------------------------------------------------------------------
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Department
+        fields = ["id", "code", "name", "short_name", "region", "parent"]
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    department_code = serializers.CharField(source="department.code", read_only=True)
+
+    class Meta:
+        model = Project
+        fields = ["id", "key", "name", "department", "department_code", "project_type", "period_start", "period_end"]
+
+
+class FindingSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    severity = serializers.CharField()
+    field = serializers.CharField()
+    message = serializers.CharField()
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    level1 = serializers.SerializerMethodField()
+    level2 = serializers.SerializerMethodField()
+    goal = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Indicator
+        fields = ["id", "seq", "goal", "level1", "level2", "name", "prev2", "prev1", "target", "standard", "weight"]
+
+    def get_level1(self, row) -> str:
+        return row.level1_printed or (row.level1.name if row.level1_id else "")
+
+    def get_level2(self, row) -> str:
+        return row.level2_printed or (row.level2.name if row.level2_id else "")
+
+    def get_goal(self, row) -> str:
+        return row.goal.text if row.goal_id and row.goal.kind == "group" else ""
+
+
+class DeclarationListSerializer(serializers.ModelSerializer):
+    project_key = serializers.CharField(source="project.key", read_only=True)
+    project_name = serializers.CharField(source="project.name", read_only=True)
+    department = serializers.IntegerField(source="project.department_id", read_only=True)
+    department_code = serializers.CharField(source="project.department.code", read_only=True)
+
+    class Meta:
+        model = ProjectDeclaration
+        fields = [
+            "id", "project", "project_key", "project_name", "department", "department_code", "year", "unit",
+            "status", "fill_date", "updated_at",
+        ]  # fmt: skip
+
+
+class DeclarationDetailSerializer(DeclarationListSerializer):
+    total_budget = serializers.SerializerMethodField()
+    annual_budget = serializers.SerializerMethodField()
+    basis = serializers.SerializerMethodField()
+    goals = serializers.SerializerMethodField()
+    funding = serializers.SerializerMethodField()
+    expenses = serializers.SerializerMethodField()
+    procurement = serializers.SerializerMethodField()
+    indicators = IndicatorSerializer(many=True, read_only=True)
+    findings = serializers.SerializerMethodField()
+
+    class Meta(DeclarationListSerializer.Meta):
+        fields = DeclarationListSerializer.Meta.fields + [
+            "supervising_unit", "executing_unit", "leader", "phone", "address", "postcode", "application_reason",
+            "main_content", "implementation_plan", "prior_budget_note", "estimation_basis", "total_budget",
+            "annual_budget", "basis", "goals", "funding", "expenses", "procurement", "indicators", "findings",
+            "reviewed_by", "reviewed_at", "review_comment",
+        ]  # fmt: skip
+
+    def get_total_budget(self, d) -> str:
+        return amount_in_unit(d, "total_budget", d.unit)
+
+    def get_annual_budget(self, d) -> str:
+        return amount_in_unit(d, "annual_budget", d.unit)
+
+    def get_basis(self, d) -> list[str]:
+        return [b.text for b in d.basis_items.all()]
+
+    def get_goals(self, d) -> list[str]:
+        return [g.text for g in d.goals.all() if g.kind == "overall"]
+
+    def get_funding(self, d) -> list[dict]:
+        return [
+            {"name": f.name, "level": f.level, "amount": amount_in_unit(f, "amount", d.unit)}
+            for f in d.funding_sources.all()
+        ]
+
+    def get_expenses(self, d) -> list[dict]:
+        return [
+            {"name": e.name, "economic_subject": e.economic_subject, "amount": amount_in_unit(e, "amount", d.unit), "basis": e.basis}
+            for e in d.expense_items.all()
+        ]  # fmt: skip
+
+    def get_procurement(self, d) -> list[dict]:
+        return [
+            {"name": p.name, "quantity": p.quantity, "amount": amount_in_unit(p, "amount", d.unit)}
+            for p in d.procurement_items.all()
+        ]
+
+    def get_findings(self, d) -> list[dict]:
+        return FindingSerializer(declaration_findings(d), many=True).data
+
+
+# -- writes ------------------------------------------------------------------------------------------
+
+
+class FundingIn(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    level = serializers.IntegerField(min_value=0, max_value=1, default=0)
+    amount = Amount()
+
+
+class ExpenseIn(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    economic_subject = serializers.CharField(max_length=120, allow_blank=True, default="")
+    amount = Amount()
+    basis = serializers.CharField(allow_blank=True, default="")
+
+
+class ProcurementIn(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    quantity = serializers.CharField(max_length=60, allow_blank=True, default="")
+    amount = Amount()
+
+
+class IndicatorIn(serializers.Serializer):
+    goal = serializers.CharField(max_length=300, allow_blank=True, default="", help_text="目标名称（003 样式），可空")
+    level1 = serializers.CharField(max_length=60)
+    level2 = serializers.CharField(max_length=120, allow_blank=True, default="")
+    name = serializers.CharField(max_length=300)
+    prev2 = serializers.CharField(max_length=300, allow_blank=True, default="")
+    prev1 = serializers.CharField(max_length=300, allow_blank=True, default="")
+    target = serializers.CharField(max_length=300, allow_blank=True, default="")
+    standard = serializers.CharField(max_length=300, allow_blank=True, default="")
+    weight = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True, default=None)
+
+
+TEXT_FIELDS = [
+    "supervising_unit", "executing_unit", "leader", "phone", "address", "postcode", "application_reason",
+    "main_content", "implementation_plan", "prior_budget_note", "estimation_basis",
+]  # fmt: skip
+
+
+class DeclarationWriteSerializer(serializers.Serializer):
+    """A whole declaration as the page and the Excel template fill it; amounts in ``unit``."""
+
+    project_key = serializers.CharField(max_length=60)
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    unit = serializers.ChoiceField(choices=UNIT_CHOICES, default="万元")
+    fill_date = serializers.DateField(allow_null=True, required=False)
+    supervising_unit = serializers.CharField(max_length=120, allow_blank=True, default="")
+    executing_unit = serializers.CharField(max_length=200, allow_blank=True, default="")
+    leader = serializers.CharField(max_length=60, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=60, allow_blank=True, default="")
+    address = serializers.CharField(max_length=200, allow_blank=True, default="")
+    postcode = serializers.CharField(max_length=20, allow_blank=True, default="")
+    application_reason = serializers.CharField(allow_blank=True, default="")
+    main_content = serializers.CharField(allow_blank=True, default="")
+    implementation_plan = serializers.CharField(allow_blank=True, default="")
+    prior_budget_note = serializers.CharField(allow_blank=True, default="")
+    estimation_basis = serializers.CharField(allow_blank=True, default="")
+    total_budget = Amount()
+    annual_budget = Amount()
+    basis = serializers.ListField(child=serializers.CharField(max_length=500), default=list, max_length=200)
+    goals = serializers.ListField(child=serializers.CharField(), default=list, max_length=50)
+    funding = FundingIn(many=True, default=list, max_length=50)
+    expenses = ExpenseIn(many=True, default=list, max_length=500)
+    procurement = ProcurementIn(many=True, default=list, max_length=500)
+    indicators = IndicatorIn(many=True, default=list, max_length=500)
+
+    def imported(self) -> ImportedDeclaration:
+        """The validated data in the shape the import service takes (amounts converted to 元)."""
+        v = self.validated_data
+        unit = v["unit"]
+
+        def yuan(value):
+            return to_yuan(value, unit) if value is not None else None
+
+        header = {name: v.get(name, "") for name in TEXT_FIELDS}
+        header.update(
+            fill_date=v["fill_date"].isoformat() if v.get("fill_date") else None,
+            total_budget=yuan(v.get("total_budget")),
+            annual_budget=yuan(v.get("annual_budget")),
+        )
+        return ImportedDeclaration(
+            project_key=v["project_key"], year=v["year"], unit=unit, header=header, basis=list(v["basis"]),
+            goals=list(v["goals"]),
+            funding=[{**f, "amount": yuan(f.get("amount"))} for f in v["funding"]],
+            expenses=[{**e, "amount": yuan(e.get("amount"))} for e in v["expenses"]],
+            procurement=[{**p, "amount": yuan(p.get("amount"))} for p in v["procurement"]],
+            indicators=[dict(i) for i in v["indicators"]],
+        )  # fmt: skip
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(allow_blank=True, default="", max_length=2000)
+
+
+# -- viewsets ----------------------------------------------------------------------------------------
+
+
+class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = DepartmentSerializer
+    filterset_fields = ["code", "region", "parent"]
+
+    def get_queryset(self):
+        return Department.objects.for_user(self.request.user).order_by("code")
+
+
+class ProjectFilter(filters.FilterSet):
+    department = filters.NumberFilter(field_name="department_id")
+    department_code = filters.CharFilter(field_name="department__code")
+
+    class Meta:
+        model = Project
+        fields = ["department", "department_code", "project_type"]
+
+
+class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ProjectSerializer
+    filterset_class = ProjectFilter
+
+    def get_queryset(self):
+        return (
+            Project.objects.for_user(self.request.user).select_related("department").order_by("department__code", "key")
+        )
+
+
+class DeclarationFilter(filters.FilterSet):
+    department = filters.NumberFilter(field_name="project__department_id")
+    department_code = filters.CharFilter(field_name="project__department__code")
+    state = filters.ChoiceFilter(field_name="status", choices=STATUS_CHOICES)
+
+    class Meta:
+        model = ProjectDeclaration
+        fields = ["department", "department_code", "year", "state", "project"]
+
+
+def _workflow_response(view, pk, run):
+    declaration = view.get_object()
+    run(declaration)
+    fresh = view.get_queryset().get(pk=declaration.pk)
+    return Response(DeclarationDetailSerializer(fresh).data)
+
+
+class DeclarationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """项目绩效目标申报表. POST/PUT write the whole form (drafts and returned ones only); actions move it on."""
+
+    filterset_class = DeclarationFilter
+    http_method_names = ["get", "post", "put", "head", "options"]
+
+    def get_queryset(self):
+        qs = ProjectDeclaration.objects.for_user(self.request.user).select_related("project__department")
+        if self.action != "list":
+            qs = qs.prefetch_related(
+                "basis_items", "funding_sources", "expense_items", "procurement_items", "goals", "prior_years",
+                Prefetch("indicators", queryset=Indicator.objects.select_related("level1", "level2", "goal").order_by("seq")),
+            )  # fmt: skip
+        return qs.order_by("-year", "project__department__code", "project__key")
+
+    def get_serializer_class(self):
+        if self.action in {"create", "update"}:
+            return DeclarationWriteSerializer
+        if self.action in {"approve", "return_", "submit"}:
+            return CommentSerializer if self.action != "submit" else serializers.Serializer
+        return DeclarationListSerializer if self.action == "list" else DeclarationDetailSerializer
+
+    def _write(self, request, expected=None):
+        serializer = DeclarationWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.imported()
+        if expected is not None and (data.project_key, data.year) != (expected.project.key, expected.year):
+            raise serializers.ValidationError({"detail": "项目或年度与这张申报表不符。"})
+        declaration = declaration_import(data=data, user=request.user)  # the Excel import's service
+        fresh = self.get_queryset().get(pk=declaration.pk)
+        return DeclarationDetailSerializer(fresh).data
+
+    @extend_schema(request=DeclarationWriteSerializer, responses=DeclarationDetailSerializer)
+    def create(self, request, *args, **kwargs):
+        return Response(self._write(request), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=DeclarationWriteSerializer, responses=DeclarationDetailSerializer)
+    def update(self, request, *args, **kwargs):
+        return Response(self._write(request, expected=self.get_object()))
+
+    @extend_schema(request=None, responses=DeclarationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return _workflow_response(self, pk, lambda d: services.declaration_submit(declaration=d, user=request.user))
+
+    @extend_schema(request=CommentSerializer, responses=DeclarationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        comment = CommentSerializer(data=request.data)
+        comment.is_valid(raise_exception=True)
+        return _workflow_response(
+            self, pk, lambda d: services.declaration_review(declaration=d, user=request.user, approve=True, comment=comment.validated_data["comment"])
+        )  # fmt: skip
+
+    @extend_schema(request=CommentSerializer, responses=DeclarationDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request, pk=None):
+        comment = CommentSerializer(data=request.data)
+        comment.is_valid(raise_exception=True)
+        return _workflow_response(
+            self, pk, lambda d: services.declaration_review(declaration=d, user=request.user, approve=False, comment=comment.validated_data["comment"])
+        )  # fmt: skip
+
+
+class DepartmentDeclarationSerializer(serializers.ModelSerializer):
+    department_code = serializers.CharField(source="department.code", read_only=True)
+    funds = serializers.SerializerMethodField()
+    goals = serializers.SerializerMethodField()
+    findings = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DepartmentDeclaration
+        fields = [
+            "id", "department", "department_code", "year", "unit", "status", "fill_date", "filler", "phone",
+            "functions", "annual_tasks", "funds", "goals", "findings", "updated_at",
+        ]  # fmt: skip
+
+    def get_funds(self, d) -> list[dict]:
+        return [
+            {"section": f.section, "name": f.name, "amount": amount_in_unit(f, "amount", d.unit), "share": f.share_printed,
+             "prev1": amount_in_unit(f, "prev1", d.unit), "prev2": amount_in_unit(f, "prev2", d.unit)}
+            for f in d.fund_lines.all()
+        ]  # fmt: skip
+
+    def get_goals(self, d) -> list[dict]:
+        rows: dict = {}
+        for row in d.indicators.all():
+            rows.setdefault(row.goal_id, []).append(row)
+        return [
+            {"kind": g.kind, "seq": g.seq, "text": g.text, "indicators": IndicatorSerializer(rows.get(g.pk, []), many=True).data}
+            for g in d.goals.all()
+        ]  # fmt: skip
+
+    def get_findings(self, d) -> list[dict]:
+        return FindingSerializer(department_declaration_findings(d), many=True).data
+
+
+class DepartmentDeclarationFilter(filters.FilterSet):
+    department_code = filters.CharFilter(field_name="department__code")
+    state = filters.ChoiceFilter(field_name="status", choices=STATUS_CHOICES)
+
+    class Meta:
+        model = DepartmentDeclaration
+        fields = ["department", "department_code", "year", "state"]
+
+
+class DepartmentDeclarationViewSet(viewsets.ReadOnlyModelViewSet):
+    """部门整体支出绩效目标申报表 (read; filled on its page)."""
+
+    serializer_class = DepartmentDeclarationSerializer
+    filterset_class = DepartmentDeclarationFilter
+
+    def get_queryset(self):
+        return (
+            DepartmentDeclaration.objects.for_user(self.request.user)
+            .select_related("department")
+            .prefetch_related(
+                "fund_lines",
+                Prefetch("goals", queryset=Goal.objects.order_by("kind", "seq")),
+                Prefetch(
+                    "indicators", queryset=Indicator.objects.select_related("level1", "level2", "goal").order_by("seq")
+                ),
+            )
+            .order_by("-year", "department__code")
+        )

@@ -1,0 +1,272 @@
+"""API of self-evaluations and the score report: the page's selector, fill service, sign-off services and lock."""
+
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from projects.money import format_amount
+
+from .choices import EvaluationStatus
+from .models import SelfEvaluation
+from .selectors import evaluation_with_rows
+from .services import engine
+from .services.filling import evaluation_fill, form_data, stale_message
+from .services.findings import evaluation_findings
+from .services.report import KINDS, score_report
+from .services.scoring import form_input
+from .services.signoff import evaluation_reopen, evaluation_sign, evaluation_submit
+
+
+def num(value) -> str | None:
+    return None if value is None else str(value)
+
+
+class EvaluationListSerializer(serializers.ModelSerializer):
+    department_code = serializers.CharField(source="department.code", read_only=True)
+    project_key = serializers.CharField(source="project.key", read_only=True, default=None)
+    project_name = serializers.CharField(source="project.name", read_only=True, default=None)
+    scheme = serializers.CharField(source="scheme.code", read_only=True)
+
+    class Meta:
+        model = SelfEvaluation
+        fields = [
+            "id", "kind", "department", "department_code", "project", "project_key", "project_name", "year", "unit",
+            "layout", "scheme", "status", "printed_total", "computed_total", "computed_grade", "signed_at", "updated_at",
+        ]  # fmt: skip
+
+
+class EvaluationDetailSerializer(EvaluationListSerializer):
+    version = serializers.SerializerMethodField(help_text="更新时须原样送回，用于发现他人的并发修改")
+    funding = serializers.SerializerMethodField()
+    sections = serializers.SerializerMethodField()
+    goals = serializers.SerializerMethodField()
+    rows = serializers.SerializerMethodField()
+    result = serializers.SerializerMethodField()
+    findings = serializers.SerializerMethodField()
+
+    class Meta(EvaluationListSerializer.Meta):
+        fields = EvaluationListSerializer.Meta.fields + [
+            "version", "eval_date_printed", "fill_unit", "supervising_unit", "executing_unit", "filler", "phone",
+            "goal_target", "goal_actual", "problems", "improvement", "printed_grade", "printed_budget_rate",
+            "signed_by", "signed_digest", "funding", "sections", "goals", "rows", "result", "findings",
+        ]  # fmt: skip
+
+    def _result(self, e):
+        if not hasattr(e, "_api_result"):
+            e._api_result = engine.score_form(form_input(e))
+        return e._api_result
+
+    def get_version(self, e) -> str:
+        return e.updated_at.isoformat()
+
+    def get_funding(self, e) -> list[dict]:
+        return [
+            {"id": f.pk, "name": f.name, "is_total": f.is_total, **{
+                name: format_amount(getattr(f, name), e.unit) for name in ("budget_initial", "budget", "received", "executed")
+            }, "rate_printed": f.rate_printed}
+            for f in e.funding_rows.all()
+        ]  # fmt: skip
+
+    def get_sections(self, e) -> list[dict]:
+        scores = self._result(e).section_scores
+        return [
+            {"id": s.pk, "code": s.code, "name": s.name, "points": num(s.points), "printed_score": num(s.printed_score),
+             "score_final": num(s.score_final), "computed_score": num(scores.get(s.code))}
+            for s in e.sections.all()
+        ]  # fmt: skip
+
+    def get_goals(self, e) -> list[dict]:
+        return [{"id": g.pk, "seq": g.seq, "title": g.title, "points": num(g.points)} for g in e.goals.all()]
+
+    def get_rows(self, e) -> list[dict]:
+        proposals = self._result(e).proposals
+        out = []
+        for r in e.rows.all():
+            p = proposals.get(r.pk)
+            out.append({
+                "id": r.pk, "seq": r.seq, "goal": r.goal_id, "level1": r.level1_printed or (r.level1.name if r.level1_id else ""),
+                "level2": r.level2_printed or (r.level2.name if r.level2_id else ""), "name": r.name, "target": r.target,
+                "actual": r.actual, "reason": r.reason, "weight": num(r.weight), "band": r.band,
+                "score_printed": num(r.score_printed), "score_proposed": num(p.score if p else None),
+                "score_final": num(r.score_final), "score_reason": r.score_reason,
+                "met": p.met if p else None, "explanation": p.explanation if p else "",
+            })  # fmt: skip
+        return out
+
+    def get_result(self, e) -> dict:
+        result = self._result(e)
+        return {
+            "budget_rate": engine.format_rate(result.budget_rate), "budget_score": num(result.budget_score),
+            "total": num(result.total), "grade": result.grade,
+        }  # fmt: skip
+
+    def get_findings(self, e) -> list[dict]:
+        return [f.as_dict() for f in evaluation_findings(e)]
+
+
+class RowIn(serializers.Serializer):
+    id = serializers.IntegerField()
+    actual = serializers.CharField(max_length=300, allow_blank=True, required=False)
+    reason = serializers.CharField(allow_blank=True, required=False, max_length=5000)
+    weight = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True, required=False)
+    band = serializers.CharField(max_length=10, allow_blank=True, required=False)
+    score_final = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True, required=False)
+    score_reason = serializers.CharField(allow_blank=True, required=False, max_length=5000)
+
+
+class EvaluationFundingIn(serializers.Serializer):
+    id = serializers.IntegerField()
+    budget_initial = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True, required=False)
+    budget = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True, required=False)
+    received = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True, required=False)
+    executed = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True, required=False)
+
+
+class SectionIn(serializers.Serializer):
+    id = serializers.IntegerField()
+    points = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True, required=False)
+    score_final = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True, required=False)
+
+
+class EvaluationFillSerializer(serializers.Serializer):
+    """A partial update, as the page fills it: what is not sent stays as it is. Amounts in the form's unit."""
+
+    version = serializers.CharField(help_text="读取时得到的 version")
+    eval_date_printed = serializers.CharField(max_length=40, allow_blank=True, required=False)
+    filler = serializers.CharField(max_length=60, allow_blank=True, required=False)
+    phone = serializers.CharField(max_length=60, allow_blank=True, required=False)
+    goal_target = serializers.CharField(allow_blank=True, required=False, max_length=20000)
+    goal_actual = serializers.CharField(allow_blank=True, required=False, max_length=20000)
+    problems = serializers.CharField(allow_blank=True, required=False, max_length=20000)
+    improvement = serializers.CharField(allow_blank=True, required=False, max_length=20000)
+    funding = EvaluationFundingIn(many=True, required=False, max_length=100)
+    sections = SectionIn(many=True, required=False, max_length=100)
+    rows = RowIn(many=True, required=False, max_length=1000)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class EvaluationFilter(filters.FilterSet):
+    department_code = filters.CharFilter(field_name="department__code")
+    state = filters.ChoiceFilter(field_name="status", choices=EvaluationStatus.choices)
+
+    class Meta:
+        model = SelfEvaluation
+        fields = ["department", "department_code", "year", "state", "kind", "project", "layout"]
+
+
+class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
+    """绩效自评表. PATCH fills a draft (the page's forms and checks); submit, sign and reopen as on the page."""
+
+    filterset_class = EvaluationFilter
+
+    def get_queryset(self):
+        return (
+            SelfEvaluation.objects.for_user(self.request.user)
+            .select_related("department", "project", "scheme")
+            .order_by("-year", "department__code", "kind", "project__key")
+        )
+
+    def get_serializer_class(self):
+        return EvaluationListSerializer if self.action == "list" else EvaluationDetailSerializer
+
+    def get_object(self):
+        scoped = super().get_object()  # 404 outside the user's scope
+        return evaluation_with_rows(scoped.pk)
+
+    def _detail(self, pk) -> Response:
+        return Response(EvaluationDetailSerializer(evaluation_with_rows(pk)).data)
+
+    @extend_schema(request=EvaluationFillSerializer, responses=EvaluationDetailSerializer)
+    def partial_update(self, request, pk=None):
+        evaluation = self.get_object()  # 404 outside the scope before anything else
+        payload = EvaluationFillSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        result = evaluation_fill(
+            evaluation=evaluation, user=request.user, data=form_data(evaluation, payload.validated_data)
+        )
+        if result.conflict:
+            changes = [
+                {
+                    "date": c["date"].isoformat() if c.get("date") else None,
+                    "user": str(c["user"]) if c.get("user") else None,
+                    "what": str(c.get("what", "")),
+                    "changes": [
+                        {k: str(v) if v is not None else None for k, v in ch.items()} for ch in c.get("changes", [])
+                    ],
+                }
+                for c in result.conflict
+                if c
+            ]
+            return Response(
+                {"detail": stale_message(result), "changes": changes, "version": result.updated_at.isoformat()},
+                status=status.HTTP_409_CONFLICT,
+            )
+        if not result.saved:
+            return Response({"detail": "有内容需要更正，本次没有保存任何内容。", "errors": result.errors}, status=400)
+        return self._detail(evaluation.pk)
+
+    @extend_schema(request=None, responses=EvaluationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        evaluation_submit(evaluation_id=self.get_object().pk, user=request.user)
+        return self._detail(pk)
+
+    @extend_schema(request=None, responses=EvaluationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def sign(self, request, pk=None):
+        evaluation_sign(evaluation_id=self.get_object().pk, user=request.user)
+        return self._detail(pk)
+
+    @extend_schema(request=ReasonSerializer, responses=EvaluationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        evaluation = self.get_object()  # 404 outside the scope before anything else
+        reason = ReasonSerializer(data=request.data)
+        reason.is_valid(raise_exception=True)
+        evaluation_reopen(evaluation_id=evaluation.pk, user=request.user, reason=reason.validated_data["reason"])
+        return self._detail(pk)
+
+
+ReportLineSerializer = inline_serializer(
+    "ReportLine",
+    many=True,
+    fields=
+    {
+        "form": serializers.CharField(), "department": serializers.CharField(), "year": serializers.IntegerField(),
+        "kind": serializers.CharField(), "scheme": serializers.CharField(allow_null=True),
+        "printed_total": serializers.CharField(allow_null=True), "computed_total": serializers.CharField(allow_null=True),
+        "grade": serializers.CharField(allow_null=True), "findings": serializers.ListField(child=serializers.DictField()),
+    },
+)  # fmt: skip
+
+
+class ScoreReportView(APIView):
+    """The score report (as ``manage.py score_report --format json``), in the user's scope."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("year", OpenApiTypes.INT, required=False),
+            OpenApiParameter("kind", OpenApiTypes.STR, enum=list(KINDS), required=False),
+        ],
+        responses=ReportLineSerializer,
+    )
+    def get(self, request):
+        year = request.query_params.get("year")
+        kind = request.query_params.get("kind", "all")
+        if kind not in KINDS:
+            return Response({"detail": f"kind 应为 {' / '.join(KINDS)}。"}, status=400)
+        try:
+            year = int(year) if year not in (None, "") else None
+        except ValueError:
+            return Response({"detail": "year 应为年度数字。"}, status=400)
+        if year is not None and not 1900 <= year <= 2200:
+            return Response({"detail": "year 应为年度数字。"}, status=400)
+        lines = score_report(year=year, kind=kind, user=request.user)
+        return Response([line.as_dict() for line in lines])
