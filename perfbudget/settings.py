@@ -125,7 +125,11 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Several processes (a worker, a render pool) write to the embedded database: wait for the lock instead
+    # of failing, take it when a transaction begins, and let readers read while one writes (WAL).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=20, transaction_mode="IMMEDIATE", init_command="PRAGMA journal_mode=WAL;"
+    )
 
 AUTH_USER_MODEL = "projects.User"
 AUTH_PASSWORD_VALIDATORS = [
