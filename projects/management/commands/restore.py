@@ -1,0 +1,48 @@
+"""Restore a backup into an empty, migrated database: `manage.py restore perfbudget.json.gz`."""
+
+import gzip
+import tempfile
+
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from .backup import EXCLUDE
+
+# Filled by the migrations themselves (the category table, the scoring schemes): the backup holds them too.
+FROM_MIGRATIONS = {"indicators.indicatorcategory", "selfeval.scoringscheme", "selfeval.schemesection"}
+
+
+def is_empty() -> bool:
+    skipped = {e for e in EXCLUDE if "." not in e}
+    for model in apps.get_models():
+        label = model._meta.label_lower
+        if model._meta.app_label in skipped or label in EXCLUDE or label in FROM_MIGRATIONS or not model._meta.managed:
+            continue
+        if model.objects.exists():
+            return False
+    return True
+
+
+class Command(BaseCommand):
+    help = "把 backup 导出的文件恢复到一个空的、已 migrate 的数据库；数据库不空时拒绝，恢复失败则什么也不写。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+
+    def handle(self, *args, file, **options):
+        call_command("migrate", verbosity=0, interactive=False)
+        if not is_empty():
+            raise CommandError("目标数据库不是空的：请恢复到新建的空数据库，以免覆盖现有数据。")
+        try:
+            with gzip.open(file, "rt", encoding="utf-8") as f:
+                text = f.read()
+        except (OSError, EOFError) as exc:
+            raise CommandError(f"无法读取备份文件：{exc}") from exc
+        with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8") as tmp:
+            tmp.write(text)
+            tmp.flush()
+            with transaction.atomic():
+                call_command("loaddata", tmp.name, verbosity=0)
+        self.stdout.write(f"已从 {file} 恢复。")

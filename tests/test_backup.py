@@ -1,0 +1,68 @@
+"""Backup and restore: the whole database to one file, restored into an empty database with identical data."""
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manage(*args, database_url: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "perfbudget.settings", "DATABASE_URL": database_url}
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+
+
+@pytest.fixture
+def empty_database(tmp_path):
+    """A new, empty database of the same kind as the suite's."""
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+        return
+    import psycopg2
+    from psycopg2 import sql
+
+    name = f"perfbudget_restore_{uuid.uuid4().hex[:8]}"
+    admin = psycopg2.connect(dbname="postgres", user=db["USER"], host=db["HOST"], port=db["PORT"])
+    admin.autocommit = True
+    admin.cursor().execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{name}"
+    finally:
+        admin.cursor().execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        admin.close()
+
+
+def records(path) -> list:
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        return sorted(json.load(f), key=lambda o: (o["model"], json.dumps(o, sort_keys=True, ensure_ascii=False)))
+
+
+def test_a_backup_restores_into_an_empty_database_with_identical_data(tmp_path, empty_database, finance_user):
+    original = tmp_path / "backup.json.gz"
+    call_command("backup", "--out", str(original))
+    assert len(records(original)) > 1000  # the seed documents and the users
+    restored = manage("restore", str(original), database_url=empty_database)
+    assert restored.returncode == 0, restored.stderr
+    again = tmp_path / "again.json.gz"
+    backup = manage("backup", "--out", str(again), database_url=empty_database)
+    assert backup.returncode == 0, backup.stderr
+    assert records(again) == records(original)
+    refused = manage("restore", str(original), database_url=empty_database)  # not empty any more
+    assert refused.returncode != 0 and "不是空的" in refused.stderr
+
+
+def test_a_damaged_backup_is_refused_and_writes_nothing(tmp_path):
+    broken = tmp_path / "broken.json.gz"
+    broken.write_bytes(b"not gzip at all")
+    with pytest.raises(CommandError):
+        call_command("restore", str(broken))  # the test database is not empty either: refused first
