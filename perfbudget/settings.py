@@ -5,6 +5,7 @@ With nothing set: development mode on an embedded SQLite database in ``var/``.
 production mode, which then requires ``DJANGO_SECRET_KEY`` and ``DJANGO_ALLOWED_HOSTS``.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -154,8 +155,14 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(VAR_DIR / "staticfiles")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Generated files (stored PDFs, export ZIPs) go through Django's storage API: a folder every node mounts by
+# default; DJANGO_STORAGE_BACKEND (e.g. storages.backends.s3.S3Storage from django-storages) with
+# DJANGO_STORAGE_OPTIONS (JSON) puts them in an S3-compatible store instead.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": env_str("DJANGO_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": json.loads(env_str("DJANGO_STORAGE_OPTIONS", "{}")),
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
