@@ -16,12 +16,30 @@ def years_for(user) -> list[int]:
     return sorted(years, reverse=True)
 
 
-def home_rows(user, year: int) -> list[dict]:
-    """One row per project the user sees: its declaration and self-evaluation of ``year`` (3 queries)."""
+HOME_PAGE_SIZE = 50
+
+
+def home_projects(user, year: int, department_id: int | None = None) -> QuerySet[Project]:
+    """The projects the home page lists for ``year``: those with a form that year, and the recurring ones."""
+    from selfeval.models import SelfEvaluation
+
+    qs = Project.objects.for_user(user)
+    if department_id is not None:
+        qs = qs.filter(department_id=department_id)
+    with_forms = Q(pk__in=ProjectDeclaration.objects.filter(year=year).values("project_id")) | Q(
+        pk__in=SelfEvaluation.objects.filter(year=year, project__isnull=False).values("project_id")
+    )
+    return qs.filter(with_forms | Q(project_type__in=["recurring", "continuing"])).order_by(
+        "department__code", "name", "pk"
+    )
+
+
+def home_rows(user, year: int, projects=None) -> list[dict]:
+    """One row per project (of ``projects``, a page of ``home_projects``): its declaration and self-evaluation (3 queries)."""
     from selfeval.models import SelfEvaluation
 
     projects = (
-        Project.objects.for_user(user)
+        (projects if projects is not None else home_projects(user, year))
         .select_related("department")
         .prefetch_related(
             Prefetch(
@@ -29,15 +47,15 @@ def home_rows(user, year: int) -> list[dict]:
             ),
             Prefetch("self_evaluations", queryset=SelfEvaluation.objects.filter(year=year), to_attr="year_evaluations"),
         )
-        .order_by("department__code", "name")
     )
-    rows = []
-    for project in projects:
-        declaration = project.year_declarations[0] if project.year_declarations else None
-        evaluation = project.year_evaluations[0] if project.year_evaluations else None
-        if declaration or evaluation or project.project_type in {"recurring", "continuing"}:
-            rows.append({"project": project, "declaration": declaration, "evaluation": evaluation})
-    return rows
+    return [
+        {
+            "project": project,
+            "declaration": project.year_declarations[0] if project.year_declarations else None,
+            "evaluation": project.year_evaluations[0] if project.year_evaluations else None,
+        }
+        for project in projects
+    ]
 
 
 def waiting_for(user, year: int) -> QuerySet[ProjectDeclaration]:

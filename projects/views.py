@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +17,7 @@ from .access import can_edit_department
 from .carry_over import changes_since, declaration_carry_over, previous_declaration
 from .choices import DeclarationStatus, Role
 from .forms import DeclarationForm, declaration_formsets
-from .models import DeclarationEvent, DepartmentDeclaration, Project, ProjectDeclaration
+from .models import DeclarationEvent, Department, DepartmentDeclaration, Project, ProjectDeclaration
 from .money import WAN_YUAN
 from .sheets import declaration_sheet
 
@@ -43,13 +44,24 @@ def home(request: HttpRequest) -> HttpResponse:
     year = _year(request, years)
     if year not in years:
         years = sorted({*years, year}, reverse=True)
+    departments = Department.objects.for_user(request.user).order_by("code")
+    try:
+        department_id = int(request.GET["department"]) if request.GET.get("department") else None
+    except ValueError:
+        department_id = None
+    page = Paginator(selectors.home_projects(request.user, year, department_id), selectors.HOME_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "projects/home.html",
         {
             "year": year,
             "years": years,
-            "rows": selectors.home_rows(request.user, year),
+            "page": page,
+            "departments": departments if len(departments) > 1 else [],
+            "department_id": department_id,
+            "rows": selectors.home_rows(request.user, year, page.object_list),
             "waiting": selectors.waiting_for(request.user, year),
             "waiting_evaluations": selectors.evaluations_waiting_for(request.user, year),
             "overall": DepartmentDeclaration.objects.for_user(request.user)

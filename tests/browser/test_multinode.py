@@ -86,13 +86,19 @@ def test_a_job_started_on_one_web_process_is_followed_and_downloaded_on_another(
 
     user = make_user("t-auditor-mn", "auditor", None)
     # The servers run the production settings, whose hashers do not include the suite's fast one.
-    type(user).objects.filter(pk=user.pk).update(password=PBKDF2PasswordHasher().encode("pw-for-tests-123", "multinodesalt"))
+    type(user).objects.filter(pk=user.pk).update(
+        password=PBKDF2PasswordHasher().encode("pw-for-tests-123", "multinodesalt")
+    )
     first, second = cluster
     browser = requests.Session()
     browser.get(f"{first}/accounts/login/")
     login = browser.post(
         f"{first}/accounts/login/",
-        {"username": "t-auditor-mn", "password": "pw-for-tests-123", "csrfmiddlewaretoken": browser.cookies["csrftoken"]},
+        {
+            "username": "t-auditor-mn",
+            "password": "pw-for-tests-123",
+            "csrfmiddlewaretoken": browser.cookies["csrftoken"],
+        },
         headers={"Referer": f"{first}/accounts/login/"},
     )
     assert login.ok and "sessionid" in browser.cookies
