@@ -111,3 +111,18 @@ def evaluation_score(*, evaluation_id: int) -> engine.FormResult:
         goal.computed_score = result.section_scores.get(f"goal{goal.seq}")
     EvaluationGoal.objects.bulk_update(goals, ["computed_score"])
     return result
+
+
+def rescore_year(year: int, *, department_ids: list[int] | None = None) -> int:
+    """Score again every self-evaluation of ``year`` that is not signed, each in its own transaction; how many."""
+    from django.db import transaction
+
+    qs = SelfEvaluation.objects.filter(year=year).exclude(status=EvaluationStatus.SIGNED)
+    if department_ids is not None:
+        qs = qs.filter(department_id__in=department_ids)
+    count = 0
+    for pk in qs.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=2000):
+        with transaction.atomic():
+            evaluation_score(evaluation_id=pk)
+        count += 1
+    return count
