@@ -13,7 +13,7 @@ from django.db import transaction
 from indicators.models import Indicator, LibraryIndicator
 from selfeval.models import EvaluationFunding, EvaluationRow, EvaluationSection, ScoringScheme, SelfEvaluation
 
-from .models import Department, ExpenseItem, FundingSource, Project, ProjectDeclaration
+from .models import Department, ExpenseItem, FundingSource, Project, ProjectDeclaration, User
 
 PROJECT_NAMES = [
     "组织工作运行经费", "干部教育培训经费", "人才工作专项经费", "基层党建工作经费", "党员教育信息化经费",
@@ -27,6 +27,7 @@ def remove(prefix: str) -> None:
     SelfEvaluation.objects.filter(department__in=departments).delete()
     ProjectDeclaration.objects.filter(project__department__in=departments).delete()
     Project.objects.filter(department__in=departments).delete()
+    User.objects.filter(department__in=departments).delete()  # the test users of synthetic departments
     departments.filter(parent__isnull=False).delete()
     departments.delete()
 
