@@ -57,6 +57,8 @@ def test_a_backup_restores_into_an_empty_database_with_identical_data(tmp_path, 
     backup = manage("backup", "--out", str(again), database_url=empty_database)
     assert backup.returncode == 0, backup.stderr
     assert records(again) == records(original)
+    stamps = [o["fields"]["history_date"] for o in records(original) if "history_date" in o["fields"]]
+    assert any(len(stamp) > len("2026-01-01T00:00:00.000+00:00") for stamp in stamps)  # microseconds are kept
     refused = manage("restore", str(original), database_url=empty_database)  # not empty any more
     assert refused.returncode != 0 and "不是空的" in refused.stderr
 

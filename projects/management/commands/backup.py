@@ -1,4 +1,5 @@
-"""Export the whole database to one file (gzip-compressed JSON): `manage.py backup --out perfbudget.json.gz`."""
+"""Export the whole database to one file (gzip-compressed JSON, timestamps to the microsecond):
+`manage.py backup --out perfbudget.json.gz`."""
 
 import gzip
 import io
@@ -20,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, out, **options):
         buffer = io.StringIO()
         call_command(
-            "dumpdata", "--natural-foreign", "--natural-primary", "--indent", "0",
+            "dumpdata", "--format", "json-full", "--natural-foreign", "--natural-primary", "--indent", "0",
             *[f"--exclude={e}" for e in EXCLUDE], stdout=buffer,
         )  # fmt: skip
         try:

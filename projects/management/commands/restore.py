@@ -40,7 +40,7 @@ class Command(BaseCommand):
                 text = f.read()
         except (OSError, EOFError) as exc:
             raise CommandError(f"无法读取备份文件：{exc}") from exc
-        with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8") as tmp:
+        with tempfile.NamedTemporaryFile("w", suffix=".json-full", encoding="utf-8") as tmp:
             tmp.write(text)
             tmp.flush()
             with transaction.atomic():
