@@ -24,6 +24,7 @@ os.environ["CELERY_RESULT_BACKEND"] = ""
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "perfbudget.settings")
 
 import django  # noqa: E402
+from pdfinfo import page_count  # noqa: E402  (bench/pdfinfo.py, beside this script)
 
 django.setup()
 
@@ -33,11 +34,6 @@ from reports.management.commands.pdf_previews import PREVIEWS  # noqa: E402
 from reports.models import ExportItem, ExportJob, ExportStatus  # noqa: E402
 from reports.services.pdf import form_html, render_pdf  # noqa: E402
 from selfeval.models import SelfEvaluation  # noqa: E402
-
-
-def page_count(pdf: bytes) -> int:
-    info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
-    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
 
 
 def per_layout(repeat: int) -> None:
@@ -94,13 +90,13 @@ def batch(forms: int, workers: int, user) -> float:
     from reports.tasks import run_export
 
     evaluations = list(SelfEvaluation.objects.exclude(layout="summary").values_list("pk", flat=True))
-    job = ExportJob.objects.create(user=user, year=0, total=forms)
-    ExportItem.objects.bulk_create(
-        ExportItem(job=job, seq=i + 1, kind="evaluation", object_id=evaluations[i % len(evaluations)])
-        for i in range(forms)
-    )
-    procs = start_workers(workers)
+    procs = start_workers(workers)  # first: a starting worker resumes every unfinished job it finds
     try:
+        job = ExportJob.objects.create(user=user, year=0, total=forms)
+        ExportItem.objects.bulk_create(
+            ExportItem(job=job, seq=i + 1, kind="evaluation", object_id=evaluations[i % len(evaluations)])
+            for i in range(forms)
+        )
         started = time.perf_counter()
         run_export.delay(str(job.pk))
         while ExportJob.objects.filter(pk=job.pk).values_list("status", flat=True)[0] not in {"done", "failed"}:

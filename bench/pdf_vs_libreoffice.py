@@ -38,6 +38,7 @@ os.environ.pop("CELERY_BROKER_URL", None)  # tasks run in this process
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "perfbudget.settings")
 
 import django  # noqa: E402
+from pdfinfo import page_count  # noqa: E402  (bench/pdfinfo.py, beside this script)
 
 django.setup()
 
@@ -148,11 +149,6 @@ def make_signed(declaration_ids: list[int], admin, heads) -> list[int]:
             evaluation_sign(evaluation_id=evaluation.pk, user=heads[evaluation.department_id])
         ids.append(evaluation.pk)
     return ids
-
-
-def page_count(pdf: bytes) -> int:
-    info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
-    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
 
 
 def libreoffice(xlsx_dir: Path, out_dir: Path) -> float:

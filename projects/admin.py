@@ -6,7 +6,7 @@ from import_export.admin import ImportExportMixin
 
 from indicators.models import Goal, Indicator
 
-from .admin_base import CheckedImportMixin, ScopedAdmin, ScopedTabularInline
+from .admin_base import CheckedImportMixin, ReadOnlyMixin, ScopedAdmin, ScopedTabularInline
 from .models import (
     DeclarationBasis,
     DeclarationEvent,
@@ -218,7 +218,7 @@ class FinalAccountLineAdmin(ScopedAdmin):
 
 
 @admin.register(DeclarationEvent)
-class DeclarationEventAdmin(ScopedAdmin):
+class DeclarationEventAdmin(ReadOnlyMixin, ScopedAdmin):
     """The review log is a record: readable, never edited."""
 
     department_lookup = None
@@ -239,12 +239,3 @@ class DeclarationEventAdmin(ScopedAdmin):
         return qs.filter(
             Q(project_declaration__project__department__in=ids) | Q(department_declaration__department__in=ids)
         )
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

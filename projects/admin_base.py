@@ -49,6 +49,24 @@ class ScopedAdmin(admin.ModelAdmin):
         return _is_manager(request.user)
 
 
+class ReadOnlyMixin:
+    """Rows that change only through their workflow: nobody adds or edits them in the admin.
+
+    ``deletable``: administrators may still delete them (generated files, export jobs).
+    """
+
+    deletable = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return self.deletable and _is_manager(request.user)
+
+
 class ScopedInline:
     """Inline rows follow their parent's permissions."""
 

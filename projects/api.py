@@ -280,7 +280,7 @@ class DeclarationFilter(filters.FilterSet):
         fields = ["department", "department_code", "year", "state", "project"]
 
 
-def _workflow_response(view, pk, run):
+def _workflow_response(view, run):
     declaration = view.get_object()
     run(declaration)
     fresh = view.get_queryset().get(pk=declaration.pk)
@@ -330,25 +330,25 @@ class DeclarationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
     @extend_schema(request=None, responses=DeclarationDetailSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        return _workflow_response(self, pk, lambda d: services.declaration_submit(declaration=d, user=request.user))
+        return _workflow_response(self, lambda d: services.declaration_submit(declaration=d, user=request.user))
+
+    def _review(self, request, approve: bool):
+        comment = CommentSerializer(data=request.data)
+        comment.is_valid(raise_exception=True)
+        text = comment.validated_data["comment"]
+        return _workflow_response(
+            self, lambda d: services.declaration_review(declaration=d, user=request.user, approve=approve, comment=text)
+        )
 
     @extend_schema(request=CommentSerializer, responses=DeclarationDetailSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        comment = CommentSerializer(data=request.data)
-        comment.is_valid(raise_exception=True)
-        return _workflow_response(
-            self, pk, lambda d: services.declaration_review(declaration=d, user=request.user, approve=True, comment=comment.validated_data["comment"])
-        )  # fmt: skip
+        return self._review(request, approve=True)
 
     @extend_schema(request=CommentSerializer, responses=DeclarationDetailSerializer)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
-        comment = CommentSerializer(data=request.data)
-        comment.is_valid(raise_exception=True)
-        return _workflow_response(
-            self, pk, lambda d: services.declaration_review(declaration=d, user=request.user, approve=False, comment=comment.validated_data["comment"])
-        )  # fmt: skip
+        return self._review(request, approve=False)
 
 
 class DepartmentDeclarationSerializer(serializers.ModelSerializer):

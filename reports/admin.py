@@ -1,30 +1,23 @@
-"""Batch exports in the admin: administrators see every job, others only their own; nobody edits one."""
+"""Batch exports and stored PDFs in the admin: administrators see every job, others only their own; nobody
+edits one (administrators may delete them to free space)."""
 
 from django.contrib import admin
 
-from projects.admin_base import ScopedAdmin, ScopedInline, _is_manager
+from projects.admin_base import ReadOnlyMixin, ScopedAdmin, ScopedInline, _is_manager
 
 from .models import ExportItem, ExportJob, StoredPdf
 
 
-class ExportItemInline(ScopedInline, admin.TabularInline):
+class ExportItemInline(ReadOnlyMixin, ScopedInline, admin.TabularInline):
     model = ExportItem
     fields = ["seq", "kind", "object_id", "filename", "done"]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ExportJob)
-class ExportJobAdmin(ScopedAdmin):
+class ExportJobAdmin(ReadOnlyMixin, ScopedAdmin):
     department_lookup = None
+    deletable = True
     list_display = ["created_at", "user", "year", "department", "status", "total", "finished_at"]
     list_filter = ["year", "status"]
     search_fields = ["user__username", "department__name"]
@@ -40,18 +33,13 @@ class ExportJobAdmin(ScopedAdmin):
             return False
         return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(StoredPdf)
-class StoredPdfAdmin(ScopedAdmin):
-    """Read-only: a stored PDF changes only by its form becoming final again."""
+class StoredPdfAdmin(ReadOnlyMixin, ScopedAdmin):
+    """A stored PDF changes only by its form becoming final again."""
 
     department_lookup = None
+    deletable = True
     list_display = ["filename", "kind", "object_id", "stamp", "created_at"]
     list_filter = ["kind"]
     search_fields = ["filename", "digest"]
@@ -60,9 +48,3 @@ class StoredPdfAdmin(ScopedAdmin):
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         return qs if _is_manager(request.user) or request.user.role == "auditor" else qs.none()
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

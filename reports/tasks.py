@@ -69,8 +69,9 @@ def on_evaluation_signed(sender, evaluation_id, **kwargs) -> None:
 
 
 def on_declaration_approved(sender, declaration_id, **kwargs) -> None:
-    kind = "declaration" if sender.__name__ == "ProjectDeclaration" else "department_declaration"
-    store_final_pdf.delay(kind, declaration_id)
+    from .services.stored import KIND_OF
+
+    store_final_pdf.delay(KIND_OF[sender], declaration_id)
 
 
 @worker_ready.connect

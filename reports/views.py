@@ -33,8 +33,7 @@ def declaration_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     declaration = declaration_page(pk)
     response = HttpResponse(export_declaration(declaration), content_type=XLSX)
     filename = f"{declaration.year}年{declaration.project.name}项目绩效目标申报表.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
-    return response
+    return attachment(response, filename)
 
 
 def _pdf(request: HttpRequest, queryset, pk: int, load, back: str) -> HttpResponse:
@@ -58,8 +57,7 @@ def _pdf(request: HttpRequest, queryset, pk: int, load, back: str) -> HttpRespon
     except PdfError as exc:
         messages.error(request, f"PDF 生成失败：{exc}")
         return redirect(back, pk=pk)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
-    return response
+    return attachment(response, filename)
 
 
 @login_required
@@ -79,10 +77,12 @@ def evaluation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return _pdf(request, SelfEvaluation.objects, pk, evaluation_with_rows, "selfeval:evaluation")
 
 
-def _quote(text: str) -> str:
+def attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    """Offer the response as a download under a Chinese file name (RFC 5987)."""
     from urllib.parse import quote
 
-    return quote(text)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
 
 
 @login_required
@@ -171,5 +171,4 @@ def export_download(request: HttpRequest, job_id) -> HttpResponse:
         return redirect("reports:export_job", job_id=job.pk)
     filename = f"{job.year}年_{job.department.name if job.department_id else '全部部门'}_PDF.zip"
     response = FileResponse(default_storage.open(job.file.name, "rb"), content_type="application/zip")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
-    return response
+    return attachment(response, filename)

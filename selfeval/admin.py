@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from projects.admin_base import ScopedAdmin, ScopedTabularInline
+from projects.admin_base import ReadOnlyMixin, ScopedAdmin, ScopedTabularInline
 
 from .choices import EvaluationStatus
 from .models import (
@@ -140,7 +140,7 @@ class SelfEvaluationAdmin(ScopedAdmin):
 
 
 @admin.register(EvaluationEvent)
-class EvaluationEventAdmin(ScopedAdmin):
+class EvaluationEventAdmin(ReadOnlyMixin, ScopedAdmin):
     """The sign-off log is a record: readable, never edited."""
 
     department_lookup = "evaluation__department"
@@ -148,12 +148,3 @@ class EvaluationEventAdmin(ScopedAdmin):
     list_filter = ["action", "evaluation__year"]
     search_fields = ["evaluation__project__name", "user__username", "comment"]
     list_select_related = ["user", "evaluation__project", "evaluation__department"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -177,8 +177,11 @@ class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
         return EvaluationListSerializer if self.action == "list" else EvaluationDetailSerializer
 
     def get_object(self):
-        scoped = super().get_object()  # 404 outside the user's scope
-        return evaluation_with_rows(scoped.pk)
+        return evaluation_with_rows(self._scoped_pk())
+
+    def _scoped_pk(self) -> int:
+        """The form's id once it is known to be in the user's scope (404 otherwise)."""
+        return super().get_object().pk
 
     def _detail(self, pk) -> Response:
         return Response(EvaluationDetailSerializer(evaluation_with_rows(pk)).data)
@@ -191,7 +194,7 @@ class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
         result = evaluation_fill(
             evaluation=evaluation, user=request.user, data=form_data(evaluation, payload.validated_data)
         )
-        if result.conflict:
+        if result.stale:
             changes = [
                 {
                     "date": c["date"].isoformat() if c.get("date") else None,
@@ -202,7 +205,6 @@ class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
                     ],
                 }
                 for c in result.conflict
-                if c
             ]
             return Response(
                 {"detail": stale_message(result), "changes": changes, "version": result.updated_at.isoformat()},
@@ -215,22 +217,22 @@ class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=None, responses=EvaluationDetailSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        evaluation_submit(evaluation_id=self.get_object().pk, user=request.user)
+        evaluation_submit(evaluation_id=self._scoped_pk(), user=request.user)
         return self._detail(pk)
 
     @extend_schema(request=None, responses=EvaluationDetailSerializer)
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
-        evaluation_sign(evaluation_id=self.get_object().pk, user=request.user)
+        evaluation_sign(evaluation_id=self._scoped_pk(), user=request.user)
         return self._detail(pk)
 
     @extend_schema(request=ReasonSerializer, responses=EvaluationDetailSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
-        evaluation = self.get_object()  # 404 outside the scope before anything else
+        evaluation_id = self._scoped_pk()  # 404 outside the scope before anything else
         reason = ReasonSerializer(data=request.data)
         reason.is_valid(raise_exception=True)
-        evaluation_reopen(evaluation_id=evaluation.pk, user=request.user, reason=reason.validated_data["reason"])
+        evaluation_reopen(evaluation_id=evaluation_id, user=request.user, reason=reason.validated_data["reason"])
         return self._detail(pk)
 
 

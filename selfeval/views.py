@@ -89,9 +89,9 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             if request.POST.get("action") == "submit":
                 return _submit(request, pk)
             return redirect("selfeval:evaluation", pk=pk)
-        if result.conflict:
+        if result.stale:
             messages.error(request, stale_message(result) + "你填写的内容仍在下面；他人的改动列在页首。")
-            conflict = [c for c in result.conflict if c]
+            conflict = result.conflict
         else:
             messages.error(request, "有内容需要更正，请查看标红的栏目；本次没有保存任何内容。")
     return render(

@@ -64,6 +64,12 @@ def admin_user_(db) -> User:
 
 
 @pytest.fixture
+def hongshan_head(hongshan) -> User:
+    """The head of 洪山, whose 2019 forms are submitted in the seeds."""
+    return make_user("t-head-hs", Role.HEAD, hongshan)
+
+
+@pytest.fixture
 def outsider_user(hongshan) -> User:
     """Finance staff of another department."""
     return make_user("t-outsider", Role.FINANCE, hongshan)

@@ -94,22 +94,23 @@ def start_export(*, user, year: int, department_id: int | None, forms: str = "al
 def _use_stored(items: list[ExportItem]) -> None:
     """Items whose form is final and already stored are done before any worker starts: no render."""
     stored = signed_evaluation_files(i.object_id for i in items if i.kind == "evaluation")
+    approved = {
+        kind: set(model.objects.filter(pk__in=[i.object_id for i in items if i.kind == kind], status="approved")
+                  .values_list("pk", flat=True))
+        for kind, model in (("declaration", ProjectDeclaration), ("department_declaration", DepartmentDeclaration))
+    }  # fmt: skip
     for item in items:
-        found = stored.get(item.object_id) if item.kind == "evaluation" else None
-        if found is None and item.kind != "evaluation":
-            found = _stored_declaration(item)
+        if item.kind == "evaluation":
+            found = stored.get(item.object_id)
+        elif item.object_id in approved[item.kind]:  # its digest needs the whole form
+            found = stored_for(final_key(LOADERS[item.kind](item.object_id)))
+        else:
+            found = None
         if found is not None:
             item.part = found.file.name
             item.filename = f"{item.seq:04d}_{found.filename}"
             item.index_row = {**found.index_row, "文件名": item.filename}
             item.done = True
-
-
-def _stored_declaration(item: ExportItem):
-    model = ProjectDeclaration if item.kind == "declaration" else DepartmentDeclaration
-    if not model.objects.filter(pk=item.object_id, status="approved").exists():
-        return None
-    return stored_for(final_key(LOADERS[item.kind](item.object_id)))
 
 
 LOADERS = {

@@ -113,14 +113,12 @@ def document_for(form) -> Document:
 
     if isinstance(form, ProjectDeclaration):
         department = form.project.department
-        title = (
-            "部门预算项目支出（绩效目标）申报表"
-            if form.indicators.exclude(goal=None).exists()
-            else "项目绩效目标申报表"
-        )
+        sheet = declaration_sheet(form)
+        # 003's 部门预算项目支出（绩效目标）申报表 groups its indicators by 目标名称
+        title = "部门预算项目支出（绩效目标）申报表" if sheet["has_groups"] else "项目绩效目标申报表"
         return Document(
             "reports/pdf/declaration.html",
-            {**declaration_sheet(form), "form": form, "department": department},
+            {**sheet, "form": form, "department": department},
             f"{department.code}_{_safe(department.name)}_{form.year}_申报表_{_safe(form.project.name)}.pdf",
             title,
         )

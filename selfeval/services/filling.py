@@ -41,7 +41,8 @@ class FillResult:
     saved: bool
     form: EvaluationForm
     formsets: dict
-    conflict: list = field(default_factory=list)  # the other person's changes, when the copy was stale
+    stale: bool = False  # the copy was older than the form: nothing saved
+    conflict: list = field(default_factory=list)  # the other person's changes since that copy
     updated_at: datetime.datetime | None = None
 
     @property
@@ -75,7 +76,8 @@ def evaluation_fill(*, evaluation: SelfEvaluation, user, data) -> FillResult:
                 False,
                 form,
                 formsets,
-                conflict=_changes_since(evaluation, version) or [{}],
+                stale=True,
+                conflict=_changes_since(evaluation, version),
                 updated_at=current.updated_at,
             )
         if not can_fill(user, current):  # signed or submitted meanwhile

@@ -15,14 +15,8 @@ from reports.services.batch import start_export
 from reports.services.stored import final_key
 from selfeval.models import EvaluationRow, SelfEvaluation
 from selfeval.services.signoff import evaluation_reopen, evaluation_sign
-from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def hongshan_head(hongshan):
-    return make_user("t-head-hs", "head", hongshan)
 
 
 @pytest.fixture

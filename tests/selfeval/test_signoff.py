@@ -11,14 +11,8 @@ from selfeval.locking import EvaluationLocked
 from selfeval.models import EvaluationRow, EvaluationSection, SelfEvaluation
 from selfeval.services.scoring import evaluation_score
 from selfeval.services.signoff import SignoffError, digest_matches, evaluation_reopen, evaluation_sign
-from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def hongshan_head(hongshan):
-    return make_user("t-head-hs", "head", hongshan)
 
 
 @pytest.fixture
