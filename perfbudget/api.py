@@ -5,6 +5,7 @@ the same validation and the same sign-off lock. Errors come back as ``{"detail":
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework import status
@@ -36,6 +37,8 @@ def exception_handler(exc, context):
         return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, EvaluationLocked):
         return Response({"detail": f"{exc} 已签署锁定，不能修改。"}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, Http404):  # DRF's own message names the model in English
+        return Response({"detail": "没有找到，或不在你的权限范围内。"}, status=status.HTTP_404_NOT_FOUND)
     if isinstance(exc, DjangoPermissionDenied):
         return Response({"detail": str(exc) or "没有权限。"}, status=status.HTTP_403_FORBIDDEN)
     return drf_exception_handler(exc, context)

@@ -48,7 +48,8 @@ def test_lists_are_scoped_filtered_and_paginated(finance_user, outsider_user, au
     bad = api(auditor_user).get("/api/evaluations/", {"state": "nonsense"})
     assert bad.status_code == 400
     declaration = ProjectDeclaration.objects.filter(project__department=finance_user.department).first()
-    assert api(outsider_user).get(f"/api/declarations/{declaration.pk}/").status_code == 404
+    hidden = api(outsider_user).get(f"/api/declarations/{declaration.pk}/")
+    assert hidden.status_code == 404 and hidden.json()["detail"] == "没有找到，或不在你的权限范围内。"
     assert api(outsider_user).get("/api/departments/").json()["count"] == 1
 
 
