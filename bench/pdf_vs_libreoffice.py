@@ -157,7 +157,11 @@ def libreoffice(xlsx_dir: Path, out_dir: Path) -> float:
         say("installing Debian's libreoffice-calc-nogui …")
         sudo = [] if os.geteuid() == 0 else ["sudo"]
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run([*sudo, "apt-get", "install", "-y", "-q", "libreoffice-calc-nogui"], check=True, env=env)
+        done = subprocess.run(
+            [*sudo, "apt-get", "install", "-y", "-q", "libreoffice-calc-nogui"], env=env, capture_output=True, text=True
+        )
+        if done.returncode:
+            sys.exit(f"apt-get install libreoffice-calc-nogui failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
         soffice = shutil.which("soffice")
     files = sorted(str(p) for p in xlsx_dir.glob("*.xlsx"))
     profile = Path(tempfile.mkdtemp())

@@ -4,6 +4,7 @@
 takes. A missing CJK font or a character the fonts lack is an error, never a PDF full of boxes.
 """
 
+import gc
 import logging
 import re
 import shutil
@@ -64,7 +65,14 @@ def _stylesheet_and_fonts():
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
-    return CSS(filename=finders.find("css/pdf.css"), font_config=fonts), fonts
+    loaded = CSS(filename=finders.find("css/pdf.css"), font_config=fonts), fonts
+    # A render allocates some 10^6 objects, so the cyclic collector runs often during it, and each full
+    # pass walks every object of the process (Django, the templates, the font cache): up to a third of a
+    # 60-row render (bench/pdf_vs_libreoffice.py). The process's long-lived objects, loaded by now, are
+    # moved out of its sight once; the render's own garbage is collected as before.
+    gc.collect()
+    gc.freeze()
+    return loaded
 
 
 def render_pdf(html: str) -> bytes:
