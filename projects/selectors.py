@@ -11,8 +11,8 @@ from .models import DepartmentDeclaration, Project, ProjectDeclaration
 def years_for(user) -> list[int]:
     from selfeval.models import SelfEvaluation
 
-    years = set(ProjectDeclaration.objects.for_user(user).values_list("year", flat=True))
-    years |= set(SelfEvaluation.objects.for_user(user).values_list("year", flat=True))
+    years = set(ProjectDeclaration.objects.for_user(user).order_by().values_list("year", flat=True).distinct())
+    years |= set(SelfEvaluation.objects.for_user(user).order_by().values_list("year", flat=True).distinct())
     return sorted(years, reverse=True)
 
 

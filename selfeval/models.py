@@ -355,3 +355,32 @@ class EvaluationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} · {self.user} · {self.at:%Y-%m-%d %H:%M}"
+
+
+class EvaluationCheck(models.Model):
+    """What the scoring engine and the consistency checker say about one self-evaluation, kept for the
+    year's overviews (dashboard, score report) so that a province's forms are not scored again on each view.
+
+    Derived data, never edited: it is made again whenever its basis — the form's last change, its scheme's
+    rules and the engine's and checker's code — is no longer the form's (``services.checks``).
+    """
+
+    evaluation = models.OneToOneField(
+        SelfEvaluation, verbose_name="自评表", on_delete=models.CASCADE, related_name="check_result"
+    )
+    basis = models.CharField("依据", max_length=160)
+    computed_total = score_field("总分（计算）")
+    grade = models.CharField("等次（计算）", max_length=4, blank=True)
+    budget_rate = models.DecimalField("预算执行率（计算）", max_digits=9, decimal_places=4, null=True, blank=True)
+    errors = models.PositiveIntegerField("错误数", default=0)
+    warnings = models.PositiveIntegerField("提示数", default=0)
+    findings = models.JSONField("检查结果", default=list, blank=True)
+    unmet = models.JSONField("未达到目标的指标", default=list, blank=True)
+    checked_at = models.DateTimeField("检查时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "自评表检查结果"
+        verbose_name_plural = "自评表检查结果"
+
+    def __str__(self) -> str:
+        return f"{self.evaluation_id} 的检查结果"

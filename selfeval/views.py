@@ -249,11 +249,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     from projects.selectors import years_for
 
     from .services.dashboard import dashboard_data
+    from .services.report import with_offices
 
     years = years_for(request.user) or [timezone.localdate().year]
     try:
         year = int(request.GET.get("year") or years[0])
     except ValueError:
         year = years[0]
-    data = dashboard_data(user=request.user, year=year)
-    return render(request, "selfeval/dashboard.html", {"year": year, "years": years, **data})
+    department = request.GET.get("department") or ""
+    department_ids = with_offices([int(department)]) if department.isdigit() and len(department) < 10 else None
+    data = dashboard_data(user=request.user, year=year, department_ids=department_ids)
+    return render(
+        request,
+        "selfeval/dashboard.html",
+        {"year": year, "years": years, "department": department if department_ids else "", **data},
+    )

@@ -7,16 +7,10 @@ from django.db.models import Prefetch, Q
 from indicators.models import Indicator
 from projects.models import Department, DepartmentDeclaration, FinalAccount, ProjectDeclaration
 
-from ..models import EvaluationRow, SelfEvaluation
-from . import engine
+from ..models import SelfEvaluation
+from .checks import current_checks, findings_of
 from .consistency import Finding, num
-from .findings import (
-    declaration_findings,
-    department_declaration_findings,
-    evaluation_findings,
-    final_account_findings,
-)
-from .scoring import form_input
+from .findings import declaration_findings, department_declaration_findings, final_account_findings
 
 KINDS = ("declaration", "selfeval", "all")
 
@@ -32,8 +26,8 @@ class ReportLine:
     computed_total: str | None
     grade: str | None
     findings: list[Finding]
-    evaluation: object = None  # the self-evaluation and the engine's result, for pages that show more
-    result: object = None
+    evaluation: object = None  # the self-evaluation and its stored check, for pages that show more
+    check: object = None
 
     def as_dict(self) -> dict:
         return {
@@ -51,9 +45,12 @@ class ReportLine:
 
 def departments_matching(text: str) -> list[int]:
     """Ids of the departments whose code, name or short name is ``text``, with their offices."""
-    roots = list(
-        Department.objects.filter(Q(code=text) | Q(name=text) | Q(short_name=text)).values_list("id", flat=True)
-    )
+    roots = Department.objects.filter(Q(code=text) | Q(name=text) | Q(short_name=text)).values_list("id", flat=True)
+    return with_offices(list(roots))
+
+
+def with_offices(roots: list[int]) -> list[int]:
+    """The departments ``roots`` and, below them, their offices."""
     ids, frontier = list(roots), list(roots)
     while frontier:
         frontier = list(Department.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
@@ -108,20 +105,11 @@ def score_report(*, year: int | None = None, department_ids: list[int] | None = 
                 )  # fmt: skip
             )
     if kind in ("selfeval", "all"):
-        evaluations = (
-            scoped(SelfEvaluation.objects.all(), "department")
-            .select_related("department", "project", "scheme")
-            .prefetch_related(
-                "scheme__sections",
-                "sections",
-                "funding_rows",
-                "goals",
-                Prefetch("rows", queryset=EvaluationRow.objects.order_by("seq")),
-            )
-            .order_by("year", "department__code", "kind", "project__key")
+        evaluations = scoped(SelfEvaluation.objects.all(), "department").order_by(
+            "year", "department__code", "kind", "project__key"
         )
-        for e in evaluations:
-            result = engine.score_form(form_input(e))
+        for check in current_checks(evaluations):
+            e = check.evaluation
             subject = f"{e.project.name} 项目支出绩效自评表" if e.project_id else "部门整体绩效自评表"
             lines.append(
                 ReportLine(
@@ -131,11 +119,11 @@ def score_report(*, year: int | None = None, department_ids: list[int] | None = 
                     "selfeval",
                     e.scheme.code,
                     num(e.printed_total),
-                    num(result.total),
-                    result.grade or None,
-                    evaluation_findings(e),
+                    num(check.computed_total),
+                    check.grade or None,
+                    findings_of(check),
                     evaluation=e,
-                    result=result,
+                    check=check,
                 )
             )
     if kind == "all":

@@ -110,6 +110,9 @@ def evaluation_score(*, evaluation_id: int) -> engine.FormResult:
     for goal in goals:
         goal.computed_score = result.section_scores.get(f"goal{goal.seq}")
     EvaluationGoal.objects.bulk_update(goals, ["computed_score"])
+    from .checks import store_check  # checks read forms through this module's form_input
+
+    store_check(evaluation, result)
     return result
 
 

@@ -14,6 +14,7 @@ from ..choices import EvaluationStatus
 from ..models import EvaluationEvent, SelfEvaluation
 from ..selectors import evaluation_with_rows
 from ..signals import evaluation_signed
+from .checks import store_check
 
 CONTENT_FIELDS = [
     "kind", "department_id", "project_id", "year", "unit", "layout", "scheme_id", "eval_date_printed", "fill_unit",
@@ -76,6 +77,7 @@ def evaluation_sign(*, evaluation_id: int, user) -> SelfEvaluation:
     evaluation.status = EvaluationStatus.SIGNED
     evaluation.signed_by, evaluation.signed_at, evaluation.signed_digest = user, timezone.now(), digest
     evaluation.save(update_fields=["status", "signed_by", "signed_at", "signed_digest", "updated_at"])
+    store_check(evaluation)  # its last change moved: the overviews' copy follows
     EvaluationEvent.objects.create(evaluation=evaluation, action="sign", user=user, digest=digest)
     transaction.on_commit(lambda: evaluation_signed.send(sender=SelfEvaluation, evaluation_id=evaluation.pk))
     return evaluation
@@ -96,6 +98,7 @@ def evaluation_reopen(*, evaluation_id: int, user, reason: str) -> SelfEvaluatio
     evaluation.signed_by, evaluation.signed_at, evaluation.signed_digest = None, None, ""
     evaluation._reopening = True
     evaluation.save(update_fields=["status", "signed_by", "signed_at", "signed_digest", "updated_at"])
+    store_check(evaluation)  # its last change moved: the overviews' copy follows
     EvaluationEvent.objects.create(
         evaluation=evaluation, action="reopen", user=user, comment=reason.strip(), digest=old_digest
     )
@@ -141,5 +144,6 @@ def evaluation_submit(*, evaluation_id: int, user) -> SelfEvaluation:
     evaluation.status = EvaluationStatus.SUBMITTED
     evaluation.submitted_by, evaluation.submitted_at = user, timezone.now()
     evaluation.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
+    store_check(evaluation)  # its last change moved: the overviews' copy follows
     EvaluationEvent.objects.create(evaluation=evaluation, action="submit", user=user)
     return evaluation

@@ -27,7 +27,7 @@ def test_numbers_match_score_report(client, auditor_user, django_assert_max_num_
     assert len(context["with_findings"]) == sum(1 for r in report if r["findings"])
     page = response.content.decode()
     assert "vendor/chartjs/chart.umd.min.js" in page and "等次分布" in page
-    unmet = {(u["row"].name, u["row"].actual) for u in context["unmet"]}
+    unmet = {(u["row"]["name"], u["row"]["actual"]) for u in context["unmet"]}
     assert ("聘请人才专员人数", "3人") in unmet and ("党员教育片制作数量", "5部以上") in unmet
 
 

@@ -6,6 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from indicators.services.library import library_add_from_forms
 from projects.seeds import SEED_DIR, LoadReport, SeedError, ensure_demo_users, load_seed_files, seed_paths
+from selfeval.models import SelfEvaluation
+from selfeval.services.checks import refresh_stale
 
 
 class Command(BaseCommand):
@@ -25,6 +27,7 @@ class Command(BaseCommand):
             load_seed_files(paths, replace=replace, report=report)
         except SeedError as exc:
             raise CommandError(str(exc)) from None
+        refresh_stale(SelfEvaluation.objects.all())  # the overviews read each form's scores and findings
         if not no_users:
             ensure_demo_users(report)
         created = library_add_from_forms()

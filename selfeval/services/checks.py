@@ -1,0 +1,135 @@
+"""Stored checks: the engine's total, grade and rate and the checker's findings of each self-evaluation.
+
+The year's overviews read many forms at once; scoring and checking 10 000 forms on each view takes half
+a minute. Each form's results are kept in ``EvaluationCheck`` with the basis they were made from: the
+form's last change (``updated_at``, which every edit, submission, signature and reopening moves), its
+scheme's rules and the code of the engine and the checker. ``current_checks`` returns the stored
+results and makes again, in batches, those whose basis is not current, so a stale result is never shown.
+"""
+
+import hashlib
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import Prefetch
+
+from ..models import EvaluationCheck, EvaluationRow, ScoringScheme, SelfEvaluation
+from . import consistency, engine
+from .findings import evaluation_findings
+from .scoring import form_input
+
+BATCH = 200
+_CODE = ("engine.py", "consistency.py", "findings.py", "scoring.py", "checks.py")
+_code_stamp = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes() for name in _CODE)).hexdigest()[:16]
+
+
+def scheme_stamps() -> dict[int, str]:
+    """A short digest of each scheme's rules and sections: a changed scheme makes its forms' checks stale."""
+    stamps = {}
+    for scheme in ScoringScheme.objects.prefetch_related("sections"):
+        parts = [
+            scheme.code, scheme.layout, scheme.budget_rate_places, scheme.cap_budget_score, scheme.reverse_rule,
+            scheme.score_places, scheme.deviation_above, scheme.weights_per_form, scheme.grade_bands,
+        ]  # fmt: skip
+        parts += [(s.code, s.kind, s.points) for s in scheme.sections.all()]
+        stamps[scheme.pk] = hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+    return stamps
+
+
+def basis(updated_at, scheme_stamp: str) -> str:
+    return f"{updated_at.isoformat()}|{scheme_stamp}|{_code_stamp}"
+
+
+def _loaded(ids):
+    """The forms with everything the engine and the checker read (a fixed number of queries per batch)."""
+    return (
+        SelfEvaluation.objects.filter(pk__in=ids)
+        .select_related("scheme")
+        .prefetch_related(
+            "scheme__sections",
+            "sections",
+            "funding_rows",
+            "goals",
+            Prefetch("rows", queryset=EvaluationRow.objects.order_by("seq")),
+        )
+    )
+
+
+def check_of(evaluation: SelfEvaluation, stamp: str, result: engine.FormResult | None = None) -> EvaluationCheck:
+    """The check of one form loaded by ``_loaded`` or ``evaluation_with_rows`` (not saved)."""
+    result = result or engine.score_form(form_input(evaluation))
+    findings = evaluation_findings(evaluation)
+    errors = sum(1 for f in findings if f.severity == "error")
+    unmet = [
+        {"seq": row.seq, "name": row.name, "target": row.target, "actual": row.actual, "reason": row.reason}
+        for row in evaluation.rows.all()
+        if (proposal := result.proposals.get(row.pk)) is not None and proposal.met is False
+    ]
+    return EvaluationCheck(
+        evaluation_id=evaluation.pk,
+        basis=basis(evaluation.updated_at, stamp),
+        computed_total=result.total,
+        grade=result.grade or "",
+        budget_rate=result.budget_rate,
+        errors=errors,
+        warnings=len(findings) - errors,
+        findings=[f.as_dict() for f in findings],
+        unmet=unmet,
+    )
+
+
+def _save(checks: list[EvaluationCheck]) -> None:
+    EvaluationCheck.objects.bulk_create(
+        checks,
+        update_conflicts=True,
+        unique_fields=["evaluation"],
+        update_fields=["basis", "computed_total", "grade", "budget_rate", "errors", "warnings", "findings", "unmet"],
+    )
+
+
+def refresh_checks(ids, stamps: dict[int, str] | None = None) -> int:
+    """Score and check the given forms again and store the results; how many."""
+    stamps = stamps if stamps is not None else scheme_stamps()
+    ids, done = list(ids), 0
+    for start in range(0, len(ids), BATCH):
+        checks = [check_of(e, stamps[e.scheme_id]) for e in _loaded(ids[start : start + BATCH])]
+        with transaction.atomic():
+            _save(checks)
+        done += len(checks)
+    return done
+
+
+def store_check(evaluation: SelfEvaluation, result: engine.FormResult | None = None) -> None:
+    """Store the check of a form just saved or scored (loaded by ``evaluation_with_rows``), in the caller's
+    transaction; ``result``: the engine's, when the caller has it."""
+    _save([check_of(evaluation, scheme_stamps()[evaluation.scheme_id], result)])
+
+
+def refresh_stale(evaluations) -> list[int]:
+    """Make again the checks of the forms of ``evaluations`` that are missing or stale; the forms' ids, in order."""
+    stamps = scheme_stamps()
+    state = list(evaluations.values_list("pk", "updated_at", "scheme_id", "check_result__basis"))
+    stale = [pk for pk, updated_at, scheme_id, stored in state if stored != basis(updated_at, stamps[scheme_id])]
+    if stale:
+        refresh_checks(stale, stamps)
+    return [pk for pk, *_ in state]
+
+
+def current_checks(evaluations) -> list[EvaluationCheck]:
+    """The checks of the forms of the queryset ``evaluations``, in its order, each one current.
+
+    Reads the forms' bases in one query, makes again those that are missing or stale, then loads the checks
+    with their forms, departments, projects and schemes in one more (and one for the schemes' stamps).
+    """
+    order = refresh_stale(evaluations)
+    checks = {
+        c.evaluation_id: c
+        for c in EvaluationCheck.objects.filter(evaluation__in=evaluations.values("pk")).select_related(
+            "evaluation__department", "evaluation__project", "evaluation__scheme"
+        )
+    }
+    return [checks[pk] for pk in order if pk in checks]
+
+
+def findings_of(check: EvaluationCheck) -> list[consistency.Finding]:
+    return [consistency.Finding(**f) for f in check.findings]

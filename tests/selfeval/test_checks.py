@@ -1,0 +1,105 @@
+"""Stored checks: the overviews read each form's engine and checker results, never stale ones."""
+
+import pytest
+from django.urls import reverse
+
+from selfeval.models import EvaluationCheck, ScoringScheme, SelfEvaluation
+from selfeval.selectors import evaluation_with_rows
+from selfeval.services import checks, dashboard, engine
+from selfeval.services.filling import evaluation_fill, form_data
+from selfeval.services.findings import evaluation_findings
+from selfeval.services.scoring import form_input
+from selfeval.services.signoff import evaluation_sign
+
+pytestmark = pytest.mark.django_db
+
+
+def live(pk: int) -> tuple:
+    """What the engine and the checker say now, computed from the form itself."""
+    evaluation = evaluation_with_rows(pk)
+    result = engine.score_form(form_input(evaluation))
+    return result.total, result.grade, result.budget_rate, [f.as_dict() for f in evaluation_findings(evaluation)]
+
+
+def stored(pk: int) -> tuple:
+    (check,) = checks.current_checks(SelfEvaluation.objects.filter(pk=pk))
+    return check.computed_total, check.grade, check.budget_rate, check.findings
+
+
+@pytest.fixture
+def form():
+    return SelfEvaluation.objects.get(project__key="hs2019-rcyz", year=2019)  # 聘请人才专员人数: 5人, 3人
+
+
+def test_every_seed_form_reads_what_the_engine_and_checker_say():
+    for pk in SelfEvaluation.objects.values_list("pk", flat=True):
+        assert stored(pk) == live(pk)
+    assert EvaluationCheck.objects.count() == SelfEvaluation.objects.count()
+
+
+def test_an_edit_on_the_page_updates_the_stored_check(form, outsider_user):
+    SelfEvaluation.objects.filter(pk=form.pk).update(status="draft")
+    form = evaluation_with_rows(form.pk)
+    row = next(r for r in form.rows.all() if r.name == "聘请人才专员人数")
+    before = EvaluationCheck.objects.get(evaluation=form) if EvaluationCheck.objects.filter(evaluation=form) else None
+    assert before is None or any(u["name"] == row.name for u in before.unmet)
+    data = form_data(form, {"version": form.updated_at.isoformat(), "rows": [{"id": row.pk, "actual": row.target}]})
+    assert evaluation_fill(evaluation=form, user=outsider_user, data=data).saved
+    after = EvaluationCheck.objects.get(evaluation=form)
+    form.refresh_from_db()
+    assert after.basis == checks.basis(form.updated_at, checks.scheme_stamps()[form.scheme_id])  # current already
+    assert not any(u["name"] == row.name for u in after.unmet)
+    assert stored(form.pk) == live(form.pk)
+
+
+def test_signing_keeps_the_check_current(form, hongshan_head):
+    evaluation_sign(evaluation_id=form.pk, user=hongshan_head)
+    form.refresh_from_db()
+    check = EvaluationCheck.objects.get(evaluation=form)
+    assert check.basis == checks.basis(form.updated_at, checks.scheme_stamps()[form.scheme_id])
+
+
+def test_a_changed_scheme_is_read_with_its_new_rules(form):
+    total, grade, *_ = stored(form.pk)
+    assert total is not None and grade in ("优", "良")
+    scheme = ScoringScheme.objects.get(pk=form.scheme_id)
+    scheme.grade_bands = [["优", "100.01"], ["良", "100.01"], ["中", "100.01"], ["差", "0"]]
+    scheme.save()
+    assert stored(form.pk) == live(form.pk)
+    assert stored(form.pk)[1] == "差"
+
+
+def test_a_form_changed_since_its_check_is_checked_again(form):
+    checks.current_checks(SelfEvaluation.objects.filter(pk=form.pk))
+    EvaluationCheck.objects.filter(evaluation=form).update(grade="差", findings=[])  # as if made before the change
+    form.notes = ["录入说明改过"]
+    form.save(update_fields=["notes", "updated_at"])
+    assert stored(form.pk) == live(form.pk)
+
+
+def test_the_province_view_lists_departments_and_one_department_lists_its_forms(
+    client, auditor_user, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr(dashboard, "DETAIL_LIMIT", 5)
+    client.force_login(auditor_user)
+    checks.refresh_checks(SelfEvaluation.objects.values_list("pk", flat=True))
+    with django_assert_max_num_queries(12):
+        province = client.get(reverse("selfeval:dashboard"), {"year": "2019"}).context
+    assert province["forms"] == 16 and not province["detailed"] and province["lines"] == []
+    assert province["unmet_count"] >= 2 and province["with_findings_count"] >= 1
+    page = client.get(reverse("selfeval:dashboard"), {"year": "2019"}).content.decode()
+    assert "点击上表中的部门" in page
+    hongshan = next(d for d in province["summary"] if d["department"] == "中国共产党武汉市洪山区委组织部")
+    assert hongshan["forms"] == 2
+    one = client.get(reverse("selfeval:dashboard"), {"year": "2019", "department": hongshan["id"]}).context
+    assert one["detailed"] and one["forms"] == 2
+    assert {line.department for line in one["lines"]} == {"中国共产党武汉市洪山区委组织部"}
+    assert ("聘请人才专员人数", "3人") in {(u["row"]["name"], u["row"]["actual"]) for u in one["unmet"]}
+    for junk in ("abc", "99999999999999999999", "-1"):
+        assert client.get(reverse("selfeval:dashboard"), {"year": "2019", "department": junk}).status_code == 200
+
+
+def test_another_department_stays_out_of_scope(client, finance_user, hongshan):
+    client.force_login(finance_user)  # 东西湖
+    context = client.get(reverse("selfeval:dashboard"), {"year": "2019", "department": hongshan.pk}).context
+    assert context["forms"] == 0 and context["summary"] == []
