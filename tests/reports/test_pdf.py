@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 from django.urls import reverse
 
 from projects.models import DepartmentDeclaration, ProjectDeclaration
@@ -147,9 +148,10 @@ def test_a_hubei_form_prints_in_the_hubei_and_the_national_layout(layout):
 def test_a_long_table_keeps_its_labels_and_header_on_every_page():
     e = SelfEvaluation.objects.get(source__startswith="000", printed_total=Decimal("93.68"))
     first = e.rows.order_by("seq").first()
-    EvaluationRow.objects.bulk_create(
+    EvaluationRow.objects.filter(evaluation=e).update(seq=F("seq") + 100)
+    EvaluationRow.objects.bulk_create(  # 70 rows of one group ahead of the form's own: too many for page 1
         EvaluationRow(
-            evaluation=e, seq=1000 + i, level1=first.level1, level2=first.level2,
+            evaluation=e, seq=1 + i, level1=first.level1, level2=first.level2,
             level1_printed="长表一级标签", level2_printed="长表二级标签",
             name=f"长表指标{i:02d}", target="≥10次", actual="12次", score_printed=Decimal(1),
         )
@@ -163,6 +165,10 @@ def test_a_long_table_keeps_its_labels_and_header_on_every_page():
         assert "一级指标" in page and "未完成原因和改进措施" in page  # the header repeats
     found = "".join(with_rows)
     assert all(f"长表指标{i:02d}" in found for i in range(70))
+    # The table starts where its first rows start: its band and column header are not left alone at the
+    # foot of the page before (the long goal text leaves too little room on page 2 for the first group).
+    starts = next(page for page in pages if "未完成原因和改进措施" in page)
+    assert "长表指标00" in starts
 
 
 def test_every_page_is_numbered_and_a_signed_form_shows_its_signature(head_user):
