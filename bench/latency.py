@@ -86,8 +86,10 @@ def main() -> None:
         ("API self-evaluations, auditor", auditor, f"/api/evaluations/?year={y}"),
         ("API self-evaluation detail", finance, f"/api/evaluations/{evaluation.pk}/"),
         ("API score report, one department", finance, f"/api/score-report/?year={y}&kind=selfeval"),
+        ("API score report, whole province (auditor)", auditor, f"/api/score-report/?year={y}&kind=selfeval"),
         ("dashboard, one department", finance, f"/selfeval/dashboard/?year={y}"),
         ("dashboard, whole province (auditor)", auditor, f"/selfeval/dashboard/?year={y}"),
+        ("dashboard, one department (auditor)", auditor, f"/selfeval/dashboard/?year={y}&department={first.pk}"),
     ]
     n_forms = SelfEvaluation.objects.filter(year=y).count()
     print(f"# {time.strftime('%Y-%m-%d %H:%M')} · {platform.node()} · {os.cpu_count()} cores · PostgreSQL · "

@@ -8,8 +8,10 @@ are shown for one department at a time once the forms in view exceed ``DETAIL_LI
 from collections import Counter, defaultdict
 from decimal import Decimal
 
+from ..models import EvaluationCheck
 from . import engine
-from .report import score_report
+from .checks import refresh_stale
+from .report import evaluations_in_scope, score_report
 
 GRADES = ["优", "良", "中", "差"]
 RATE_BANDS = [
@@ -22,26 +24,31 @@ DETAIL_LIMIT = 300
 
 
 def dashboard_data(*, user, year: int, department_ids: list[int] | None = None) -> dict:
-    lines = score_report(year=year, department_ids=department_ids, kind="selfeval", user=user)
-    grades = Counter(line.grade for line in lines if line.grade)
-    rate_bands = Counter()
+    evaluations = evaluations_in_scope(year=year, department_ids=department_ids, user=user)
+    forms = len(refresh_stale(evaluations))
+    # The counts read plain values of the stored checks: no model instance per form.
+    figures = EvaluationCheck.objects.filter(evaluation__in=evaluations.values("pk")).values_list(
+        "evaluation__department__name", "evaluation__department_id", "computed_total", "budget_rate", "grade",
+        "errors", "findings", "unmet",
+    )  # fmt: skip
+    grades, rate_bands = Counter(), Counter()
     departments = defaultdict(lambda: {"id": None, "forms": 0, "scores": [], "rates": [], "errors": 0, "unmet": 0})
-    unmet, with_findings = [], []
-    for line in lines:
-        check = line.check
-        dept = departments[line.department]
-        dept["id"] = line.evaluation.department_id
+    unmet_count = with_findings_count = 0
+    for name, department_id, total, rate, grade, errors, findings, unmet in figures:
+        dept = departments[name]
+        dept["id"] = department_id
         dept["forms"] += 1
-        dept["unmet"] += len(check.unmet)
-        if check.computed_total is not None:
-            dept["scores"].append(check.computed_total)
-        if check.budget_rate is not None:
-            dept["rates"].append(check.budget_rate)
-            rate_bands[next(label for label, low in RATE_BANDS if check.budget_rate >= low)] += 1
-        dept["errors"] += check.errors
-        if check.findings:
-            with_findings.append({"line": line, "errors": check.errors, "warnings": check.warnings})
-        unmet += [{"evaluation": line.evaluation, "row": row} for row in check.unmet]
+        dept["unmet"] += len(unmet)
+        dept["errors"] += errors
+        unmet_count += len(unmet)
+        with_findings_count += bool(findings)
+        if grade:
+            grades[grade] += 1
+        if total is not None:
+            dept["scores"].append(total)
+        if rate is not None:
+            dept["rates"].append(rate)
+            rate_bands[next(label for label, low in RATE_BANDS if rate >= low)] += 1
     summary = [
         {
             "id": d["id"],
@@ -54,17 +61,22 @@ def dashboard_data(*, user, year: int, department_ids: list[int] | None = None) 
         }
         for name, d in sorted(departments.items())
     ]
-    detailed = len(lines) <= DETAIL_LIMIT
+    detailed = forms <= DETAIL_LIMIT
+    lines = score_report(year=year, department_ids=department_ids, kind="selfeval", user=user) if detailed else []
     return {
-        "lines": lines if detailed else [],
+        "lines": lines,
         "summary": summary,
         "grades": [(grade, grades.get(grade, 0)) for grade in GRADES],
         "rate_bands": [(label, rate_bands.get(label, 0)) for label, _ in RATE_BANDS],
-        "unmet": unmet if detailed else [],
-        "unmet_count": len(unmet),
-        "with_findings": with_findings if detailed else [],
-        "with_findings_count": len(with_findings),
-        "forms": len(lines),
+        "unmet": [{"evaluation": line.evaluation, "row": row} for line in lines for row in line.check.unmet],
+        "unmet_count": unmet_count,
+        "with_findings": [
+            {"line": line, "errors": line.check.errors, "warnings": line.check.warnings}
+            for line in lines
+            if line.findings
+        ],
+        "with_findings_count": with_findings_count,
+        "forms": forms,
         "detailed": detailed,
     }
 

@@ -58,6 +58,18 @@ def with_offices(roots: list[int]) -> list[int]:
     return ids
 
 
+def evaluations_in_scope(*, year: int | None, department_ids: list[int] | None, user=None):
+    """The self-evaluations of the report, in its order."""
+    qs = SelfEvaluation.objects.all()
+    if year is not None:
+        qs = qs.filter(year=year)
+    if department_ids is not None:
+        qs = qs.filter(department__in=department_ids)
+    if user is not None:
+        qs = qs.for_user(user)
+    return qs.order_by("year", "department__code", "kind", "project__key")
+
+
 def score_report(*, year: int | None = None, department_ids: list[int] | None = None, kind: str = "all", user=None):
     """The report lines, in a stable order; ``user`` limits them to what that user may read."""
     lines: list[ReportLine] = []
@@ -105,10 +117,7 @@ def score_report(*, year: int | None = None, department_ids: list[int] | None = 
                 )  # fmt: skip
             )
     if kind in ("selfeval", "all"):
-        evaluations = scoped(SelfEvaluation.objects.all(), "department").order_by(
-            "year", "department__code", "kind", "project__key"
-        )
-        for check in current_checks(evaluations):
+        for check in current_checks(evaluations_in_scope(year=year, department_ids=department_ids, user=user)):
             e = check.evaluation
             subject = f"{e.project.name} 项目支出绩效自评表" if e.project_id else "部门整体绩效自评表"
             lines.append(
