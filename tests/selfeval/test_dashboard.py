@@ -29,6 +29,7 @@ def test_numbers_match_score_report(client, auditor_user, django_assert_max_num_
     assert "vendor/chartjs/chart.umd.min.js" in page and "等次分布" in page
     unmet = {(u["row"]["name"], u["row"]["actual"]) for u in context["unmet"]}
     assert ("聘请人才专员人数", "3人") in unmet and ("党员教育片制作数量", "5部以上") in unmet
+    assert "执行率 $" not in page and "执行率 ≥80%" in page  # values read as on paper, not as extracted
 
 
 def test_finance_staff_see_their_department_only(client, outsider_user):
