@@ -6,6 +6,8 @@ from projects.admin_base import ReadOnlyMixin, ScopedAdmin, ScopedTabularInline
 
 from .choices import EvaluationStatus
 from .models import (
+    DeclarationCheck,
+    EvaluationCheck,
     EvaluationEvent,
     EvaluationFunding,
     EvaluationGoal,
@@ -148,3 +150,25 @@ class EvaluationEventAdmin(ReadOnlyMixin, ScopedAdmin):
     list_filter = ["action", "evaluation__year"]
     search_fields = ["evaluation__project__name", "user__username", "comment"]
     list_select_related = ["user", "evaluation__project", "evaluation__department"]
+
+
+@admin.register(EvaluationCheck)
+class EvaluationCheckAdmin(ReadOnlyMixin, ScopedAdmin):
+    """Stored checks are derived data (``services.checks``): readable, made again by the system, never edited."""
+
+    department_lookup = "evaluation__department"
+    list_display = ["evaluation", "computed_total", "grade", "budget_rate", "errors", "warnings", "checked_at"]
+    list_filter = ["grade", "evaluation__year"]
+    search_fields = ["evaluation__project__name", "evaluation__department__name"]
+    list_select_related = ["evaluation__project", "evaluation__department"]
+
+
+@admin.register(DeclarationCheck)
+class DeclarationCheckAdmin(ReadOnlyMixin, ScopedAdmin):
+    """The checker's findings of a project declaration, as the score report reads them."""
+
+    department_lookup = "declaration__project__department"
+    list_display = ["declaration", "errors", "warnings", "checked_at"]
+    list_filter = ["declaration__year"]
+    search_fields = ["declaration__project__name", "declaration__project__department__name"]
+    list_select_related = ["declaration__project__department"]

@@ -384,3 +384,24 @@ class EvaluationCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.evaluation_id} 的检查结果"
+
+
+class DeclarationCheck(models.Model):
+    """What the consistency checker says about one 项目绩效目标申报表, kept for the score report; made again
+    whenever its basis (the declaration's last change, the checker's code) is no longer the declaration's."""
+
+    declaration = models.OneToOneField(
+        "projects.ProjectDeclaration", verbose_name="申报表", on_delete=models.CASCADE, related_name="check_result"
+    )
+    basis = models.CharField("依据", max_length=160)
+    errors = models.PositiveIntegerField("错误数", default=0)
+    warnings = models.PositiveIntegerField("提示数", default=0)
+    findings = models.JSONField("检查结果", default=list, blank=True)
+    checked_at = models.DateTimeField("检查时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "申报表检查结果"
+        verbose_name_plural = "申报表检查结果"
+
+    def __str__(self) -> str:
+        return f"{self.declaration_id} 的检查结果"

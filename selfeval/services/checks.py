@@ -1,10 +1,12 @@
-"""Stored checks: the engine's total, grade and rate and the checker's findings of each self-evaluation.
+"""Stored checks: the engine's total, grade and rate and the checker's findings of each self-evaluation,
+and the checker's findings of each project declaration.
 
 The year's overviews read many forms at once; scoring and checking 10 000 forms on each view takes half
-a minute. Each form's results are kept in ``EvaluationCheck`` with the basis they were made from: the
-form's last change (``updated_at``, which every edit, submission, signature and reopening moves), its
-scheme's rules and the code of the engine and the checker. ``current_checks`` returns the stored
-results and makes again, in batches, those whose basis is not current, so a stale result is never shown.
+a minute. Each form's results are kept in ``EvaluationCheck`` / ``DeclarationCheck`` with the basis they
+were made from: the form's last change (``updated_at``, which every edit, submission, signature, review
+and reopening moves), a self-evaluation's scheme rules, and the code of the engine and the checker.
+``current_checks`` and ``current_declaration_checks`` return the stored results and make again, in
+batches, those whose basis is not current, so a stale result is never shown.
 """
 
 import hashlib
@@ -13,9 +15,12 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Prefetch
 
-from ..models import EvaluationCheck, EvaluationRow, ScoringScheme, SelfEvaluation
+from indicators.models import Indicator
+from projects.models import ProjectDeclaration
+
+from ..models import DeclarationCheck, EvaluationCheck, EvaluationRow, ScoringScheme, SelfEvaluation
 from . import consistency, engine
-from .findings import evaluation_findings
+from .findings import declaration_findings, evaluation_findings
 from .scoring import form_input
 
 BATCH = 200
@@ -59,7 +64,6 @@ def check_of(evaluation: SelfEvaluation, stamp: str, result: engine.FormResult |
     """The check of one form loaded by ``_loaded`` or ``evaluation_with_rows`` (not saved)."""
     result = result or engine.score_form(form_input(evaluation))
     findings = evaluation_findings(evaluation)
-    errors = sum(1 for f in findings if f.severity == "error")
     unmet = [
         {"seq": row.seq, "name": row.name, "target": row.target, "actual": row.actual, "reason": row.reason}
         for row in evaluation.rows.all()
@@ -71,20 +75,26 @@ def check_of(evaluation: SelfEvaluation, stamp: str, result: engine.FormResult |
         computed_total=result.total,
         grade=result.grade or "",
         budget_rate=result.budget_rate,
-        errors=errors,
-        warnings=len(findings) - errors,
-        findings=[f.as_dict() for f in findings],
         unmet=unmet,
+        **_counted(findings),
     )
+
+
+def _counted(findings: list[consistency.Finding]) -> dict:
+    errors = sum(1 for f in findings if f.severity == "error")
+    return {"errors": errors, "warnings": len(findings) - errors, "findings": [f.as_dict() for f in findings]}
+
+
+def _upsert(checks: list, form: str) -> None:
+    """Insert or replace the checks (one per form; two readers making the same one do not collide)."""
+    if checks:
+        model = type(checks[0])
+        fields = [f.name for f in model._meta.concrete_fields if f.name not in ("id", form, "checked_at")]
+        model.objects.bulk_create(checks, update_conflicts=True, unique_fields=[form], update_fields=fields)
 
 
 def _save(checks: list[EvaluationCheck]) -> None:
-    EvaluationCheck.objects.bulk_create(
-        checks,
-        update_conflicts=True,
-        unique_fields=["evaluation"],
-        update_fields=["basis", "computed_total", "grade", "budget_rate", "errors", "warnings", "findings", "unmet"],
-    )
+    _upsert(checks, "evaluation")
 
 
 def refresh_checks(ids, stamps: dict[int, str] | None = None) -> int:
@@ -131,5 +141,39 @@ def current_checks(evaluations) -> list[EvaluationCheck]:
     return [checks[pk] for pk in order if pk in checks]
 
 
-def findings_of(check: EvaluationCheck) -> list[consistency.Finding]:
+def _declaration_check(declaration: ProjectDeclaration) -> DeclarationCheck:
+    return DeclarationCheck(
+        declaration_id=declaration.pk,
+        basis=basis(declaration.updated_at, ""),
+        **_counted(declaration_findings(declaration)),
+    )
+
+
+def refresh_stale_declarations(declarations) -> list[int]:
+    """Make again the checks of the declarations of ``declarations`` that are missing or stale; their ids, in order."""
+    state = list(declarations.values_list("pk", "updated_at", "check_result__basis"))
+    stale = [pk for pk, updated_at, stored in state if stored != basis(updated_at, "")]
+    indicators = Prefetch("indicators", queryset=Indicator.objects.select_related("level1"))
+    for start in range(0, len(stale), BATCH):
+        batch = ProjectDeclaration.objects.filter(pk__in=stale[start : start + BATCH]).prefetch_related(
+            "funding_sources", "expense_items", indicators
+        )
+        with transaction.atomic():
+            _upsert([_declaration_check(d) for d in batch], "declaration")
+    return [pk for pk, *_ in state]
+
+
+def current_declaration_checks(declarations) -> list[DeclarationCheck]:
+    """The checks of the project declarations of the queryset ``declarations``, in its order, each one current."""
+    order = refresh_stale_declarations(declarations)
+    checks = {
+        c.declaration_id: c
+        for c in DeclarationCheck.objects.filter(declaration__in=declarations.values("pk")).select_related(
+            "declaration__project__department"
+        )
+    }
+    return [checks[pk] for pk in order if pk in checks]
+
+
+def findings_of(check: EvaluationCheck | DeclarationCheck) -> list[consistency.Finding]:
     return [consistency.Finding(**f) for f in check.findings]

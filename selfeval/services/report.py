@@ -2,15 +2,14 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 
-from indicators.models import Indicator
 from projects.models import Department, DepartmentDeclaration, FinalAccount, ProjectDeclaration
 
 from ..models import SelfEvaluation
-from .checks import current_checks, findings_of
+from .checks import current_checks, current_declaration_checks, findings_of
 from .consistency import Finding, num
-from .findings import declaration_findings, department_declaration_findings, final_account_findings
+from .findings import department_declaration_findings, final_account_findings
 
 KINDS = ("declaration", "selfeval", "all")
 
@@ -82,12 +81,11 @@ def score_report(*, year: int | None = None, department_ids: list[int] | None = 
         return qs.for_user(user) if user is not None else qs
 
     if kind in ("declaration", "all"):
-        declarations = scoped(ProjectDeclaration.objects.all(), "project__department").select_related(
-            "project__department"
-        ).prefetch_related(
-            "funding_sources", "expense_items", Prefetch("indicators", queryset=Indicator.objects.select_related("level1"))
-        )  # fmt: skip
-        for d in declarations.order_by("year", "project__department__code", "project__key"):
+        declarations = scoped(ProjectDeclaration.objects.all(), "project__department").order_by(
+            "year", "project__department__code", "project__key"
+        )
+        for check in current_declaration_checks(declarations):
+            d = check.declaration
             lines.append(
                 ReportLine(
                     f"{d.project.name} 项目绩效目标申报表",
@@ -98,7 +96,7 @@ def score_report(*, year: int | None = None, department_ids: list[int] | None = 
                     None,
                     None,
                     None,
-                    declaration_findings(d),
+                    findings_of(check),
                 )  # fmt: skip
             )
         overall = scoped(DepartmentDeclaration.objects.all(), "department").select_related("department")

@@ -103,3 +103,24 @@ def test_another_department_stays_out_of_scope(client, finance_user, hongshan):
     client.force_login(finance_user)  # 东西湖
     context = client.get(reverse("selfeval:dashboard"), {"year": "2019", "department": hongshan.pk}).context
     assert context["forms"] == 0 and context["summary"] == []
+
+
+def test_declaration_checks_are_the_checker_live_and_follow_a_change():
+    from projects.models import ProjectDeclaration
+    from selfeval.models import DeclarationCheck
+    from selfeval.services.findings import declaration_findings
+
+    def now(d):
+        (check,) = checks.current_declaration_checks(ProjectDeclaration.objects.filter(pk=d.pk))
+        return check.findings
+
+    for d in ProjectDeclaration.objects.all():
+        assert now(d) == [f.as_dict() for f in declaration_findings(d)]
+    office = ProjectDeclaration.objects.get(project__name="办公经费")  # 001: 10+10+12+10 = 42, 合计 45
+    assert "expense_total" in {f["code"] for f in now(office)}
+    item = office.expense_items.order_by("pk").first()
+    item.amount += office.expense_total - sum(e.amount for e in office.expense_items.all())
+    item.save()
+    office.save()  # the page saves the declaration with its rows
+    assert "expense_total" not in {f["code"] for f in now(office)}
+    assert DeclarationCheck.objects.filter(declaration=office).count() == 1

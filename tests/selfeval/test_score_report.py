@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from selfeval.choices import EvaluationStatus
-from selfeval.models import EvaluationCheck, SelfEvaluation
+from selfeval.models import DeclarationCheck, EvaluationCheck, SelfEvaluation
 from selfeval.services.scoring import EvaluationLocked, evaluation_score
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +97,8 @@ def test_the_report_reads_with_a_fixed_number_of_queries(django_assert_max_num_q
     from selfeval.services.report import score_report
 
     EvaluationCheck.objects.all().delete()
-    with django_assert_max_num_queries(24):  # every self-evaluation scored and checked again, in one batch
+    DeclarationCheck.objects.all().delete()
+    with django_assert_max_num_queries(30):  # every form scored and checked again, one batch of each kind
         lines = score_report()
     assert len(lines) == 9 + SelfEvaluation.objects.count() + 1
     with django_assert_max_num_queries(16):  # their checks are current: read, not made again

@@ -5,9 +5,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from indicators.services.library import library_add_from_forms
+from projects.models import ProjectDeclaration
 from projects.seeds import SEED_DIR, LoadReport, SeedError, ensure_demo_users, load_seed_files, seed_paths
 from selfeval.models import SelfEvaluation
-from selfeval.services.checks import refresh_stale
+from selfeval.services.checks import refresh_stale, refresh_stale_declarations
 
 
 class Command(BaseCommand):
@@ -27,7 +28,9 @@ class Command(BaseCommand):
             load_seed_files(paths, replace=replace, report=report)
         except SeedError as exc:
             raise CommandError(str(exc)) from None
-        refresh_stale(SelfEvaluation.objects.all())  # the overviews read each form's scores and findings
+        # the score report and the dashboard read each form's stored scores and findings
+        refresh_stale(SelfEvaluation.objects.all())
+        refresh_stale_declarations(ProjectDeclaration.objects.all())
         if not no_users:
             ensure_demo_users(report)
         created = library_add_from_forms()
