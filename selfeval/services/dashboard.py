@@ -2,7 +2,8 @@
 
 Totals, grades and rates come from each form's stored check (``services.checks``), so a province's
 10 000 forms are counted without being scored again. The lists of forms, unmet indicators and findings
-are shown for one department at a time once the forms in view exceed ``DETAIL_LIMIT``.
+are shown for one department at a time once the forms in view exceed ``DETAIL_LIMIT``; a department
+picked from the summary always shows its own.
 """
 
 from collections import Counter, defaultdict
@@ -61,7 +62,7 @@ def dashboard_data(*, user, year: int, department_ids: list[int] | None = None) 
         }
         for name, d in sorted(departments.items())
     ]
-    detailed = forms <= DETAIL_LIMIT
+    detailed = forms <= DETAIL_LIMIT or department_ids is not None  # one department: always its lists
     lines = score_report(year=year, department_ids=department_ids, kind="selfeval", user=user) if detailed else []
     return {
         "lines": lines,
