@@ -6,10 +6,15 @@ class SelfevalConfig(AppConfig):
     verbose_name = "绩效自评"
 
     def ready(self):
-        from django.db.models.signals import pre_delete
+        from django.db.models.signals import post_delete, post_save, pre_delete
 
         from . import models
         from .locking import refuse_locked_delete
+        from .tasks import on_scheme_changed
+
+        for model in (models.ScoringScheme, models.SchemeSection):
+            post_save.connect(on_scheme_changed, sender=model, dispatch_uid=f"checks-{model.__name__}")
+            post_delete.connect(on_scheme_changed, sender=model, dispatch_uid=f"checks-del-{model.__name__}")
 
         for model in (models.SelfEvaluation, models.EvaluationSection, models.EvaluationFunding, models.EvaluationGoal,
                       models.EvaluationRow):  # fmt: skip

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from indicators.models import Indicator
 from projects.models import ProjectDeclaration
@@ -89,7 +90,7 @@ def _upsert(checks: list, form: str) -> None:
     """Insert or replace the checks (one per form; two readers making the same one do not collide)."""
     if checks:
         model = type(checks[0])
-        fields = [f.name for f in model._meta.concrete_fields if f.name not in ("id", form, "checked_at")]
+        fields = [f.name for f in model._meta.concrete_fields if f.name not in ("id", form)]
         model.objects.bulk_create(checks, update_conflicts=True, unique_fields=[form], update_fields=fields)
 
 
@@ -173,6 +174,18 @@ def current_declaration_checks(declarations) -> list[DeclarationCheck]:
         )
     }
     return [checks[pk] for pk in order if pk in checks]
+
+
+def refresh_all() -> tuple[int, int]:
+    """Make again every stale check, e.g. after a scheme was edited or the checker changed, so that no reader
+    waits for them; how many self-evaluation and declaration checks were made."""
+    started = timezone.now()
+    refresh_stale(SelfEvaluation.objects.all())
+    refresh_stale_declarations(ProjectDeclaration.objects.all())
+    return (
+        EvaluationCheck.objects.filter(checked_at__gte=started).count(),
+        DeclarationCheck.objects.filter(checked_at__gte=started).count(),
+    )
 
 
 def findings_of(check: EvaluationCheck | DeclarationCheck) -> list[consistency.Finding]:

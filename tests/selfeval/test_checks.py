@@ -124,3 +124,28 @@ def test_declaration_checks_are_the_checker_live_and_follow_a_change():
     office.save()  # the page saves the declaration with its rows
     assert "expense_total" not in {f["code"] for f in now(office)}
     assert DeclarationCheck.objects.filter(declaration=office).count() == 1
+
+
+def test_a_scheme_edit_remakes_its_forms_checks_in_the_background(form, django_capture_on_commit_callbacks):
+    checks.refresh_all()
+    scheme = ScoringScheme.objects.get(pk=form.scheme_id)
+    scheme.grade_bands = [["优", "100.01"], ["良", "100.01"], ["中", "100.01"], ["差", "0"]]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        scheme.save()  # as the admin does; the task runs eagerly here, on a worker in production
+    assert callbacks
+    check = EvaluationCheck.objects.get(evaluation=form)
+    assert check.basis == checks.basis(form.updated_at, checks.scheme_stamps()[form.scheme_id]) and check.grade == "差"
+    assert checks.refresh_all() == (0, 0)  # nothing left stale for a reader
+
+
+def test_the_refresh_command_remakes_what_is_stale(form):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    checks.refresh_all()
+    form.notes = ["录入说明改过"]
+    form.save(update_fields=["notes", "updated_at"])
+    out = StringIO()
+    call_command("refresh_checks", stdout=out)
+    assert out.getvalue().strip() == "重新检查：自评表 1 张，申报表 0 张。"
