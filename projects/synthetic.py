@@ -12,7 +12,7 @@ from django.db import transaction
 
 from indicators.models import Indicator, LibraryIndicator
 from selfeval.models import EvaluationFunding, EvaluationRow, EvaluationSection, ScoringScheme, SelfEvaluation
-from selfeval.services.checks import refresh_checks, refresh_stale_declarations
+from selfeval.services.checks import refresh_stale, refresh_stale_declarations
 
 from .models import Department, ExpenseItem, FundingSource, Project, ProjectDeclaration, User
 
@@ -190,8 +190,8 @@ def generate_province(
         batch_size=BATCH,
     )
     # what the score report and the dashboard read
-    refresh_checks([e.pk for e in evaluations])
-    refresh_stale_declarations(ProjectDeclaration.objects.filter(project__department__parent=root))
+    refresh_stale(SelfEvaluation.objects.filter(department__parent=root), keep=False)
+    refresh_stale_declarations(ProjectDeclaration.objects.filter(project__department__parent=root), keep=False)
     return {
         "departments": len(depts), "projects": len(project_rows), "declarations": len(declarations),
         "evaluations": len(evaluations), "indicator_rows": len(declarations) * indicators * 2,

@@ -14,6 +14,7 @@ from .choices import EvaluationStatus
 from .models import SelfEvaluation
 from .selectors import evaluation_with_rows
 from .services import engine
+from .services.checks import ChecksPending
 from .services.filling import evaluation_fill, form_data, stale_message
 from .services.findings import evaluation_findings
 from .services.report import KINDS, score_report
@@ -270,5 +271,8 @@ class ScoreReportView(APIView):
             return Response({"detail": "year 应为年度数字。"}, status=400)
         if year is not None and not 1900 <= year <= 2200:
             return Response({"detail": "year 应为年度数字。"}, status=400)
-        lines = score_report(year=year, kind=kind, user=request.user)
+        try:
+            lines = score_report(year=year, kind=kind, user=request.user)
+        except ChecksPending as exc:
+            return Response({"detail": str(exc)}, status=503, headers={"Retry-After": "60"})
         return Response([line.as_dict() for line in lines])

@@ -11,8 +11,10 @@ def refresh_stale_checks() -> tuple[int, int]:
     return refresh_all()
 
 
-def on_scheme_changed(sender, instance, **kwargs) -> None:
-    """A scoring scheme or one of its sections was saved or deleted: its forms' checks are stale."""
+def on_scheme_changed(sender, instance, raw=False, **kwargs) -> None:
+    """A scoring scheme or one of its sections was saved or deleted: its forms' checks are stale (a restore's
+    raw saves are not edits: ``restore`` remakes what it needs itself)."""
     from django.db import transaction
 
-    transaction.on_commit(refresh_stale_checks.delay)
+    if not raw:
+        transaction.on_commit(refresh_stale_checks.delay)

@@ -248,6 +248,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Per year: every department for auditors and administrators, one's own department for the others."""
     from projects.selectors import years_for
 
+    from .services.checks import ChecksPending
     from .services.dashboard import dashboard_data
     from .services.report import with_offices
 
@@ -257,10 +258,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     except ValueError:
         year = years[0]
     department = request.GET.get("department") or ""
-    department_ids = with_offices([int(department)]) if department.isdigit() and len(department) < 10 else None
-    data = dashboard_data(user=request.user, year=year, department_ids=department_ids)
-    return render(
-        request,
-        "selfeval/dashboard.html",
-        {"year": year, "years": years, "department": department if department_ids else "", **data},
-    )
+    department_ids = None
+    if department.isascii() and department.isdecimal() and len(department) < 10:
+        department_ids = with_offices([int(department)])
+    context = {"year": year, "years": years, "department": department if department_ids else ""}
+    try:
+        context |= dashboard_data(user=request.user, year=year, department_ids=department_ids)
+    except ChecksPending as exc:
+        context["pending"] = str(exc)
+    return render(request, "selfeval/dashboard.html", context)

@@ -3,20 +3,23 @@ and the checker's findings of each project declaration.
 
 The year's overviews read many forms at once; scoring and checking 10 000 forms on each view takes half
 a minute. Each form's results are kept in ``EvaluationCheck`` / ``DeclarationCheck`` with the basis they
-were made from: the form's last change (``updated_at``, which every edit, submission, signature, review
-and reopening moves), a self-evaluation's scheme rules, and the code of the engine and the checker.
+were made from: the form's last change (``updated_at``, which every edit of the form or of one of its rows,
+every submission, signature, review and reopening moves), the rules of a self-evaluation's scheme or the
+indicator categories a declaration is checked against, and the code of the engine and the checker.
 ``current_checks`` and ``current_declaration_checks`` return the stored results and make again, in
-batches, those whose basis is not current, so a stale result is never shown.
+batches, those whose basis is not current, so a stale result is never shown. A reader never fails
+because of storing: when a writer holds the form, the reader uses what it computed and stores nothing.
 """
 
 import hashlib
-from pathlib import Path
+import logging
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from indicators.models import Indicator
+from indicators.models import Indicator, IndicatorCategory
 from projects.models import ProjectDeclaration
 
 from ..models import DeclarationCheck, EvaluationCheck, EvaluationRow, ScoringScheme, SelfEvaluation
@@ -24,33 +27,64 @@ from . import consistency, engine
 from .findings import declaration_findings, evaluation_findings
 from .scoring import form_input
 
+logger = logging.getLogger(__name__)
+
 BATCH = 200
-_CODE = ("engine.py", "consistency.py", "findings.py", "scoring.py", "checks.py")
-_code_stamp = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes() for name in _CODE)).hexdigest()[:16]
+# How many stale forms a page remakes itself; beyond that it says the checks are being made (a worker does).
+READER_LIMIT = 2000
+# The code the results depend on: a new version of any of it makes every check stale.
+_CODE = [
+    "selfeval/services/engine.py", "selfeval/services/consistency.py", "selfeval/services/findings.py",
+    "selfeval/services/scoring.py", "selfeval/services/checks.py", "selfeval/choices.py",
+    "indicators/services/values.py", "projects/money.py",
+]  # fmt: skip
+_code_stamp = hashlib.sha256(b"".join((settings.BASE_DIR / name).read_bytes() for name in _CODE)).hexdigest()[:16]
+
+
+class ChecksPending(Exception):
+    """Too many forms' checks are stale for a page to make them now; the message is for the user."""
+
+    def __init__(self, count: int):
+        super().__init__(f"{count} 张表的检查结果正在重新计算（评分方案或检查规则刚有更新），请稍后刷新。")
+        self.count = count
+
+
+def _digest(parts) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+def scheme_stamp(scheme: ScoringScheme) -> str:
+    """A short digest of a scheme's rules and sections (read from the scheme as loaded, sections prefetched)."""
+    parts = [
+        scheme.code, scheme.layout, scheme.budget_rate_places, scheme.cap_budget_score, scheme.reverse_rule,
+        scheme.score_places, scheme.deviation_above, scheme.weights_per_form, scheme.grade_bands,
+    ]  # fmt: skip
+    return _digest(parts + [(s.code, s.kind, s.points) for s in scheme.sections.all()])
 
 
 def scheme_stamps() -> dict[int, str]:
-    """A short digest of each scheme's rules and sections: a changed scheme makes its forms' checks stale."""
-    stamps = {}
-    for scheme in ScoringScheme.objects.prefetch_related("sections"):
-        parts = [
-            scheme.code, scheme.layout, scheme.budget_rate_places, scheme.cap_budget_score, scheme.reverse_rule,
-            scheme.score_places, scheme.deviation_above, scheme.weights_per_form, scheme.grade_bands,
-        ]  # fmt: skip
-        parts += [(s.code, s.kind, s.points) for s in scheme.sections.all()]
-        stamps[scheme.pk] = hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
-    return stamps
+    """Each scheme's stamp as it is now: a changed scheme makes its forms' checks stale."""
+    return {scheme.pk: scheme_stamp(scheme) for scheme in ScoringScheme.objects.prefetch_related("sections")}
 
 
-def basis(updated_at, scheme_stamp: str) -> str:
-    return f"{updated_at.isoformat()}|{scheme_stamp}|{_code_stamp}"
+def category_stamp() -> str:
+    """The indicator categories' codes, which the declaration checker compares: a changed one makes every
+    declaration's check stale."""
+    return _digest(list(IndicatorCategory.objects.order_by("pk").values_list("pk", "code")))
+
+
+def basis(updated_at, stamp: str) -> str:
+    return f"{updated_at.isoformat()}|{stamp}|{_code_stamp}"
+
+
+# -- self-evaluations ---------------------------------------------------------------------------
 
 
 def _loaded(ids):
-    """The forms with everything the engine and the checker read (a fixed number of queries per batch)."""
+    """The forms with everything the engine, the checker and the report read (fixed queries per batch)."""
     return (
         SelfEvaluation.objects.filter(pk__in=ids)
-        .select_related("scheme")
+        .select_related("scheme", "department", "project")
         .prefetch_related(
             "scheme__sections",
             "sections",
@@ -61,8 +95,9 @@ def _loaded(ids):
     )
 
 
-def check_of(evaluation: SelfEvaluation, stamp: str, result: engine.FormResult | None = None) -> EvaluationCheck:
-    """The check of one form loaded by ``_loaded`` or ``evaluation_with_rows`` (not saved)."""
+def check_of(evaluation: SelfEvaluation, result: engine.FormResult | None = None) -> EvaluationCheck:
+    """The check of one form loaded by ``_loaded`` or ``evaluation_with_rows`` (not saved). Its basis is
+    read from the same load as its content, so that it never claims rules it was not made with."""
     result = result or engine.score_form(form_input(evaluation))
     findings = evaluation_findings(evaluation)
     unmet = [
@@ -72,7 +107,7 @@ def check_of(evaluation: SelfEvaluation, stamp: str, result: engine.FormResult |
     ]
     return EvaluationCheck(
         evaluation_id=evaluation.pk,
-        basis=basis(evaluation.updated_at, stamp),
+        basis=basis(evaluation.updated_at, scheme_stamp(evaluation.scheme)),
         computed_total=result.total,
         grade=result.grade or "",
         budget_rate=result.budget_rate,
@@ -94,94 +129,148 @@ def _upsert(checks: list, form: str) -> None:
         model.objects.bulk_create(checks, update_conflicts=True, unique_fields=[form], update_fields=fields)
 
 
-def _save(checks: list[EvaluationCheck]) -> None:
-    _upsert(checks, "evaluation")
-
-
-def refresh_checks(ids, stamps: dict[int, str] | None = None) -> int:
-    """Score and check the given forms again and store the results; how many."""
-    stamps = stamps if stamps is not None else scheme_stamps()
-    ids, done = list(ids), 0
-    for start in range(0, len(ids), BATCH):
-        checks = [check_of(e, stamps[e.scheme_id]) for e in _loaded(ids[start : start + BATCH])]
+def _store_quietly(checks: list, form: str) -> bool:
+    """Store checks a reader made. A writer saving one of these forms holds it: rather than wait for it (or
+    deadlock with it), the reader gives up after a moment and keeps what it computed; False then."""
+    postgres = connection.vendor == "postgresql"
+    try:
         with transaction.atomic():
-            _save(checks)
-        done += len(checks)
-    return done
+            if postgres:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT current_setting('lock_timeout')")
+                    (before,) = cursor.fetchone()
+                    cursor.execute("SELECT set_config('lock_timeout', %s, true)", ["500ms"])
+            _upsert(checks, form)
+            if postgres:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT set_config('lock_timeout', %s, true)", [before])
+        return True
+    except (OperationalError, IntegrityError) as exc:
+        logger.info("stored checks of %d forms not saved (%s); they are made again on the next read", len(checks), exc)
+        return False
+
+
+def _without_rows(check):
+    """A made check keeps its form (for the report) but not the form's rows (for memory)."""
+    form = getattr(check, "evaluation", None) or getattr(check, "declaration", None)
+    if form is not None:
+        form._prefetched_objects_cache = {}
+    return check
+
+
+def refresh_checks(ids, *, keep: bool = True) -> dict[int, EvaluationCheck]:
+    """Score and check the given forms again and store the results; the checks made, by form (``keep``)."""
+    ids, made = list(ids), {}
+    for start in range(0, len(ids), BATCH):
+        batch = []
+        for e in _loaded(ids[start : start + BATCH]):
+            check = check_of(e)
+            check.evaluation = e
+            batch.append(check)
+        _store_quietly(batch, "evaluation")
+        if keep:
+            made.update((c.evaluation_id, _without_rows(c)) for c in batch)
+    return made
 
 
 def store_check(evaluation: SelfEvaluation, result: engine.FormResult | None = None) -> None:
     """Store the check of a form just saved or scored (loaded by ``evaluation_with_rows``), in the caller's
     transaction; ``result``: the engine's, when the caller has it."""
-    _save([check_of(evaluation, scheme_stamps()[evaluation.scheme_id], result)])
+    _upsert([check_of(evaluation, result)], "evaluation")
 
 
-def refresh_stale(evaluations) -> list[int]:
-    """Make again the checks of the forms of ``evaluations`` that are missing or stale; the forms' ids, in order."""
+def refresh_stale(
+    evaluations, *, limit: int | None = None, keep: bool = True
+) -> tuple[list[int], dict[int, EvaluationCheck]]:
+    """Make again the checks of the forms of ``evaluations`` that are missing or stale: the forms' ids in
+    order, and the checks made. More than ``limit`` stale forms raise ``ChecksPending`` (and queue the work)."""
     stamps = scheme_stamps()
     state = list(evaluations.values_list("pk", "updated_at", "scheme_id", "check_result__basis"))
     stale = [pk for pk, updated_at, scheme_id, stored in state if stored != basis(updated_at, stamps[scheme_id])]
-    if stale:
-        refresh_checks(stale, stamps)
-    return [pk for pk, *_ in state]
+    _refuse_over(limit, stale)
+    return [pk for pk, *_ in state], refresh_checks(stale, keep=keep) if stale else {}
 
 
-def current_checks(evaluations) -> list[EvaluationCheck]:
+def _refuse_over(limit: int | None, stale: list[int]) -> None:
+    if limit is not None and len(stale) > limit:
+        from ..tasks import refresh_stale_checks
+
+        transaction.on_commit(refresh_stale_checks.delay)
+        raise ChecksPending(len(stale))
+
+
+def current_checks(evaluations, *, wait: bool = False) -> list[EvaluationCheck]:
     """The checks of the forms of the queryset ``evaluations``, in its order, each one current.
 
-    Reads the forms' bases in one query, makes again those that are missing or stale, then loads the checks
-    with their forms, departments, projects and schemes in one more (and one for the schemes' stamps).
+    Reads the forms' bases in one query, makes again those that are missing or stale, then loads the other
+    checks with their forms, departments, projects and schemes in one more (and two for the schemes' stamps).
+    A page does not wait for more than ``READER_LIMIT`` stale forms (``ChecksPending``); ``wait``: it does.
     """
-    order = refresh_stale(evaluations)
+    order, made = refresh_stale(evaluations, limit=None if wait else READER_LIMIT)
     checks = {
         c.evaluation_id: c
-        for c in EvaluationCheck.objects.filter(evaluation__in=evaluations.values("pk")).select_related(
-            "evaluation__department", "evaluation__project", "evaluation__scheme"
-        )
+        for c in EvaluationCheck.objects.filter(evaluation__in=evaluations.values("pk"))
+        .exclude(evaluation__in=list(made))
+        .select_related("evaluation__department", "evaluation__project", "evaluation__scheme")
     }
+    checks.update(made)
     return [checks[pk] for pk in order if pk in checks]
 
 
-def _declaration_check(declaration: ProjectDeclaration) -> DeclarationCheck:
+# -- project declarations -----------------------------------------------------------------------
+
+
+def _declaration_check(declaration: ProjectDeclaration, stamp: str) -> DeclarationCheck:
     return DeclarationCheck(
         declaration_id=declaration.pk,
-        basis=basis(declaration.updated_at, ""),
+        basis=basis(declaration.updated_at, stamp),
         **_counted(declaration_findings(declaration)),
     )
 
 
-def refresh_stale_declarations(declarations) -> list[int]:
-    """Make again the checks of the declarations of ``declarations`` that are missing or stale; their ids, in order."""
+def refresh_stale_declarations(declarations, *, limit: int | None = None, keep: bool = True):
+    """Make again the checks of the declarations of ``declarations`` that are missing or stale: their ids in
+    order, and the checks made. More than ``limit`` stale ones raise ``ChecksPending``."""
+    stamp = category_stamp()
     state = list(declarations.values_list("pk", "updated_at", "check_result__basis"))
-    stale = [pk for pk, updated_at, stored in state if stored != basis(updated_at, "")]
+    stale = [pk for pk, updated_at, stored in state if stored != basis(updated_at, stamp)]
+    _refuse_over(limit, stale)
     indicators = Prefetch("indicators", queryset=Indicator.objects.select_related("level1"))
+    made = {}
     for start in range(0, len(stale), BATCH):
-        batch = ProjectDeclaration.objects.filter(pk__in=stale[start : start + BATCH]).prefetch_related(
-            "funding_sources", "expense_items", indicators
+        batch = []
+        loaded = ProjectDeclaration.objects.filter(pk__in=stale[start : start + BATCH]).select_related(
+            "project__department"
         )
-        with transaction.atomic():
-            _upsert([_declaration_check(d) for d in batch], "declaration")
-    return [pk for pk, *_ in state]
+        for d in loaded.prefetch_related("funding_sources", "expense_items", indicators):
+            check = _declaration_check(d, stamp)
+            check.declaration = d
+            batch.append(check)
+        _store_quietly(batch, "declaration")
+        if keep:
+            made.update((c.declaration_id, _without_rows(c)) for c in batch)
+    return [pk for pk, *_ in state], made
 
 
-def current_declaration_checks(declarations) -> list[DeclarationCheck]:
+def current_declaration_checks(declarations, *, wait: bool = False) -> list[DeclarationCheck]:
     """The checks of the project declarations of the queryset ``declarations``, in its order, each one current."""
-    order = refresh_stale_declarations(declarations)
+    order, made = refresh_stale_declarations(declarations, limit=None if wait else READER_LIMIT)
     checks = {
         c.declaration_id: c
-        for c in DeclarationCheck.objects.filter(declaration__in=declarations.values("pk")).select_related(
-            "declaration__project__department"
-        )
+        for c in DeclarationCheck.objects.filter(declaration__in=declarations.values("pk"))
+        .exclude(declaration__in=list(made))
+        .select_related("declaration__project__department")
     }
+    checks.update(made)
     return [checks[pk] for pk in order if pk in checks]
 
 
 def refresh_all() -> tuple[int, int]:
     """Make again every stale check, e.g. after a scheme was edited or the checker changed, so that no reader
-    waits for them; how many self-evaluation and declaration checks were made."""
+    waits for them; how many self-evaluation and declaration checks were made and stored."""
     started = timezone.now()
-    refresh_stale(SelfEvaluation.objects.all())
-    refresh_stale_declarations(ProjectDeclaration.objects.all())
+    refresh_stale(SelfEvaluation.objects.all(), keep=False)
+    refresh_stale_declarations(ProjectDeclaration.objects.all(), keep=False)
     return (
         EvaluationCheck.objects.filter(checked_at__gte=started).count(),
         DeclarationCheck.objects.filter(checked_at__gte=started).count(),

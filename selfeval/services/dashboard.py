@@ -10,8 +10,7 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 
 from ..models import EvaluationCheck
-from . import engine
-from .checks import refresh_stale
+from . import checks, engine
 from .report import evaluations_in_scope, score_report
 
 GRADES = ["优", "良", "中", "差"]
@@ -26,18 +25,36 @@ DETAIL_LIMIT = 300
 
 def dashboard_data(*, user, year: int, department_ids: list[int] | None = None) -> dict:
     evaluations = evaluations_in_scope(year=year, department_ids=department_ids, user=user)
-    forms = len(refresh_stale(evaluations))
-    # The counts read plain values of the stored checks: no model instance per form.
-    figures = EvaluationCheck.objects.filter(evaluation__in=evaluations.values("pk")).values_list(
-        "evaluation__department__name", "evaluation__department_id", "computed_total", "budget_rate", "grade",
-        "errors", "findings", "unmet",
-    )  # fmt: skip
+    order, made = checks.refresh_stale(evaluations, limit=checks.READER_LIMIT)
+    # The counts read plain values of the stored checks (no model instance per form), or the checks just
+    # made when a writer kept them from being stored.
+    figures = {
+        evaluation_id: rest
+        for evaluation_id, *rest in EvaluationCheck.objects.filter(evaluation__in=evaluations.values("pk"))
+        .exclude(evaluation__in=list(made))
+        .values_list(
+            "evaluation_id",
+            "evaluation__department_id",
+            "evaluation__department__name",
+            "computed_total",
+            "budget_rate",
+            "grade",
+            "errors",
+            "findings",
+            "unmet",
+        )  # fmt: skip
+    }
+    for pk, c in made.items():
+        e = c.evaluation
+        figures[pk] = [e.department_id, e.department.name, c.computed_total, c.budget_rate, c.grade, c.errors,
+                       c.findings, c.unmet]  # fmt: skip
+    forms = len(order)
     grades, rate_bands = Counter(), Counter()
-    departments = defaultdict(lambda: {"id": None, "forms": 0, "scores": [], "rates": [], "errors": 0, "unmet": 0})
+    departments = defaultdict(lambda: {"name": "", "forms": 0, "scores": [], "rates": [], "errors": 0, "unmet": 0})
     unmet_count = with_findings_count = 0
-    for name, department_id, total, rate, grade, errors, findings, unmet in figures:
-        dept = departments[name]
-        dept["id"] = department_id
+    for department_id, name, total, rate, grade, errors, findings, unmet in figures.values():
+        dept = departments[department_id]
+        dept["name"] = name
         dept["forms"] += 1
         dept["unmet"] += len(unmet)
         dept["errors"] += errors
@@ -52,15 +69,15 @@ def dashboard_data(*, user, year: int, department_ids: list[int] | None = None) 
             rate_bands[next(label for label, low in RATE_BANDS if rate >= low)] += 1
     summary = [
         {
-            "id": d["id"],
-            "department": name,
+            "id": department_id,
+            "department": d["name"],
             "forms": d["forms"],
             "average_score": _mean(d["scores"]),
             "average_rate": engine.format_rate(_mean(d["rates"])) if d["rates"] else "",
             "errors": d["errors"],
             "unmet": d["unmet"],
         }
-        for name, d in sorted(departments.items())
+        for department_id, d in sorted(departments.items(), key=lambda item: (item[1]["name"], item[0]))
     ]
     detailed = forms <= DETAIL_LIMIT or department_ids is not None  # one department: always its lists
     lines = score_report(year=year, department_ids=department_ids, kind="selfeval", user=user) if detailed else []

@@ -69,8 +69,16 @@ def evaluations_in_scope(*, year: int | None, department_ids: list[int] | None, 
     return qs.order_by("year", "department__code", "kind", "project__key")
 
 
-def score_report(*, year: int | None = None, department_ids: list[int] | None = None, kind: str = "all", user=None):
-    """The report lines, in a stable order; ``user`` limits them to what that user may read."""
+def score_report(
+    *,
+    year: int | None = None,
+    department_ids: list[int] | None = None,
+    kind: str = "all",
+    user=None,
+    wait: bool = False,
+):
+    """The report lines, in a stable order; ``user`` limits them to what that user may read. Too many stale
+    stored checks for a page raise ``checks.ChecksPending``; ``wait``: make them all now instead."""
     lines: list[ReportLine] = []
 
     def scoped(qs, lookup):
@@ -84,7 +92,7 @@ def score_report(*, year: int | None = None, department_ids: list[int] | None = 
         declarations = scoped(ProjectDeclaration.objects.all(), "project__department").order_by(
             "year", "project__department__code", "project__key"
         )
-        for check in current_declaration_checks(declarations):
+        for check in current_declaration_checks(declarations, wait=wait):
             d = check.declaration
             lines.append(
                 ReportLine(
@@ -115,7 +123,8 @@ def score_report(*, year: int | None = None, department_ids: list[int] | None = 
                 )  # fmt: skip
             )
     if kind in ("selfeval", "all"):
-        for check in current_checks(evaluations_in_scope(year=year, department_ids=department_ids, user=user)):
+        evaluations = evaluations_in_scope(year=year, department_ids=department_ids, user=user)
+        for check in current_checks(evaluations, wait=wait):
             e = check.evaluation
             subject = f"{e.project.name} 项目支出绩效自评表" if e.project_id else "部门整体绩效自评表"
             lines.append(

@@ -8,6 +8,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from selfeval.services.checks import refresh_all
+
 from .backup import EXCLUDE
 
 # Filled by the migrations themselves (the category table, the scoring schemes): the backup holds them too.
@@ -45,4 +47,5 @@ class Command(BaseCommand):
             tmp.flush()
             with transaction.atomic():
                 call_command("loaddata", tmp.name, verbosity=0)
-        self.stdout.write(f"已从 {file} 恢复。")
+        evaluations, declarations = refresh_all()
+        self.stdout.write(f"已从 {file} 恢复；重新检查自评表 {evaluations} 张、申报表 {declarations} 张。")

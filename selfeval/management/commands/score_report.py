@@ -22,7 +22,7 @@ class Command(BaseCommand):
             department_ids = departments_matching(department)
             if not department_ids:
                 raise CommandError(f"找不到部门“{department}”。")
-        lines = score_report(year=year, department_ids=department_ids, kind=kind)
+        lines = score_report(year=year, department_ids=department_ids, kind=kind, wait=True)
         if fmt == "json":
             self.stdout.write(json.dumps([line.as_dict() for line in lines], ensure_ascii=False, indent=2))
             return
