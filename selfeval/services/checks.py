@@ -137,9 +137,10 @@ def _store_quietly(checks: list, form: str) -> bool:
         with transaction.atomic():
             if postgres:
                 with connection.cursor() as cursor:
-                    cursor.execute("SELECT current_setting('lock_timeout')")
-                    (before,) = cursor.fetchone()
-                    cursor.execute("SELECT set_config('lock_timeout', %s, true)", ["500ms"])
+                    cursor.execute(
+                        "SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)", ["500ms"]
+                    )
+                    before = cursor.fetchone()[0]
             _upsert(checks, form)
             if postgres:
                 with connection.cursor() as cursor:
