@@ -57,7 +57,8 @@ def main() -> None:
 
     from projects.models import Department, Project, User
     from projects.synthetic import generate_province
-    from selfeval.models import SelfEvaluation
+    from selfeval.models import DeclarationCheck, EvaluationCheck, SelfEvaluation
+    from selfeval.services.checks import refresh_all
     from selfeval.services.scoring import rescore_year
 
     setup_test_environment()  # the test client's hosts and responses
@@ -70,6 +71,13 @@ def main() -> None:
             departments=args.departments, projects=args.projects, indicators=args.indicators, year=args.year
         )
         print(f"generated {made} in {time.perf_counter() - started:.0f} s", flush=True)
+    # What `refresh_checks` does after a deploy whose new checker makes every stored check stale.
+    EvaluationCheck.objects.update(basis="")
+    DeclarationCheck.objects.update(basis="")
+    started = time.perf_counter()
+    remade = refresh_all()
+    print(f"stale stored checks made again: {remade[0]} self-evaluations, {remade[1]} declarations in "
+          f"{time.perf_counter() - started:.0f} s", flush=True)  # fmt: skip
     auditor, _ = User.objects.get_or_create(username="bench-auditor", defaults={"role": "auditor"})
     first = Department.objects.get(code="SYN-001")
     finance, _ = User.objects.get_or_create(username="bench-finance", defaults={"role": "finance", "department": first})
@@ -87,6 +95,7 @@ def main() -> None:
         ("API self-evaluation detail", finance, f"/api/evaluations/{evaluation.pk}/"),
         ("API score report, one department", finance, f"/api/score-report/?year={y}&kind=selfeval"),
         ("API score report, whole province (auditor)", auditor, f"/api/score-report/?year={y}&kind=selfeval"),
+        ("API score report incl. declarations, province", auditor, f"/api/score-report/?year={y}&kind=all"),
         ("dashboard, one department", finance, f"/selfeval/dashboard/?year={y}"),
         ("dashboard, whole province (auditor)", auditor, f"/selfeval/dashboard/?year={y}"),
         ("dashboard, one department (auditor)", auditor, f"/selfeval/dashboard/?year={y}&department={first.pk}"),

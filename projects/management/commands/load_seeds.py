@@ -29,8 +29,8 @@ class Command(BaseCommand):
         except SeedError as exc:
             raise CommandError(str(exc)) from None
         # the score report and the dashboard read each form's stored scores and findings
-        refresh_stale(SelfEvaluation.objects.all(), keep=False)
-        refresh_stale_declarations(ProjectDeclaration.objects.all(), keep=False)
+        refresh_stale(SelfEvaluation.objects.exclude(source=""), keep=False)
+        refresh_stale_declarations(ProjectDeclaration.objects.exclude(source=""), keep=False)
         if not no_users:
             ensure_demo_users(report)
         created = library_add_from_forms()
