@@ -52,3 +52,12 @@ def test_fill_sign_and_audit(page_for, finance_user, head_user, auditor_user, li
     history = auditor.content()
     assert "实际完成值" in history and "12 场" in history and finance_user.username in history
     auditor.screenshot(path="var/e2e-selfeval-history.png", full_page=True)
+
+    # The year's overview reads the check stored at signing: the form's total and grade, its department's line.
+    auditor.goto(live_server.url + "/selfeval/dashboard/?year=2021")
+    department = declaration.project.department.name
+    auditor.locator("table.grid").first.locator("a", has_text=department).click()
+    auditor.wait_for_url("**department=*")
+    line = auditor.locator("tr", has_text="人才专项经费 项目支出绩效自评表").inner_text()
+    assert "96.34" in line and "优" in line
+    assert auditor.locator("h1").inner_text().endswith(department)
