@@ -3,7 +3,7 @@
 import logging
 
 from celery import shared_task
-from celery.signals import worker_ready
+from celery.signals import worker_process_init, worker_ready
 from django.utils import timezone
 
 from .models import ExportItem, ExportJob, ExportStatus
@@ -72,6 +72,16 @@ def on_declaration_approved(sender, declaration_id, **kwargs) -> None:
     from .services.stored import KIND_OF
 
     store_final_pdf.delay(KIND_OF[sender], declaration_id)
+
+
+@worker_process_init.connect
+@worker_ready.connect
+def warm_renderer(sender=None, **kwargs) -> None:
+    """A worker process loads the print stylesheet and fonts before its first task (and freezes them with
+    the rest of its long-lived objects, see ``pdf._stylesheet_and_fonts``), not in the middle of one."""
+    from .services.pdf import warm
+
+    warm()
 
 
 @worker_ready.connect

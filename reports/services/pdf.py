@@ -75,6 +75,11 @@ def _stylesheet_and_fonts():
     return loaded
 
 
+def warm() -> None:
+    """Load the stylesheet and fonts now (a worker starting), so that what is frozen is the process's own."""
+    _stylesheet_and_fonts()
+
+
 def render_pdf(html: str) -> bytes:
     """HTML → PDF bytes, refusing to produce boxes in place of characters."""
     from weasyprint import HTML
