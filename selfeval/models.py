@@ -357,7 +357,20 @@ class EvaluationEvent(models.Model):
         return f"{self.get_action_display()} · {self.user} · {self.at:%Y-%m-%d %H:%M}"
 
 
-class EvaluationCheck(models.Model):
+class CheckBase(models.Model):
+    """What both kinds of stored check hold (``services.checks``): the basis it was made from and the findings."""
+
+    basis = models.CharField("依据", max_length=160)
+    errors = models.PositiveIntegerField("错误数", default=0)
+    warnings = models.PositiveIntegerField("提示数", default=0)
+    findings = models.JSONField("检查结果", default=list, blank=True)
+    checked_at = models.DateTimeField("检查时间", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class EvaluationCheck(CheckBase):
     """What the scoring engine and the consistency checker say about one self-evaluation, kept for the
     year's overviews (dashboard, score report) so that a province's forms are not scored again on each view.
 
@@ -368,15 +381,10 @@ class EvaluationCheck(models.Model):
     evaluation = models.OneToOneField(
         SelfEvaluation, verbose_name="自评表", on_delete=models.CASCADE, related_name="check_result"
     )
-    basis = models.CharField("依据", max_length=160)
     computed_total = score_field("总分（计算）")
     grade = models.CharField("等次（计算）", max_length=4, blank=True)
     budget_rate = models.DecimalField("预算执行率（计算）", max_digits=9, decimal_places=4, null=True, blank=True)
-    errors = models.PositiveIntegerField("错误数", default=0)
-    warnings = models.PositiveIntegerField("提示数", default=0)
-    findings = models.JSONField("检查结果", default=list, blank=True)
     unmet = models.JSONField("未达到目标的指标", default=list, blank=True)
-    checked_at = models.DateTimeField("检查时间", auto_now=True)
 
     class Meta:
         verbose_name = "自评表检查结果"
@@ -386,18 +394,13 @@ class EvaluationCheck(models.Model):
         return f"{self.evaluation_id} 的检查结果"
 
 
-class DeclarationCheck(models.Model):
+class DeclarationCheck(CheckBase):
     """What the consistency checker says about one 项目绩效目标申报表, kept for the score report; made again
     whenever its basis (the declaration's last change, the checker's code) is no longer the declaration's."""
 
     declaration = models.OneToOneField(
         "projects.ProjectDeclaration", verbose_name="申报表", on_delete=models.CASCADE, related_name="check_result"
     )
-    basis = models.CharField("依据", max_length=160)
-    errors = models.PositiveIntegerField("错误数", default=0)
-    warnings = models.PositiveIntegerField("提示数", default=0)
-    findings = models.JSONField("检查结果", default=list, blank=True)
-    checked_at = models.DateTimeField("检查时间", auto_now=True)
 
     class Meta:
         verbose_name = "申报表检查结果"

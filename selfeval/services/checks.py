@@ -151,27 +151,52 @@ def _store_quietly(checks: list, form: str) -> bool:
         return False
 
 
-def _without_rows(check):
-    """A made check keeps its form (for the report) but not the form's rows (for memory)."""
-    form = getattr(check, "evaluation", None) or getattr(check, "declaration", None)
-    if form is not None:
-        form._prefetched_objects_cache = {}
-    return check
+def _remake(ids, load, make, form: str, keep: bool) -> dict:
+    """Make the checks of the forms ``ids`` in batches (``load`` a batch, ``make`` each form's check) and
+    store them; the checks made, by form, each holding its form without the form's rows (``keep``)."""
+    ids, made = list(ids), {}
+    for start in range(0, len(ids), BATCH):
+        batch = []
+        for loaded in load(ids[start : start + BATCH]):
+            check = make(loaded)
+            setattr(check, form, loaded)
+            batch.append(check)
+        _store_quietly(batch, form)
+        for check in batch if keep else ():
+            getattr(check, form)._prefetched_objects_cache = {}
+            made[getattr(check, f"{form}_id")] = check
+    return made
+
+
+def _stale(state, expected) -> list[int]:
+    """The forms of ``state`` (id, last change, stored basis, …) whose stored basis is not ``expected(row)``."""
+    return [row[0] for row in state if row[2] != expected(row)]
+
+
+def _refuse_over(limit: int | None, stale: list[int]) -> None:
+    if limit is not None and len(stale) > limit:
+        from ..tasks import refresh_stale_checks
+
+        transaction.on_commit(refresh_stale_checks.delay)
+        raise ChecksPending(len(stale))
+
+
+def _current(model, form: str, forms, refreshed, related: list[str]) -> list:
+    """The checks of ``forms`` in their order: those just made (``refreshed``) and the others as stored."""
+    order, made = refreshed
+    stored = (
+        model.objects.filter(**{f"{form}__in": forms.values("pk")})
+        .exclude(**{f"{form}__in": list(made)})
+        .select_related(*related)
+    )
+    checks = {getattr(c, f"{form}_id"): c for c in stored}
+    checks.update(made)
+    return [checks[pk] for pk in order if pk in checks]
 
 
 def refresh_checks(ids, *, keep: bool = True) -> dict[int, EvaluationCheck]:
     """Score and check the given forms again and store the results; the checks made, by form (``keep``)."""
-    ids, made = list(ids), {}
-    for start in range(0, len(ids), BATCH):
-        batch = []
-        for e in _loaded(ids[start : start + BATCH]):
-            check = check_of(e)
-            check.evaluation = e
-            batch.append(check)
-        _store_quietly(batch, "evaluation")
-        if keep:
-            made.update((c.evaluation_id, _without_rows(c)) for c in batch)
-    return made
+    return _remake(ids, _loaded, check_of, "evaluation", keep)
 
 
 def store_check(evaluation: SelfEvaluation, result: engine.FormResult | None = None) -> None:
@@ -186,18 +211,10 @@ def refresh_stale(
     """Make again the checks of the forms of ``evaluations`` that are missing or stale: the forms' ids in
     order, and the checks made. More than ``limit`` stale forms raise ``ChecksPending`` (and queue the work)."""
     stamps = scheme_stamps()
-    state = list(evaluations.values_list("pk", "updated_at", "scheme_id", "check_result__basis"))
-    stale = [pk for pk, updated_at, scheme_id, stored in state if stored != basis(updated_at, stamps[scheme_id])]
+    state = list(evaluations.values_list("pk", "updated_at", "check_result__basis", "scheme_id"))
+    stale = _stale(state, lambda row: basis(row[1], stamps[row[3]]))
     _refuse_over(limit, stale)
-    return [pk for pk, *_ in state], refresh_checks(stale, keep=keep) if stale else {}
-
-
-def _refuse_over(limit: int | None, stale: list[int]) -> None:
-    if limit is not None and len(stale) > limit:
-        from ..tasks import refresh_stale_checks
-
-        transaction.on_commit(refresh_stale_checks.delay)
-        raise ChecksPending(len(stale))
+    return [row[0] for row in state], refresh_checks(stale, keep=keep)
 
 
 def current_checks(evaluations, *, wait: bool = False) -> list[EvaluationCheck]:
@@ -207,25 +224,20 @@ def current_checks(evaluations, *, wait: bool = False) -> list[EvaluationCheck]:
     checks with their forms, departments, projects and schemes in one more (and two for the schemes' stamps).
     A page does not wait for more than ``READER_LIMIT`` stale forms (``ChecksPending``); ``wait``: it does.
     """
-    order, made = refresh_stale(evaluations, limit=None if wait else READER_LIMIT)
-    checks = {
-        c.evaluation_id: c
-        for c in EvaluationCheck.objects.filter(evaluation__in=evaluations.values("pk"))
-        .exclude(evaluation__in=list(made))
-        .select_related("evaluation__department", "evaluation__project", "evaluation__scheme")
-    }
-    checks.update(made)
-    return [checks[pk] for pk in order if pk in checks]
+    refreshed = refresh_stale(evaluations, limit=None if wait else READER_LIMIT)
+    related = ["evaluation__department", "evaluation__project", "evaluation__scheme"]
+    return _current(EvaluationCheck, "evaluation", evaluations, refreshed, related)
 
 
 # -- project declarations -----------------------------------------------------------------------
 
 
-def _declaration_check(declaration: ProjectDeclaration, stamp: str) -> DeclarationCheck:
-    return DeclarationCheck(
-        declaration_id=declaration.pk,
-        basis=basis(declaration.updated_at, stamp),
-        **_counted(declaration_findings(declaration)),
+def _loaded_declarations(ids):
+    indicators = Prefetch("indicators", queryset=Indicator.objects.select_related("level1"))
+    return (
+        ProjectDeclaration.objects.filter(pk__in=ids)
+        .select_related("project__department")
+        .prefetch_related("funding_sources", "expense_items", indicators)
     )
 
 
@@ -234,36 +246,22 @@ def refresh_stale_declarations(declarations, *, limit: int | None = None, keep: 
     order, and the checks made. More than ``limit`` stale ones raise ``ChecksPending``."""
     stamp = category_stamp()
     state = list(declarations.values_list("pk", "updated_at", "check_result__basis"))
-    stale = [pk for pk, updated_at, stored in state if stored != basis(updated_at, stamp)]
+    stale = _stale(state, lambda row: basis(row[1], stamp))
     _refuse_over(limit, stale)
-    indicators = Prefetch("indicators", queryset=Indicator.objects.select_related("level1"))
-    made = {}
-    for start in range(0, len(stale), BATCH):
-        batch = []
-        loaded = ProjectDeclaration.objects.filter(pk__in=stale[start : start + BATCH]).select_related(
-            "project__department"
+
+    def make(declaration):
+        findings = declaration_findings(declaration)
+        return DeclarationCheck(
+            declaration_id=declaration.pk, basis=basis(declaration.updated_at, stamp), **_counted(findings)
         )
-        for d in loaded.prefetch_related("funding_sources", "expense_items", indicators):
-            check = _declaration_check(d, stamp)
-            check.declaration = d
-            batch.append(check)
-        _store_quietly(batch, "declaration")
-        if keep:
-            made.update((c.declaration_id, _without_rows(c)) for c in batch)
-    return [pk for pk, *_ in state], made
+
+    return [row[0] for row in state], _remake(stale, _loaded_declarations, make, "declaration", keep)
 
 
 def current_declaration_checks(declarations, *, wait: bool = False) -> list[DeclarationCheck]:
     """The checks of the project declarations of the queryset ``declarations``, in its order, each one current."""
-    order, made = refresh_stale_declarations(declarations, limit=None if wait else READER_LIMIT)
-    checks = {
-        c.declaration_id: c
-        for c in DeclarationCheck.objects.filter(declaration__in=declarations.values("pk"))
-        .exclude(declaration__in=list(made))
-        .select_related("declaration__project__department")
-    }
-    checks.update(made)
-    return [checks[pk] for pk in order if pk in checks]
+    refreshed = refresh_stale_declarations(declarations, limit=None if wait else READER_LIMIT)
+    return _current(DeclarationCheck, "declaration", declarations, refreshed, ["declaration__project__department"])
 
 
 def refresh_all() -> tuple[int, int]:

@@ -40,26 +40,26 @@ def dashboard_data(*, user, year: int, department_ids: list[int] | None = None) 
             "budget_rate",
             "grade",
             "errors",
-            "findings",
+            "warnings",
             "unmet",
         )  # fmt: skip
     }
     for pk, c in made.items():
         e = c.evaluation
         figures[pk] = [e.department_id, e.department.name, c.computed_total, c.budget_rate, c.grade, c.errors,
-                       c.findings, c.unmet]  # fmt: skip
+                       c.warnings, c.unmet]  # fmt: skip
     forms = len(order)
     grades, rate_bands = Counter(), Counter()
     departments = defaultdict(lambda: {"name": "", "forms": 0, "scores": [], "rates": [], "errors": 0, "unmet": 0})
     unmet_count = with_findings_count = 0
-    for department_id, name, total, rate, grade, errors, findings, unmet in figures.values():
+    for department_id, name, total, rate, grade, errors, warnings, unmet in figures.values():
         dept = departments[department_id]
         dept["name"] = name
         dept["forms"] += 1
         dept["unmet"] += len(unmet)
         dept["errors"] += errors
         unmet_count += len(unmet)
-        with_findings_count += bool(findings)
+        with_findings_count += bool(errors or warnings)
         if grade:
             grades[grade] += 1
         if total is not None:
