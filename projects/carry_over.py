@@ -22,6 +22,7 @@ from .money import format_amount
 HEADER_FIELDS = [
     "unit", "supervising_unit", "executing_unit", "leader", "phone", "address", "postcode", "application_reason",
     "main_content", "implementation_plan", "total_budget", "annual_budget", "estimation_basis",
+    "funding_total", "expense_total",  # the 合计 of the funding and expense lines copied with them
 ]  # fmt: skip
 
 

@@ -289,6 +289,7 @@ def test_carry_over_copies_last_year_with_history_and_shows_changes(client, fina
     old = ProjectDeclaration.objects.get(project=project, year=2021)
     assert (new.status, new.annual_budget, new.leader) == ("draft", old.annual_budget, old.leader)
     assert new.expense_items.count() == old.expense_items.count() == 4
+    assert (new.expense_total, new.funding_total) == (old.expense_total, old.funding_total)  # lines with their 合计
     assert list(new.indicators.values_list("name", "target", "prev1")) == [
         (row.name, row.target, row.target)
         for row in old.indicators.all()  # no 2021 self-evaluation: 上年 = target
