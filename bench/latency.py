@@ -55,11 +55,11 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import setup_test_environment
 
-    from projects.models import Department, Project, User
-    from projects.synthetic import generate_province
-    from selfeval.models import DeclarationCheck, EvaluationCheck, SelfEvaluation
+    from projects.models import DeclarationCheck, Department, Project, User
+    from selfeval.models import EvaluationCheck, SelfEvaluation
     from selfeval.services.checks import refresh_all
     from selfeval.services.scoring import rescore_year
+    from selfeval.synthetic import generate_province
 
     setup_test_environment()  # the test client's hosts and responses
     call_command("migrate", verbosity=0)

@@ -49,8 +49,8 @@ def prepare(departments: int, projects: int) -> dict:
     from rest_framework.authtoken.models import Token
 
     from projects.models import Department, User
-    from projects.synthetic import generate_province
     from selfeval.models import SelfEvaluation
+    from selfeval.synthetic import generate_province
 
     call_command("migrate", verbosity=0)
     call_command("load_seeds", "--no-users", verbosity=0)

@@ -47,14 +47,14 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connections  # noqa: E402
 from django.db.models import F  # noqa: E402
 
-from projects import services as declaration_services  # noqa: E402
 from projects.models import Department, Project, ProjectDeclaration, User  # noqa: E402
 from projects.selectors import declaration_page  # noqa: E402
+from projects.services import workflow as declaration_services  # noqa: E402
+from projects.services.importing import declaration_import  # noqa: E402
+from projects.services.xlsx import export_declaration, read_declaration  # noqa: E402
 from projects.signals import declaration_approved  # noqa: E402
 from reports.models import StoredPdf  # noqa: E402
 from reports.services.batch import start_export  # noqa: E402
-from reports.services.declaration_import import declaration_import  # noqa: E402
-from reports.services.declaration_xlsx import export_declaration, read_declaration  # noqa: E402
 from reports.services.parallel import render_forms, store_forms  # noqa: E402
 from reports.services.pdf import form_pdf  # noqa: E402
 from selfeval.models import EvaluationFunding, EvaluationRow, SelfEvaluation  # noqa: E402

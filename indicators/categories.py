@@ -1,4 +1,4 @@
-"""The fixed national 一级/二级 indicator table (DOMAIN §3), older and 2021 layouts together.
+"""The fixed national 一级/二级 indicator table (docs/domain.md §3), older and 2021 layouts together.
 
 Loaded by a data migration; ``match_category`` maps what a form printed onto it.
 """

@@ -4,7 +4,7 @@ from django.db import models
 
 
 class CategoryLayout(models.TextChoices):
-    """Which national layout of the 一级/二级 list a category belongs to (DOMAIN §3)."""
+    """Which national layout of the 一级/二级 list a category belongs to (docs/domain.md §3)."""
 
     BOTH = "both", "通用"
     LEGACY = "legacy", "旧版（成本指标为产出下的二级）"

@@ -17,8 +17,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from projects import api as projects_api
 from projects.money import MoneyError
-from projects.services import WorkflowError
-from reports.services.declaration_xlsx import SheetError
+from projects.services.workflow import WorkflowError
+from projects.services.xlsx import SheetError
 from selfeval import api as selfeval_api
 from selfeval.locking import EvaluationLocked
 from selfeval.services.filling import UnknownPart

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from . import views
+
 admin.site.site_header = "预算绩效管理系统"
 admin.site.site_title = "预算绩效管理"
 admin.site.index_title = "系统管理"
@@ -16,5 +18,6 @@ urlpatterns = [
     path("indicators/", include("indicators.urls")),
     path("reports/", include("reports.urls")),
     path("selfeval/", include("selfeval.urls")),
+    path("", views.home, name="home"),
     path("", include("projects.urls")),
 ]

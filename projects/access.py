@@ -20,8 +20,9 @@ def visible_department_ids(user) -> list[int] | None:
     cached = getattr(user, "_visible_department_ids", None)
     if cached is not None and cached[0] == user.department_id:
         return list(cached[1])
-    from .models import Department
 
+    # The department model is read from the user's foreign key: the models use this module, not the other way.
+    Department = user._meta.get_field("department").related_model
     ids, frontier = [user.department_id], [user.department_id]
     while frontier:  # the tree is shallow (department → offices), a loop of one or two queries
         frontier = list(Department.objects.filter(parent_id__in=frontier).order_by().values_list("id", flat=True))

@@ -1,14 +1,17 @@
-"""Admin for departments, users, projects, declarations and the final accounts."""
+"""Admin for departments, users, projects, declarations with their goals and indicator rows, scoring schemes,
+stored checks and the final accounts."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from import_export.admin import ImportExportMixin
 
-from indicators.models import Goal, Indicator
+from indicators.models import IndicatorCategory, LibraryIndicator
 
+from .access import visible_department_ids
 from .admin_base import CheckedImportMixin, ReadOnlyMixin, ScopedAdmin, ScopedTabularInline
 from .models import (
     DeclarationBasis,
+    DeclarationCheck,
     DeclarationEvent,
     Department,
     DepartmentDeclaration,
@@ -18,14 +21,18 @@ from .models import (
     FinalAccount,
     FinalAccountLine,
     FundingSource,
+    Goal,
+    Indicator,
     MergedItem,
     PriorYearBudget,
     ProcurementItem,
     Project,
     ProjectDeclaration,
+    SchemeSection,
+    ScoringScheme,
     User,
 )
-from .resources import ProjectResource
+from .resources import IndicatorResource, ProjectResource
 
 
 @admin.register(Department)
@@ -230,8 +237,6 @@ class DeclarationEventAdmin(ReadOnlyMixin, ScopedAdmin):
     def get_queryset(self, request):
         from django.db.models import Q
 
-        from .access import visible_department_ids
-
         qs = super().get_queryset(request)
         ids = visible_department_ids(request.user)
         if ids is None:
@@ -239,3 +244,92 @@ class DeclarationEventAdmin(ReadOnlyMixin, ScopedAdmin):
         return qs.filter(
             Q(project_declaration__project__department__in=ids) | Q(department_declaration__department__in=ids)
         )
+
+
+@admin.register(Goal)
+class GoalAdmin(ScopedAdmin):
+    department_lookup = None
+    list_display = ["__str__", "kind", "project_declaration", "department_declaration", "points"]
+    list_filter = ["kind"]
+    search_fields = ["text", "project_declaration__project__name", "department_declaration__department__name"]
+    list_select_related = ["project_declaration__project", "department_declaration__department"]
+
+    def get_queryset(self, request):
+        return _scope_by_declaration(super().get_queryset(request), request.user)
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(CheckedImportMixin, ImportExportMixin, ScopedAdmin):
+    resource_classes = [IndicatorResource]
+    _takes_user = True
+    department_lookup = None
+    list_display = ["name", "level1", "level2_printed", "target", "project_declaration", "department_declaration"]
+    list_filter = [
+        "level1",
+        "level2",
+        "project_declaration__year",
+        ("project_declaration__project__department", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["name", "target", "level2_printed", "project_declaration__project__name"]
+    list_select_related = ["level1", "project_declaration__project", "department_declaration__department"]
+
+    def get_queryset(self, request):
+        return _scope_by_declaration(super().get_queryset(request), request.user)
+
+
+def _scope_by_declaration(qs, user):
+    from django.db.models import Q
+
+    ids = visible_department_ids(user)
+    if ids is None:
+        return qs
+    return qs.filter(
+        Q(project_declaration__project__department__in=ids) | Q(department_declaration__department__in=ids)
+    )
+
+
+class SchemeSectionInline(ScopedTabularInline):
+    model = SchemeSection
+
+
+@admin.register(ScoringScheme)
+class ScoringSchemeAdmin(ScopedAdmin):
+    department_lookup = None
+    list_display = ["name", "code", "layout", "weights_per_form", "reverse_rule", "is_active"]
+    list_filter = ["layout", "is_active"]
+    search_fields = ["name", "code"]
+    inlines = [SchemeSectionInline]
+
+
+@admin.register(DeclarationCheck)
+class DeclarationCheckAdmin(ReadOnlyMixin, ScopedAdmin):
+    """The checker's findings of a project declaration, as the score report reads them."""
+
+    department_lookup = "declaration__project__department"
+    list_display = ["declaration", "errors", "warnings", "checked_at"]
+    list_filter = ["declaration__year"]
+    search_fields = ["declaration__project__name", "declaration__project__department__name"]
+    list_select_related = ["declaration__project__department"]
+
+
+# -- the indicators app's reference tables -----------------------------------------------------------
+
+
+@admin.register(IndicatorCategory)
+class IndicatorCategoryAdmin(ScopedAdmin):
+    department_lookup = None
+    list_display = ["name", "level", "parent", "layout", "code", "seq"]
+    list_filter = ["level", "layout"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(LibraryIndicator)
+class LibraryIndicatorAdmin(ScopedAdmin):
+    """Administrators curate the 指标库; everyone with admin access may read it."""
+
+    department_lookup = None
+    list_display = ["name", "level2", "unit", "direction", "example", "use_count", "is_active"]
+    list_filter = ["level2__parent", "level2", "direction", "is_active"]
+    list_editable = ["is_active"]
+    search_fields = ["name", "example"]
+    list_select_related = ["level2"]

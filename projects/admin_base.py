@@ -8,6 +8,8 @@ Nobody else gets into the admin.
 from django import forms
 from django.contrib import admin
 
+from projects.uploads import MAX_UPLOAD_BYTES, UploadRejected, checked_xlsx
+
 from .access import visible_department_ids
 from .choices import Role
 
@@ -103,8 +105,6 @@ class CheckedImportMixin:
 
     def get_import_form_class(self, request):
         from import_export.forms import ImportForm
-
-        from reports.services.uploads import MAX_UPLOAD_BYTES, UploadRejected, checked_xlsx
 
         class CheckedImportForm(ImportForm):
             def clean_import_file(self):

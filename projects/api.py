@@ -11,15 +11,15 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from indicators.models import Goal, Indicator
-from reports.services.declaration_import import declaration_import
-from reports.services.declaration_xlsx import ImportedDeclaration
-from selfeval.services.findings import declaration_findings, department_declaration_findings
+from projects.models import Goal, Indicator
+from projects.services.findings import declaration_findings, department_declaration_findings
+from projects.services.importing import declaration_import
+from projects.services.xlsx import ImportedDeclaration
 
-from . import services
 from .choices import DeclarationStatus
 from .models import Department, DepartmentDeclaration, Project, ProjectDeclaration
 from .money import UNIT_CHOICES, format_amount, to_yuan
+from .services import workflow
 
 STATUS_CHOICES = DeclarationStatus.choices
 
@@ -330,14 +330,14 @@ class DeclarationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
     @extend_schema(request=None, responses=DeclarationDetailSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        return _workflow_response(self, lambda d: services.declaration_submit(declaration=d, user=request.user))
+        return _workflow_response(self, lambda d: workflow.declaration_submit(declaration=d, user=request.user))
 
     def _review(self, request, approve: bool):
         comment = CommentSerializer(data=request.data)
         comment.is_valid(raise_exception=True)
         text = comment.validated_data["comment"]
         return _workflow_response(
-            self, lambda d: services.declaration_review(declaration=d, user=request.user, approve=approve, comment=text)
+            self, lambda d: workflow.declaration_review(declaration=d, user=request.user, approve=approve, comment=text)
         )
 
     @extend_schema(request=CommentSerializer, responses=DeclarationDetailSerializer)

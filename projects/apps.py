@@ -8,7 +8,7 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from indicators.models import Indicator
+        from projects.models import Indicator
 
         from .models import ExpenseItem, FundingSource
         from .signals import touch_declaration

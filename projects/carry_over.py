@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from indicators.models import Goal, Indicator
+from projects.models import Goal, Indicator
 
 from .choices import DeclarationAction, DeclarationStatus
 from .models import (
@@ -32,12 +32,9 @@ def previous_declaration(project: Project, year: int) -> ProjectDeclaration | No
 
 def last_year_actuals(declaration: ProjectDeclaration) -> dict[str, str]:
     """Actual values of last year's self-evaluation of the project, by 三级 indicator name."""
-    from selfeval.models import EvaluationRow
-
-    rows = EvaluationRow.objects.filter(
-        evaluation__project_id=declaration.project_id, evaluation__year=declaration.year
-    ).values_list("name", "actual")
-    return {name: actual for name, actual in rows if actual}
+    # Read through the project's reverse relation: the self-evaluations live in the app above this one.
+    evaluations = declaration.project.self_evaluations.filter(year=declaration.year).prefetch_related("rows")
+    return {row.name: row.actual for evaluation in evaluations for row in evaluation.rows.all() if row.actual}
 
 
 @transaction.atomic

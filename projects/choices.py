@@ -53,3 +53,28 @@ class DeclarationAction(models.TextChoices):
     ADJUST_REQUEST = "adjust_request", "申请调整"
     ADJUST_APPROVE = "adjust_approve", "同意调整"
     ADJUST_REJECT = "adjust_reject", "不同意调整"
+
+
+class Layout(models.TextChoices):
+    """The paper layout a self-evaluation is filled and printed in (docs/domain.md §2.3–§2.4)."""
+
+    HUBEI = "hubei", "湖北省项目自评表"
+    NATIONAL = "national", "财政部项目自评表"
+    HEBEI = "hebei", "河北省项目自评表"
+    DEPARTMENT = "department", "部门整体绩效自评表"
+    SUMMARY = "summary", "自评结果摘要（仅公开预算执行）"
+
+
+class SectionKind(models.TextChoices):
+    BUDGET = "budget", "预算执行"
+    GOAL = "goal", "总体目标"
+    INDICATORS = "indicators", "绩效指标"
+    LEVEL1 = "level1", "一级指标"
+    ANNUAL_GOAL = "annual_goal", "年度目标"
+
+
+class ReverseRule(models.TextChoices):
+    """How a 反向 row above its target is scored (docs/domain.md §5: deployments differ)."""
+
+    RATIO = "ratio", "目标值 ÷ 实际值 × 分值"
+    LINEAR = "linear", "(1 − (实际值 − 目标值) ÷ 目标值) × 分值（财政部预算一体化平台）"

@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
 from indicators.categories import match_category
-from indicators.models import Indicator, IndicatorCategory
+from indicators.models import IndicatorCategory
+from projects.models import Indicator
 
 from .choices import DeclarationStatus, ProjectType
 from .models import Department, Project, ProjectDeclaration

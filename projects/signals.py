@@ -2,6 +2,8 @@
 
 from django.dispatch import Signal
 
+from .models import DepartmentDeclaration, ProjectDeclaration
+
 # sender: the declaration's model class; declaration: the approved ProjectDeclaration or DepartmentDeclaration
 declaration_approved = Signal()
 
@@ -10,8 +12,6 @@ def touch_declaration(sender, instance, raw=False, **kwargs) -> None:
     """A row of a declaration was saved or deleted by whatever path (the page, the admin, an import): the
     declaration's last change moves with it, so that stale copies and stored checks notice (not for loaddata)."""
     from django.utils import timezone
-
-    from .models import DepartmentDeclaration, ProjectDeclaration
 
     if raw:
         return

@@ -5,7 +5,6 @@ from . import views
 app_name = "projects"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("declarations/<int:pk>/", views.declaration_detail, name="declaration"),
     path("declarations/<int:pk>/edit/", views.declaration_edit, name="declaration_edit"),
     path("declarations/<int:pk>/action/", views.declaration_action, name="declaration_action"),

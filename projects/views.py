@@ -3,22 +3,22 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from selfeval.services.findings import declaration_findings
+from projects.services.findings import declaration_findings
 
-from . import selectors, services
+from . import selectors
 from .access import can_edit_department
 from .carry_over import changes_since, declaration_carry_over, previous_declaration
 from .choices import DeclarationStatus, Role
 from .forms import DeclarationForm, declaration_formsets
-from .models import DeclarationEvent, Department, DepartmentDeclaration, Project, ProjectDeclaration
+from .models import DeclarationEvent, Project, ProjectDeclaration
 from .money import WAN_YUAN
+from .services import workflow
 from .sheets import declaration_sheet
 
 
@@ -27,48 +27,6 @@ def _declaration(user, pk: int) -> ProjectDeclaration:
     if not ProjectDeclaration.objects.for_user(user).filter(pk=pk).exists():
         raise Http404("没有找到这张申报表。")
     return selectors.declaration_page(pk)
-
-
-def _year(request: HttpRequest, years: list[int]) -> int:
-    try:
-        return int(request.GET.get("year") or (years[0] if years else timezone.localdate().year))
-    except ValueError:
-        return years[0] if years else timezone.localdate().year
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    years = selectors.years_for(request.user)
-    # The year after the latest is offered too, so that next year's declarations can be started.
-    years = sorted({*years, (years[0] + 1) if years else timezone.localdate().year}, reverse=True)
-    year = _year(request, years)
-    if year not in years:
-        years = sorted({*years, year}, reverse=True)
-    departments = Department.objects.for_user(request.user).order_by("code")
-    try:
-        department_id = int(request.GET["department"]) if request.GET.get("department") else None
-    except ValueError:
-        department_id = None
-    page = Paginator(selectors.home_projects(request.user, year, department_id), selectors.HOME_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request,
-        "projects/home.html",
-        {
-            "year": year,
-            "years": years,
-            "page": page,
-            "departments": departments if len(departments) > 1 else [],
-            "department_id": department_id,
-            "rows": selectors.home_rows(request.user, year, page.object_list),
-            "waiting": selectors.waiting_for(request.user, year),
-            "waiting_evaluations": selectors.evaluations_waiting_for(request.user, year),
-            "overall": DepartmentDeclaration.objects.for_user(request.user)
-            .filter(year=year)
-            .select_related("department"),
-        },
-    )
 
 
 @login_required
@@ -82,14 +40,14 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             **declaration_sheet(declaration),
             "declaration": declaration,
             "findings": declaration_findings(declaration),
-            "can_edit": services.can_edit(user, declaration),
-            "can_submit": services.can_edit(user, declaration),
-            "can_review": declaration.status == DeclarationStatus.SUBMITTED and services._is_head_of(user, declaration),
+            "can_edit": workflow.can_edit(user, declaration),
+            "can_submit": workflow.can_edit(user, declaration),
+            "can_review": declaration.status == DeclarationStatus.SUBMITTED and workflow._is_head_of(user, declaration),
             "can_request_adjustment": declaration.status == DeclarationStatus.APPROVED
             and not declaration.adjustment_requested
             and user.role in {Role.FINANCE, Role.ADMIN}
             and can_edit_department(user, declaration.project.department_id),
-            "can_decide_adjustment": declaration.adjustment_requested and services._is_head_of(user, declaration),
+            "can_decide_adjustment": declaration.adjustment_requested and workflow._is_head_of(user, declaration),
             "previous": (previous := previous_declaration(declaration.project, declaration.year)),
             "changes": changes_since(previous, declaration) if previous else [],
         },
@@ -109,7 +67,7 @@ def _problem_errors(problems, form, formsets) -> None:
 @login_required
 def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
     declaration = _declaration(request.user, pk)
-    if not services.can_edit(request.user, declaration):
+    if not workflow.can_edit(request.user, declaration):
         raise PermissionDenied("这张申报表现在不能由你修改。")
     unit = request.POST.get("unit", declaration.unit) if request.method == "POST" else declaration.unit
     if unit not in {"万元", "元"}:
@@ -161,15 +119,15 @@ def _save(request, declaration, form, formsets, unit, submit: bool) -> bool:
             formset.save()
         if submit:
             declaration = ProjectDeclaration.objects.get(pk=declaration.pk)  # without the page's prefetched rows
-            problems = services.declaration_problems(declaration)
+            problems = workflow.declaration_problems(declaration)
             if problems:
                 transaction.set_rollback(True)
                 _problem_errors(problems, form, formsets)
                 messages.error(request, "申报表还不完整，不能提交；本次没有保存任何内容。")
                 return False
             try:
-                services.declaration_submit(declaration=declaration, user=request.user)
-            except services.WorkflowError as exc:
+                workflow.declaration_submit(declaration=declaration, user=request.user)
+            except workflow.WorkflowError as exc:
                 transaction.set_rollback(True)
                 messages.error(request, str(exc))
                 return False
@@ -182,20 +140,20 @@ def declaration_action(request: HttpRequest, pk: int) -> HttpResponse:
     declaration = _declaration(request.user, pk)
     action, comment = request.POST.get("action"), request.POST.get("comment", "")
     handlers = {
-        "approve": lambda: services.declaration_review(
+        "approve": lambda: workflow.declaration_review(
             declaration=declaration, user=request.user, approve=True, comment=comment
         ),
-        "return": lambda: services.declaration_review(
+        "return": lambda: workflow.declaration_review(
             declaration=declaration, user=request.user, approve=False, comment=comment
         ),
-        "submit": lambda: services.declaration_submit(declaration=declaration, user=request.user),
-        "adjust_request": lambda: services.declaration_request_adjustment(
+        "submit": lambda: workflow.declaration_submit(declaration=declaration, user=request.user),
+        "adjust_request": lambda: workflow.declaration_request_adjustment(
             declaration=declaration, user=request.user, reason=comment
         ),
-        "adjust_approve": lambda: services.declaration_decide_adjustment(
+        "adjust_approve": lambda: workflow.declaration_decide_adjustment(
             declaration=declaration, user=request.user, allow=True, comment=comment
         ),
-        "adjust_reject": lambda: services.declaration_decide_adjustment(
+        "adjust_reject": lambda: workflow.declaration_decide_adjustment(
             declaration=declaration, user=request.user, allow=False, comment=comment
         ),
     }
@@ -204,7 +162,7 @@ def declaration_action(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("projects:declaration", pk=pk)
     try:
         handlers[action]()
-    except services.WorkflowError as exc:
+    except workflow.WorkflowError as exc:
         messages.error(request, str(exc))
     else:
         done = {
@@ -230,7 +188,7 @@ def declaration_create(request: HttpRequest, project_pk: int) -> HttpResponse:
         year = int(request.POST.get("year", ""))
     except ValueError:
         messages.error(request, "年度不正确。")
-        return redirect("projects:home")
+        return redirect("home")
     existing = ProjectDeclaration.objects.filter(project=project, year=year).first()
     if existing:
         messages.info(request, f"{year} 年的申报表已经存在。")
@@ -240,7 +198,7 @@ def declaration_create(request: HttpRequest, project_pk: int) -> HttpResponse:
             declaration = declaration_carry_over(project=project, year=year, user=request.user)
         except ValueError as exc:
             messages.error(request, str(exc))
-            return redirect("projects:home")
+            return redirect("home")
         messages.success(request, f"已由 {declaration.year - 1} 年之前最近一年的申报表结转，请核对后修改。")
         return redirect("projects:declaration_edit", pk=declaration.pk)
     with transaction.atomic():

@@ -1,4 +1,4 @@
-"""Pages of the 部门整体支出绩效目标申报表 (DOMAIN §2.2)."""
+"""Pages of the 部门整体支出绩效目标申报表 (docs/domain.md §2.2)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,13 +9,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from selfeval.services.findings import department_declaration_findings
+from projects.services.findings import department_declaration_findings
 
-from . import selectors, services
+from . import selectors
 from .access import can_edit_department
 from .choices import DeclarationStatus
 from .forms import DepartmentDeclarationForm, department_formsets
 from .models import DepartmentDeclaration
+from .services import workflow
 from .sheets import department_sheet
 
 
@@ -36,8 +37,8 @@ def department_declaration_detail(request: HttpRequest, pk: int) -> HttpResponse
             **department_sheet(declaration),
             "declaration": declaration,
             "findings": department_declaration_findings(declaration),
-            "can_edit": services.can_edit(user, declaration),
-            "can_review": declaration.status == DeclarationStatus.SUBMITTED and services._is_head_of(user, declaration),
+            "can_edit": workflow.can_edit(user, declaration),
+            "can_review": declaration.status == DeclarationStatus.SUBMITTED and workflow._is_head_of(user, declaration),
             "evaluation": (evaluation := _overall_evaluation(declaration)),
             "can_start_evaluation": evaluation is None
             and declaration.status == DeclarationStatus.APPROVED
@@ -48,17 +49,14 @@ def department_declaration_detail(request: HttpRequest, pk: int) -> HttpResponse
 
 
 def _overall_evaluation(declaration):
-    from selfeval.models import SelfEvaluation
-
-    return SelfEvaluation.objects.filter(
-        kind="department", department=declaration.department, year=declaration.year
-    ).first()
+    # Through the department's reverse relation: the self-evaluations live in the app above this one.
+    return declaration.department.self_evaluations.filter(kind="department", year=declaration.year).first()
 
 
 @login_required
 def department_declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
     declaration = _declaration(request.user, pk)
-    if not services.can_edit(request.user, declaration):
+    if not workflow.can_edit(request.user, declaration):
         raise PermissionDenied("这张申报表现在不能由你修改。")
     form = DepartmentDeclarationForm(request.POST or None, instance=declaration)
     formsets = department_formsets(declaration, request.POST or None)
@@ -93,14 +91,14 @@ def department_declaration_action(request: HttpRequest, pk: int) -> HttpResponse
     action, comment = request.POST.get("action"), request.POST.get("comment", "")
     try:
         if action == "submit":
-            services.declaration_submit(declaration=declaration, user=request.user)
+            workflow.declaration_submit(declaration=declaration, user=request.user)
         elif action in {"approve", "return"}:
-            services.declaration_review(
+            workflow.declaration_review(
                 declaration=declaration, user=request.user, approve=action == "approve", comment=comment
             )
         else:
-            raise services.WorkflowError("未知的操作。")
-    except services.WorkflowError as exc:
+            raise workflow.WorkflowError("未知的操作。")
+    except workflow.WorkflowError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, {"submit": "已提交。", "approve": "已审核通过。", "return": "已退回填报人。"}[action])

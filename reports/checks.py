@@ -2,10 +2,11 @@
 
 from django.core import checks
 
+from .services.pdf import missing_cjk_font
+
 
 @checks.register()
 def cjk_font_check(app_configs, **kwargs):
-    from .services.pdf import missing_cjk_font
 
     problem = missing_cjk_font()
     if problem:

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from .models import ExportItem, ExportJob, ExportStatus
 from .services import batch
-from .services.pdf import PdfError
+from .services.pdf import PdfError, warm
+from .services.stored import KIND_OF, store
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +57,6 @@ def assemble_export(job_id: str) -> None:
 @shared_task(acks_late=True)
 def store_final_pdf(kind: str, object_id: int) -> None:
     """Render and keep the PDF of a form that has just been signed or approved."""
-    from .services.stored import store
 
     try:
         store(batch.LOADERS[kind](object_id))
@@ -69,7 +69,6 @@ def on_evaluation_signed(sender, evaluation_id, **kwargs) -> None:
 
 
 def on_declaration_approved(sender, declaration_id, **kwargs) -> None:
-    from .services.stored import KIND_OF
 
     store_final_pdf.delay(KIND_OF[sender], declaration_id)
 
@@ -79,7 +78,6 @@ def on_declaration_approved(sender, declaration_id, **kwargs) -> None:
 def warm_renderer(sender=None, **kwargs) -> None:
     """A worker process loads the print stylesheet and fonts before its first task (and freezes them with
     the rest of its long-lived objects, see ``pdf._stylesheet_and_fonts``), not in the middle of one."""
-    from .services.pdf import warm
 
     warm()
 

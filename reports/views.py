@@ -10,17 +10,17 @@ from django.views.decorators.http import require_POST
 
 from projects.choices import Role
 from projects.models import Department, DepartmentDeclaration, ProjectDeclaration
-from projects.selectors import declaration_page, department_declaration_page, years_for
+from projects.selectors import declaration_page, department_declaration_page
+from projects.services.importing import declaration_import
+from projects.services.xlsx import SheetError, export_declaration, read_declaration
+from projects.uploads import UploadRejected, checked_xlsx
 from selfeval.models import SelfEvaluation
-from selfeval.selectors import evaluation_with_rows
+from selfeval.selectors import evaluation_with_rows, years_for
 
 from .models import ExportJob, ExportStatus
 from .services.batch import FORM_CHOICES, ExportError, progress, start_export
-from .services.declaration_import import declaration_import
-from .services.declaration_xlsx import SheetError, export_declaration, read_declaration
 from .services.pdf import PdfError, form_pdf
 from .services.stored import final_key, store, stored_for
-from .services.uploads import UploadRejected, checked_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -100,7 +100,7 @@ def declaration_import_view(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, f"已导入 {declaration.year} 年“{declaration.project.name}”的申报表。")
         return redirect("projects:declaration", pk=declaration.pk)
-    return redirect("projects:home")
+    return redirect("home")
 
 
 # -- batch export ------------------------------------------------------------------------------------

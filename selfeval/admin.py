@@ -1,4 +1,4 @@
-"""Admin for self-evaluations and scoring schemes."""
+"""Admin for self-evaluations, their events and stored checks."""
 
 from django.contrib import admin
 
@@ -6,15 +6,12 @@ from projects.admin_base import ReadOnlyMixin, ScopedAdmin, ScopedTabularInline
 
 from .choices import EvaluationStatus
 from .models import (
-    DeclarationCheck,
     EvaluationCheck,
     EvaluationEvent,
     EvaluationFunding,
     EvaluationGoal,
     EvaluationRow,
     EvaluationSection,
-    SchemeSection,
-    ScoringScheme,
     SelfEvaluation,
 )
 
@@ -33,19 +30,6 @@ class LockedInline(ScopedTabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return not _locked(obj) and super().has_delete_permission(request, obj)
-
-
-class SchemeSectionInline(ScopedTabularInline):
-    model = SchemeSection
-
-
-@admin.register(ScoringScheme)
-class ScoringSchemeAdmin(ScopedAdmin):
-    department_lookup = None
-    list_display = ["name", "code", "layout", "weights_per_form", "reverse_rule", "is_active"]
-    list_filter = ["layout", "is_active"]
-    search_fields = ["name", "code"]
-    inlines = [SchemeSectionInline]
 
 
 class SectionInline(LockedInline):
@@ -161,14 +145,3 @@ class EvaluationCheckAdmin(ReadOnlyMixin, ScopedAdmin):
     list_filter = ["grade", "evaluation__year"]
     search_fields = ["evaluation__project__name", "evaluation__department__name"]
     list_select_related = ["evaluation__project", "evaluation__department"]
-
-
-@admin.register(DeclarationCheck)
-class DeclarationCheckAdmin(ReadOnlyMixin, ScopedAdmin):
-    """The checker's findings of a project declaration, as the score report reads them."""
-
-    department_lookup = "declaration__project__department"
-    list_display = ["declaration", "errors", "warnings", "checked_at"]
-    list_filter = ["declaration__year"]
-    search_fields = ["declaration__project__name", "declaration__project__department__name"]
-    list_select_related = ["declaration__project__department"]

@@ -8,17 +8,18 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from indicators.services.values import format_rate
 from projects.money import format_amount
+from projects.services.checks import ChecksPending
+from selfeval.services.adapters import form_input
 
 from .choices import EvaluationStatus
 from .models import SelfEvaluation
 from .selectors import evaluation_with_rows
 from .services import engine
-from .services.checks import ChecksPending
 from .services.filling import evaluation_fill, form_data, stale_message
 from .services.findings import evaluation_findings
 from .services.report import KINDS, score_report
-from .services.scoring import form_input
 from .services.signoff import evaluation_reopen, evaluation_sign, evaluation_submit
 
 
@@ -101,7 +102,7 @@ class EvaluationDetailSerializer(EvaluationListSerializer):
     def get_result(self, e) -> dict:
         result = self._result(e)
         return {
-            "budget_rate": engine.format_rate(result.budget_rate), "budget_score": num(result.budget_score),
+            "budget_rate": format_rate(result.budget_rate), "budget_score": num(result.budget_score),
             "total": num(result.total), "grade": result.grade,
         }  # fmt: skip
 

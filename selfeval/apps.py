@@ -8,11 +8,13 @@ class SelfevalConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save, pre_delete
 
+        from projects.models import SchemeSection, ScoringScheme
+
         from . import models
         from .locking import refuse_locked_delete
         from .tasks import on_scheme_changed
 
-        for model in (models.ScoringScheme, models.SchemeSection):
+        for model in (ScoringScheme, SchemeSection):
             post_save.connect(on_scheme_changed, sender=model, dispatch_uid=f"checks-{model.__name__}")
             post_delete.connect(on_scheme_changed, sender=model, dispatch_uid=f"checks-del-{model.__name__}")
 

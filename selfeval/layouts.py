@@ -1,4 +1,4 @@
-"""What each paper layout calls its columns (DOMAIN §2.3–§2.4), for the fill and detail pages."""
+"""What each paper layout calls its columns (docs/domain.md §2.3–§2.4), for the fill and detail pages."""
 
 LAYOUT_LABELS = {
     "hubei": {

@@ -86,15 +86,22 @@ class LockedPartMixin(models.Model):
         return super().delete(*args, **kwargs)
 
     def _parent_signed(self) -> bool:
-        from .models import SelfEvaluation
+        return _evaluation_signed(type(self), self.evaluation_id)
 
-        return SelfEvaluation._base_manager.filter(pk=self.evaluation_id, status=SIGNED).exists()
+
+def _evaluation_signed(part_model, evaluation_id) -> bool:
+    """Whether the form a part (of ``part_model``) belongs to is signed; the form's model is read from the
+    part's foreign key, so that this module stays below the models that use it."""
+    evaluation_model = part_model._meta.get_field("evaluation").related_model
+    return evaluation_model._base_manager.filter(pk=evaluation_id, status=SIGNED).exists()
 
 
 def refuse_locked_delete(sender, instance, **kwargs):
     """Cascades and queryset deletes send pre_delete for every object: a signed form stops them."""
-    from .models import SelfEvaluation
-
-    evaluation_id = instance.pk if isinstance(instance, SelfEvaluation) else getattr(instance, "evaluation_id", None)
-    if evaluation_id and SelfEvaluation._base_manager.filter(pk=evaluation_id, status=SIGNED).exists():
+    if isinstance(instance, LockedEvaluationMixin):
+        signed = instance._stored_status() == SIGNED
+    else:
+        evaluation_id = getattr(instance, "evaluation_id", None)
+        signed = bool(evaluation_id) and _evaluation_signed(type(instance), evaluation_id)
+    if signed:
         raise EvaluationLocked()

@@ -1,4 +1,4 @@
-"""What the 自评表 sheet shows, laid out like the chosen paper form (DOMAIN §2.3–§2.4).
+"""What the 自评表 sheet shows, laid out like the chosen paper form (docs/domain.md §2.3–§2.4).
 
 Shared by the detail page and the PDF. Each figure is the form's own: what was printed on a filed
 paper form, else the evaluator's score, else the engine's; the engine's figures are given beside it.
@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from indicators.services.layout import GROUP_LINES, SpannedRow, span_groups
+from indicators.services.values import format_rate
+from projects.choices import Layout
 from projects.money import format_amount
+from selfeval.services.adapters import form_input, section_kind
 
-from .choices import Layout
 from .layouts import labels_for
 from .services import engine
-from .services.scoring import form_input, section_kind
 
 
 @dataclass
@@ -105,7 +106,7 @@ def evaluation_sheet(e, *, group_lines: int = GROUP_LINES) -> dict:
                 "name": f.name,
                 "is_total": f.is_total,
                 "amounts": [format_amount(getattr(f, column), unit) for column, _ in labels["funding"]],
-                "rate": shown(f.rate_printed, engine.format_rate(f.computed_rate)) or "",
+                "rate": shown(f.rate_printed, format_rate(f.computed_rate)) or "",
                 "score": score_text(shown(f.score_printed, result.budget_score if f.is_total else None)),
             }
         )
@@ -152,7 +153,7 @@ def evaluation_sheet(e, *, group_lines: int = GROUP_LINES) -> dict:
         "grade": shown(e.printed_grade, result.grade) or "",
         "result": result,
         "computed_total": score_text(result.total),
-        "computed_rate": engine.format_rate(result.budget_rate),
+        "computed_rate": format_rate(result.budget_rate),
         "basic_total": format_amount(e.basic_expenditure_total, "元"),
         "project_total": format_amount(e.project_expenditure_total, "元"),
     }

@@ -9,22 +9,26 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from indicators.services.checking import num
 from indicators.services.layout import span_rows
+from indicators.services.values import format_rate
 from projects.access import can_edit_department
 from projects.choices import Role
-from projects.models import ProjectDeclaration
+from projects.models import DepartmentDeclaration, ProjectDeclaration
+from projects.services.checks import ChecksPending
+from selfeval.services.adapters import form_input
 
 from .choices import EvaluationStatus
 from .forms import EvaluationForm, evaluation_formsets
 from .layouts import labels_for
 from .models import SelfEvaluation
-from .selectors import evaluation_with_rows
+from .selectors import evaluation_with_rows, years_for
 from .services import engine
 from .services.changes import changes_since
-from .services.consistency import num
+from .services.dashboard import dashboard_data
 from .services.filling import can_fill, evaluation_fill, stale_message
 from .services.findings import evaluation_findings
-from .services.scoring import form_input
+from .services.report import with_offices
 from .services.signoff import (
     BLOCKING,
     SignoffError,
@@ -34,7 +38,7 @@ from .services.signoff import (
     evaluation_sign,
     evaluation_submit,
 )
-from .services.start import StartError, evaluation_start
+from .services.start import StartError, department_evaluation_start, evaluation_start
 from .sheets import evaluation_sheet
 
 
@@ -157,7 +161,7 @@ def evaluation_preview(request: HttpRequest, pk: int) -> JsonResponse:
     return JsonResponse(
         {
             "ok": True,
-            "budget_rate": engine.format_rate(result.budget_rate) if result.budget_rate is not None else "",
+            "budget_rate": format_rate(result.budget_rate) if result.budget_rate is not None else "",
             "budget_score": num(result.budget_score),
             "sections": {code: num(score) for code, score in result.section_scores.items()},
             "total": num(result.total),
@@ -215,9 +219,6 @@ def evaluation_create(request: HttpRequest, declaration_pk: int) -> HttpResponse
 @require_POST
 def department_evaluation_create(request: HttpRequest, declaration_pk: int) -> HttpResponse:
     """Finance staff start the 部门整体绩效自评表 from the approved 部门整体申报表."""
-    from projects.models import DepartmentDeclaration
-
-    from .services.start import department_evaluation_start
 
     declaration = DepartmentDeclaration.objects.for_user(request.user).filter(pk=declaration_pk).first()
     if declaration is None:
@@ -246,11 +247,6 @@ def evaluation_history(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Per year: every department for auditors and administrators, one's own department for the others."""
-    from projects.selectors import years_for
-
-    from .services.checks import ChecksPending
-    from .services.dashboard import dashboard_data
-    from .services.report import with_offices
 
     years = years_for(request.user) or [timezone.localdate().year]
     try:

@@ -31,7 +31,7 @@ def test_every_model_is_registered():
     inline_only = {
         "projects.MergedItem", "projects.DeclarationBasis", "projects.PriorYearBudget", "projects.FundingSource",
         "projects.ExpenseItem", "projects.ProcurementItem", "projects.DepartmentFundLine", "projects.DepartmentFigure",
-        "selfeval.SchemeSection", "selfeval.EvaluationSection", "selfeval.EvaluationFunding", "selfeval.EvaluationGoal",
+        "projects.SchemeSection", "selfeval.EvaluationSection", "selfeval.EvaluationFunding", "selfeval.EvaluationGoal",
         "selfeval.EvaluationRow", "reports.ExportItem",
     }  # fmt: skip
     assert set(missing) == inline_only
@@ -122,7 +122,7 @@ def test_people_without_a_role_in_the_admin_are_kept_out(client, django_user_mod
 
 
 def test_an_administrator_adds_a_scoring_scheme_without_code(client, admin_user_):
-    from selfeval.models import ScoringScheme
+    from projects.models import ScoringScheme
 
     client.force_login(admin_user_)
     data = {
@@ -146,13 +146,13 @@ def test_an_administrator_adds_a_scoring_scheme_without_code(client, admin_user_
         "sections-1-seq": "2", "sections-1-code": "indicators", "sections-1-name": "绩效指标",
         "sections-1-kind": "indicators", "sections-1-points": "90",
     }  # fmt: skip
-    response = client.post(reverse("admin:selfeval_scoringscheme_add"), data)
+    response = client.post(reverse("admin:projects_scoringscheme_add"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     scheme = ScoringScheme.objects.get(code="sichuan_2023")
     assert [(s.code, s.points) for s in scheme.sections.all()] == [("budget", 10), ("indicators", 90)]
 
+    from selfeval.services.adapters import rules_for
     from selfeval.services.engine import grade_of
-    from selfeval.services.scoring import rules_for
 
     rules = rules_for(scheme)
     assert rules.reverse_rule == "linear"
@@ -161,11 +161,11 @@ def test_an_administrator_adds_a_scoring_scheme_without_code(client, admin_user_
 
 @pytest.mark.parametrize("bands", ['{"优": 90}', '[["优", "九十"]]', '[["良", "80"], ["优", "90"]]', "[]"])
 def test_malformed_grade_bands_are_refused_with_a_message(client, admin_user_, bands):
-    from selfeval.models import ScoringScheme
+    from projects.models import ScoringScheme
 
     client.force_login(admin_user_)
     scheme = ScoringScheme.objects.get(code="hubei_project")
-    url = reverse("admin:selfeval_scoringscheme_change", args=[scheme.pk])
+    url = reverse("admin:projects_scoringscheme_change", args=[scheme.pk])
     form = client.get(url).context["adminform"].form
     data = {name: "" if form.initial.get(name) is None else form.initial.get(name) for name in form.fields}
     data.update(

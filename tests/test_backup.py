@@ -68,3 +68,24 @@ def test_a_damaged_backup_is_refused_and_writes_nothing(tmp_path):
     broken.write_bytes(b"not gzip at all")
     with pytest.raises(CommandError):
         call_command("restore", str(broken))  # the test database is not empty either: refused first
+
+
+def test_a_backup_written_before_the_models_moved_restores(tmp_path, empty_database):
+    """Goals, indicator rows and schemes moved into ``projects`` (their tables did not): an older backup names
+    them ``indicators.*`` / ``selfeval.*`` and restores all the same."""
+    from reports.management.commands.restore import MOVED_MODELS
+
+    current = tmp_path / "current.json.gz"
+    call_command("backup", "--out", str(current))
+    old_labels = {new: old for old, new in MOVED_MODELS.items()}
+    objects = records(current)
+    renamed = [{**o, "model": old_labels.get(o["model"], o["model"])} for o in objects]
+    assert sum(o["model"] != r["model"] for o, r in zip(objects, renamed, strict=True)) > 100
+    old = tmp_path / "old.json.gz"
+    with gzip.open(old, "wt", encoding="utf-8") as f:
+        json.dump(renamed, f, ensure_ascii=False)
+    restored = manage("restore", str(old), database_url=empty_database)
+    assert restored.returncode == 0, restored.stderr
+    again = tmp_path / "again.json.gz"
+    assert manage("backup", "--out", str(again), database_url=empty_database).returncode == 0
+    assert records(again) == objects

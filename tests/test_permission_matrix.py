@@ -25,7 +25,7 @@ def row(anonymous, finance, head, auditor, admin, outsider):
 MATRIX = {
     "login": ("GET", None, row(OK, OK, OK, OK, OK, OK)),
     "logout": ("POST", None, row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT)),
-    "projects:home": ("GET", None, row(LOGIN, OK, OK, OK, OK, OK)),
+    "home": ("GET", None, row(LOGIN, OK, OK, OK, OK, OK)),
     "projects:declaration": ("GET", "declaration", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
     "projects:declaration_edit": ("GET", "declaration", row(LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND)),
     "projects:declaration_action": (
@@ -122,7 +122,7 @@ def objects(dongxihu, finance_user):
     ProjectDeclaration.objects.filter(pk=draft.pk).update(status="draft")
     overall = DepartmentDeclaration.objects.get(department=dongxihu, year=2021)
     approved_overall = DepartmentDeclaration.objects.create(department=dongxihu, year=2022, status="approved")
-    from indicators.models import Goal
+    from projects.models import Goal
 
     Goal.objects.create(department_declaration=approved_overall, kind="annual", seq=1, text="年度目标")
     DepartmentDeclaration.objects.filter(pk=overall.pk).update(status="draft")

@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from projects.synthetic import generate_province
 from selfeval.models import SelfEvaluation
+from selfeval.synthetic import generate_province
 
 pytestmark = pytest.mark.django_db
 YEAR = 2031
@@ -23,7 +23,7 @@ def counts(client) -> dict:
     evaluation = SelfEvaluation.objects.filter(year=YEAR).order_by("pk").first()
     declaration = evaluation.declaration
     pages = {
-        "home": (reverse("projects:home"), {"year": YEAR}),
+        "home": (reverse("home"), {"year": YEAR}),
         "dashboard": (reverse("selfeval:dashboard"), {"year": YEAR}),
         "evaluation page": (reverse("selfeval:evaluation", args=[evaluation.pk]), None),
         "declaration page": (reverse("projects:declaration", args=[declaration.pk]), None),

@@ -1,4 +1,4 @@
-"""The value parser: target and actual values (指标值) as written on the forms (DOMAIN §4).
+"""The value parser: target and actual values (指标值) as written on the forms (docs/domain.md §4).
 
 Pure Python, no ORM. ``parse_value`` never raises: anything it cannot read as a comparison with a
 number becomes *qualitative*, with its text kept, and is scored by the evaluator.
@@ -7,7 +7,10 @@ number becomes *qualitative*, with its text kept, and is scored by the evaluator
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+
+# The parser's version: change it with any change of how a value is read (stored checks are made again).
+PARSER_VERSION = "1"
 
 GE, GT, EQ, LT, LE = ">=", ">", "=", "<", "<="
 QUANTITATIVE, QUALITATIVE = "quantitative", "qualitative"
@@ -168,3 +171,13 @@ def _parse(original: str) -> ParsedValue:
         direction=direction,
         label=label,
     )
+
+
+def quantize(value: Decimal, places: int) -> Decimal:
+    """Round half up to ``places`` decimals, as the paper forms do."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def format_rate(rate: Decimal | None, places: int = 1) -> str:
+    """0.999 → ``99.9%``."""
+    return "" if rate is None else f"{quantize(rate * 100, places)}%"

@@ -4,7 +4,8 @@ from django import forms
 from django.forms import inlineformset_factory
 
 from indicators.choices import GoalKind
-from indicators.models import Goal, Indicator, IndicatorCategory
+from indicators.models import IndicatorCategory
+from projects.models import Goal, Indicator
 
 from ..models import (
     DeclarationBasis,

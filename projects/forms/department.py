@@ -3,7 +3,8 @@
 from django import forms
 from django.forms import inlineformset_factory
 
-from indicators.models import Goal, Indicator, IndicatorCategory
+from indicators.models import IndicatorCategory
+from projects.models import Goal, Indicator
 
 from ..models import DepartmentDeclaration, DepartmentFundLine
 from .declaration import BaseRowFormSet, IndicatorForm, PlainRowForm, UnitAmountMixin

@@ -20,21 +20,16 @@ from openpyxl.styles import Alignment, Font
 
 from projects.access import visible_department_ids
 from projects.models import Department, DepartmentDeclaration, ProjectDeclaration
+from projects.queue import enqueue
 from projects.selectors import declaration_page, department_declaration_page
+from projects.services.xlsx import safe
 from selfeval.models import SelfEvaluation
 from selfeval.selectors import evaluation_with_rows
-from selfeval.services.findings import declaration_findings, department_declaration_findings, evaluation_findings
-from selfeval.sheets import evaluation_sheet, score_text
 
 from ..models import ExportItem, ExportJob, ExportStatus
-from .declaration_xlsx import safe
-from .pdf import document_for, form_pdf
+from .index import INDEX_COLUMNS, index_row
+from .pdf import form_pdf
 from .stored import final_key, signed_evaluation_files, store, stored_for
-
-INDEX_COLUMNS = [
-    "序号", "文件名", "表名", "部门", "项目", "年度", "表样", "评分方案", "状态",
-    "表中总分", "系统计算总分", "等次", "一致性检查",
-]  # fmt: skip
 
 
 class ExportError(Exception):
@@ -85,9 +80,8 @@ def start_export(*, user, year: int, department_id: int | None, forms: str = "al
         ]
         _use_stored(items)
         ExportItem.objects.bulk_create(items)
-    from ..tasks import run_export
 
-    run_export.delay(str(job.pk))
+    enqueue("reports.tasks.run_export", str(job.pk))
     return job
 
 
@@ -118,36 +112,6 @@ LOADERS = {
     "department_declaration": department_declaration_page,
     "evaluation": evaluation_with_rows,
 }
-
-
-def index_row(kind: str, form, filename: str) -> dict:
-    if kind == "evaluation":
-        sheet = evaluation_sheet(form)
-        findings = evaluation_findings(form)
-        extra = {
-            "表样": form.get_layout_display(),
-            "评分方案": str(form.scheme),
-            "表中总分": score_text(form.printed_total),
-            "系统计算总分": sheet["computed_total"],
-            "等次": sheet["grade"],
-            "项目": form.project.name if form.project_id else "部门整体",
-        }
-    elif kind == "declaration":
-        findings = declaration_findings(form)
-        extra = {"项目": form.project.name}
-    else:
-        findings = department_declaration_findings(form)
-        extra = {"项目": "部门整体"}
-    department = form.project.department if kind == "declaration" else form.department
-    return {
-        "文件名": filename,
-        "表名": document_for(form).title,
-        "部门": department.name,
-        "年度": form.year,
-        "状态": form.get_status_display(),
-        "一致性检查": "；".join(f"{f.field}：{f.message}" for f in findings) or "无",
-        **extra,
-    }
 
 
 def render_item(item_id: int) -> None:
@@ -252,12 +216,14 @@ def resume_jobs() -> list[str]:
 
     Work that another worker is still doing may run twice; every step tolerates that.
     """
-    from ..tasks import assemble_export, run_export
 
     resumed = []
     for job_id, status in ExportJob.objects.exclude(status__in=[ExportStatus.DONE, ExportStatus.FAILED]).values_list(
         "pk", "status"
     ):
-        (assemble_export if status == ExportStatus.ASSEMBLING else run_export).delay(str(job_id))
+        enqueue(
+            "reports.tasks.assemble_export" if status == ExportStatus.ASSEMBLING else "reports.tasks.run_export",
+            str(job_id),
+        )
         resumed.append(str(job_id))
     return resumed

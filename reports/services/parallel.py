@@ -7,6 +7,7 @@ from django.db import connections
 
 from .batch import LOADERS
 from .pdf import form_pdf
+from .stored import store
 
 
 def _init() -> None:
@@ -21,7 +22,6 @@ def _render(job: tuple[str, int]) -> tuple[str, bytes]:
 
 
 def _store(job: tuple[str, int]) -> int | None:
-    from .stored import store
 
     kind, pk = job
     stored = store(LOADERS[kind](pk))

@@ -17,6 +17,12 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from projects.models import DepartmentDeclaration, ProjectDeclaration
+from projects.sheets import declaration_sheet, department_sheet
+from selfeval.models import SelfEvaluation
+from selfeval.services.findings import evaluation_findings
+from selfeval.sheets import evaluation_sheet
+
 logger = logging.getLogger(__name__)
 
 
@@ -119,10 +125,6 @@ def document_for(form) -> Document:
 
     ``form`` is loaded with the selector its page uses, so that the PDF prints what the page shows.
     """
-    from projects.models import DepartmentDeclaration, ProjectDeclaration
-    from projects.sheets import declaration_sheet, department_sheet
-    from selfeval.models import SelfEvaluation
-    from selfeval.sheets import evaluation_sheet
 
     if isinstance(form, ProjectDeclaration):
         department = form.project.department
@@ -144,8 +146,6 @@ def document_for(form) -> Document:
             "部门整体支出绩效目标申报表",
         )
     if isinstance(form, SelfEvaluation):
-        from selfeval.services.findings import evaluation_findings
-
         department = form.department
         subject = _safe(form.project.name) if form.project_id else "部门整体"
         titles = {

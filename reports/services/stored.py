@@ -22,6 +22,8 @@ from selfeval.choices import EvaluationStatus
 from selfeval.models import SelfEvaluation
 
 from ..models import StoredPdf
+from .index import index_row
+from .pdf import form_pdf
 
 KIND_OF = {
     ProjectDeclaration: "declaration",
@@ -102,8 +104,6 @@ def stored_for(key: FinalKey | None) -> StoredPdf | None:
 
 def store(form) -> StoredPdf | None:
     """Render and store a final form's PDF (once: an existing file for the same key is reused)."""
-    from .batch import index_row
-    from .pdf import form_pdf
 
     key = final_key(form)
     if key is None:

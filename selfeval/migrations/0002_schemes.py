@@ -1,36 +1,12 @@
 """Load the starting set of scoring schemes."""
 
-from decimal import Decimal
-
 from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from selfeval.scheme_data import SCHEMES
+    from projects.scheme_data import load_schemes
 
-    Scheme = apps.get_model("selfeval", "ScoringScheme")
-    Section = apps.get_model("selfeval", "SchemeSection")
-    for data in SCHEMES:
-        scheme, _ = Scheme.objects.update_or_create(
-            code=data["code"],
-            defaults={
-                "name": data["name"],
-                "layout": data["layout"],
-                "description": data["description"],
-                "weights_per_form": data.get("weights_per_form", False),
-            },
-        )
-        for seq, (code, name, kind, points) in enumerate(data["sections"], start=1):
-            Section.objects.update_or_create(
-                scheme=scheme,
-                code=code,
-                defaults={
-                    "seq": seq,
-                    "name": name,
-                    "kind": kind,
-                    "points": Decimal(points) if points is not None else None,
-                },
-            )
+    load_schemes(apps.get_model("selfeval", "ScoringScheme"), apps.get_model("selfeval", "SchemeSection"))
 
 
 class Migration(migrations.Migration):

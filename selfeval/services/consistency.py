@@ -1,79 +1,17 @@
-"""The consistency checker (DOMAIN §6): what a form prints, held against what its own figures give.
-
-Pure Python: plain data in, a list of findings out. Nothing here repairs a form; it only reports.
-Figures are compared at the precision they were printed with (86% agrees with 85.74%).
+"""The consistency checker of self-evaluations (docs/domain.md §6): what a form prints, held against what its
+own figures give. Pure Python: plain data in, a list of findings out. Nothing here repairs a form; it only reports.
 """
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from indicators.services.values import format_number, parse_value
+from indicators.services.checking import ERROR, WARNING, ZERO, Finding, num, rate_agrees
+from indicators.services.values import format_rate, parse_value
 
 from . import engine
 
-ERROR, WARNING = "error", "warning"
-SEVERITY_LABELS = {ERROR: "错误", WARNING: "提示"}
-ZERO = Decimal(0)
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One finding: ``error`` for figures that do not add up or contradict each other, ``warning`` for a look."""
-
-    code: str
-    severity: str
-    field: str
-    printed: str | None
-    computed: str | None
-    message: str
-
-    def as_dict(self) -> dict:
-        return {
-            "code": self.code,
-            "severity": self.severity,
-            "field": self.field,
-            "printed": self.printed,
-            "computed": self.computed,
-            "message": self.message,
-        }
-
-    def __str__(self) -> str:
-        return f"[{SEVERITY_LABELS[self.severity]}] {self.field}：{self.message}"
-
-
-def num(value: Decimal | None) -> str | None:
-    """A number as the string of its decimal value (``19.98``), None for None."""
-    return None if value is None else format_number(Decimal(value))
-
-
-def parse_rate(text: str) -> tuple[Decimal, int] | None:
-    """A printed rate as a fraction and its precision in percent places: ``99.9%`` → (0.999, 1); ``0.992`` → (0.992, 1)."""
-    cleaned = (text or "").strip().replace("％", "%").replace(" ", "")
-    match = re.fullmatch(r"(\d+(?:\.(\d+))?)(%?)", cleaned)
-    if not match:
-        return None
-    number, decimals = Decimal(match.group(1)), len(match.group(2) or "")
-    if match.group(3):
-        return number / 100, decimals
-    return number, max(decimals - 2, 0)
-
-
-def rate_agrees(printed_text: str, numerator: Decimal, denominator: Decimal) -> tuple[bool, str] | None:
-    """Whether a printed rate agrees with numerator / denominator at its printed precision, and the recomputed text."""
-    printed = parse_rate(printed_text)
-    if printed is None or denominator is None or numerator is None or denominator <= 0:
-        return None
-    exact = Decimal(numerator) / Decimal(denominator)
-    places = printed[1]
-    return engine.quantize(exact, places + 2) == printed[0], engine.format_rate(exact, places)
-
-
-def amounts_agree(printed: Decimal, computed: Decimal) -> bool:
-    """Amounts printed in 万元 may carry fewer decimals than the sum of their parts: compare at the printed precision."""
-    exponent = Decimal(printed).normalize().as_tuple().exponent
-    places = max(-exponent, 0) if isinstance(exponent, int) else 2
-    return engine.quantize(Decimal(computed), places) == engine.quantize(Decimal(printed), places)
+# The checker's version: change it with any change of what the checker finds (stored checks are made again).
+CHECKER_VERSION = "1"
 
 
 # -- self-evaluations ---------------------------------------------------------------------------------
@@ -201,7 +139,7 @@ def _budget_findings(data: EvaluationData) -> list[Finding]:
                     num(printed),
                     num(expected),
                     f"表中预算执行得分 {num(printed)}，按 {num(budget_section.points)} × "
-                    f"{engine.format_rate(rate, data.rules.budget_rate_places)} 应为 {num(expected)}。",
+                    f"{format_rate(rate, data.rules.budget_rate_places)} 应为 {num(expected)}。",
                 )  # fmt: skip
             )
     return findings
@@ -366,146 +304,4 @@ def _check_evaluation(data: EvaluationData) -> list[Finding]:
                 f"表中等次“{data.printed_grade}”，总分 {num(data.printed_total)} 对应“{expected_grade}”。",
             )  # fmt: skip
         )
-    return findings
-
-
-# -- declarations --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LineData:
-    name: str
-    amount: Decimal | None
-    level: int = 0
-
-
-@dataclass(frozen=True)
-class DeclarationData:
-    unit_factor: Decimal  # stored 元 per unit of the form, to compare at the printed precision
-    total_budget: Decimal | None
-    annual_budget: Decimal | None
-    funding_total: Decimal | None
-    funding: tuple[LineData, ...]
-    expense_total: Decimal | None
-    expenses: tuple[LineData, ...]
-    level1_present: frozenset[str]  # category codes of the 一级 with at least one row
-    required_level1: frozenset[str] = frozenset({"output", "benefit", "satisfaction"})
-    indicator_count: int = 0
-    incomplete: bool = False
-
-
-def _sum(lines) -> Decimal | None:
-    amounts = [line.amount for line in lines if line.amount is not None and line.level == 0]
-    return sum(amounts, ZERO) if amounts else None
-
-
-def check_declaration(data: DeclarationData) -> list[Finding]:
-    """资金来源 and 支出明细 against their 合计 and the 项目当年预算; the 一级 indicators present."""
-    findings = []
-    f = data.unit_factor
-
-    def show(amount):
-        return num(Decimal(amount) / f) if amount is not None else None
-
-    checks = [
-        ("funding_total", "资金来源合计", data.funding_total, _sum(data.funding), "各资金来源之和"),
-        ("expense_total", "项目支出明细合计", data.expense_total, _sum(data.expenses), "各支出明细之和"),
-    ]
-    for code, field_name, printed, computed, what in checks:
-        if printed is not None and computed is not None and not amounts_agree(printed / f, computed / f):
-            findings.append(
-                Finding(
-                    code,
-                    ERROR,
-                    field_name,
-                    show(printed),
-                    show(computed),
-                    f"表中合计 {show(printed)}，{what}为 {show(computed)}。",
-                )  # fmt: skip
-            )
-    if data.annual_budget is not None:
-        for code, field_name, amount in [
-            ("funding_vs_annual", "资金来源", data.funding_total if data.funding_total is not None else _sum(data.funding)),
-            ("expense_vs_annual", "项目支出明细", data.expense_total if data.expense_total is not None else _sum(data.expenses)),
-        ]:  # fmt: skip
-            if amount is not None and not amounts_agree(data.annual_budget / f, amount / f):
-                findings.append(
-                    Finding(
-                        code,
-                        ERROR,
-                        field_name,
-                        show(amount),
-                        show(data.annual_budget),
-                        f"{field_name}合计 {show(amount)} 与项目当年预算 {show(data.annual_budget)} 不一致。",
-                    )  # fmt: skip
-                )
-    if data.total_budget is not None and data.annual_budget is not None and data.annual_budget > data.total_budget:
-        findings.append(
-            Finding(
-                "annual_over_total",
-                ERROR,
-                "项目当年预算",
-                show(data.annual_budget),
-                show(data.total_budget),
-                "项目当年预算大于项目总预算。",
-            )  # fmt: skip
-        )
-    if data.indicator_count and not data.incomplete:
-        labels = {"output": "产出指标", "benefit": "效益指标", "satisfaction": "满意度指标", "cost": "成本指标"}
-        for code in sorted(data.required_level1 - data.level1_present):
-            findings.append(
-                Finding(
-                    "level1_missing", WARNING, "年度绩效指标", None, None, f"没有“{labels.get(code, code)}”的指标。"
-                )
-            )
-    return findings
-
-
-# -- final accounts ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AccountLineData:
-    table: str
-    code: str
-    name: str
-    values: dict  # column → Decimal | None (in 元)
-
-
-def check_final_account(
-    lines: list[AccountLineData], column_labels: dict[str, str], unit_factor: Decimal
-) -> list[Finding]:
-    """A 类 is the sum of its 款, a 款 of its 项, the 合计 of its 类, at the printed precision."""
-    findings = []
-    by_table: dict[str, list[AccountLineData]] = {}
-    for line in lines:
-        by_table.setdefault(line.table, []).append(line)
-    for table_lines in by_table.values():
-        for parent in table_lines:
-            if parent.code:
-                children = [
-                    c for c in table_lines if len(c.code) == len(parent.code) + 2 and c.code.startswith(parent.code)
-                ]
-            else:
-                children = [c for c in table_lines if len(c.code) == 3]
-            if not children:
-                continue
-            for column, label in column_labels.items():
-                printed = parent.values.get(column)
-                parts = [c.values.get(column) for c in children if c.values.get(column) is not None]
-                if printed is None or not parts:
-                    continue
-                computed = sum(parts, ZERO)
-                if not amounts_agree(printed / unit_factor, computed / unit_factor):
-                    name = f"{parent.code} {parent.name}".strip()
-                    findings.append(
-                        Finding(
-                            "account_sum",
-                            ERROR,
-                            f"{name}（{label}）",
-                            num(printed / unit_factor),
-                            num(computed / unit_factor),
-                            f"{name} 的{label} {num(printed / unit_factor)} 不等于下级科目之和 {num(computed / unit_factor)}。",
-                        )  # fmt: skip
-                    )
     return findings

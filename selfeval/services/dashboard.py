@@ -9,8 +9,10 @@ picked from the summary always shows its own.
 from collections import Counter, defaultdict
 from decimal import Decimal
 
+from indicators.services.values import format_rate, quantize
+
 from ..models import EvaluationCheck
-from . import checks, engine
+from . import checks
 from .report import evaluations_in_scope, score_report
 
 GRADES = ["优", "良", "中", "差"]
@@ -73,7 +75,7 @@ def dashboard_data(*, user, year: int, department_ids: list[int] | None = None) 
             "department": d["name"],
             "forms": d["forms"],
             "average_score": _mean(d["scores"]),
-            "average_rate": engine.format_rate(_mean(d["rates"])) if d["rates"] else "",
+            "average_rate": format_rate(_mean(d["rates"])) if d["rates"] else "",
             "errors": d["errors"],
             "unmet": d["unmet"],
         }
@@ -102,4 +104,4 @@ def dashboard_data(*, user, year: int, department_ids: list[int] | None = None) 
 def _mean(values: list[Decimal]) -> Decimal | None:
     if not values:
         return None
-    return engine.quantize(sum(values) / len(values), 4 if values[0] < 2 else 2)
+    return quantize(sum(values) / len(values), 4 if values[0] < 2 else 2)

@@ -1,13 +1,24 @@
-"""The scoring engine (DOMAIN §5): pure Python, plain data in, plain data out, no ORM.
+"""The scoring engine (docs/domain.md §5): pure Python, plain data in, plain data out, no ORM.
 
 Used alike by the pages, the API, the PDFs, the CLI and the import; ``selfeval.services.scoring``
 loads a form through one selector, calls ``score_form`` and saves what it returns.
 """
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from indicators.services.values import EQ, GE, GT, LE, LT, NEGATIVE, ParsedValue, format_number, parse_value
+from indicators.services.values import (
+    EQ,
+    GE,
+    GT,
+    LE,
+    LT,
+    NEGATIVE,
+    ParsedValue,
+    format_number,
+    parse_value,
+    quantize,
+)
 
 ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
 
@@ -17,6 +28,10 @@ QUALITATIVE_BANDS = (
     ("partial", "部分达成并具有一定效果", Decimal("0.6"), Decimal("0.8")),
     ("failed", "未达成且效果较差", Decimal("0"), Decimal("0.6")),
 )
+
+# The engine's version: change it with any change of what the engine computes, so that every stored check
+# made by an older engine is made again (``services.checks``).
+ENGINE_VERSION = "1"
 REVERSE_RATIO, REVERSE_LINEAR = "ratio", "linear"
 
 
@@ -37,10 +52,6 @@ class Rules:
     deviation_above: Decimal | None = None  # e.g. 1.30: a reason is also required at ≥ 130 % of target
 
 
-def quantize(value: Decimal, places: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-
-
 # -- budget execution ---------------------------------------------------------------------------
 
 
@@ -59,11 +70,6 @@ def budget_score(weight: Decimal, rate: Decimal | None, rules: Rules = Rules()) 
     if rules.cap_budget_score:
         score = min(score, Decimal(weight))
     return quantize(score, rules.score_places)
-
-
-def format_rate(rate: Decimal | None, places: int = 1) -> str:
-    """0.999 → ``99.9%``."""
-    return "" if rate is None else f"{quantize(rate * HUNDRED, places)}%"
 
 
 # -- indicator rows ------------------------------------------------------------------------------

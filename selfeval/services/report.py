@@ -4,12 +4,13 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from indicators.services.checking import Finding, num
 from projects.models import Department, DepartmentDeclaration, FinalAccount, ProjectDeclaration
+from projects.services.checks import current_declaration_checks, findings_of
+from projects.services.findings import department_declaration_findings, final_account_findings
 
 from ..models import SelfEvaluation
-from .checks import current_checks, current_declaration_checks, findings_of
-from .consistency import Finding, num
-from .findings import department_declaration_findings, final_account_findings
+from .checks import current_checks
 
 KINDS = ("declaration", "selfeval", "all")
 

@@ -15,6 +15,7 @@ from ..models import EvaluationEvent, SelfEvaluation
 from ..selectors import evaluation_with_rows
 from ..signals import evaluation_signed
 from .checks import store_check
+from .findings import evaluation_findings
 
 CONTENT_FIELDS = [
     "kind", "department_id", "project_id", "year", "unit", "layout", "scheme_id", "eval_date_printed", "fill_unit",
@@ -125,7 +126,6 @@ class SubmitBlocked(SignoffError):
 
 
 def blocking_findings(evaluation: SelfEvaluation) -> list:
-    from .findings import evaluation_findings
 
     return [f for f in evaluation_findings(evaluation) if f.code in BLOCKING]
 

@@ -4,9 +4,9 @@ from django.db import transaction
 
 from indicators.choices import GoalKind
 from projects.choices import DeclarationStatus
-from projects.models import ProjectDeclaration
+from projects.models import FinalAccountLine, Goal, ProjectDeclaration, ScoringScheme
 
-from ..models import EvaluationFunding, EvaluationRow, EvaluationSection, ScoringScheme, SelfEvaluation
+from ..models import EvaluationFunding, EvaluationGoal, EvaluationRow, EvaluationSection, SelfEvaluation
 
 FUNDING_ROWS = {
     "hubei": ["年度资金总额", "中央补助", "省补助", "市补助", "国债资金", "区级预算资金", "其他资金"],
@@ -76,10 +76,6 @@ def department_evaluation_start(*, declaration, budget=None, executed=None) -> S
     """A draft 部门整体绩效自评表 from an approved 部门整体申报表: 预算执行 20 and the annual goals sharing 80."""
     from decimal import Decimal
 
-    from indicators.models import Goal
-
-    from ..models import EvaluationGoal
-
     if declaration.status != DeclarationStatus.APPROVED:
         raise StartError("只有已审核的部门整体申报表可以开始自评。")
     if SelfEvaluation.objects.filter(
@@ -92,7 +88,6 @@ def department_evaluation_start(*, declaration, budget=None, executed=None) -> S
         raise StartError("部门整体申报表没有年度目标，无法开始自评。")
     if budget is None and executed is None:
         # The department's own figures: 年初预算 and 决算 of its final accounts, when they are loaded.
-        from projects.models import FinalAccountLine
 
         total = FinalAccountLine.objects.filter(
             account__department=declaration.department, account__year=declaration.year, table="budget_final", code=""

@@ -54,6 +54,9 @@ def seeded(transactional_db):
     from django.apps import apps
     from django.core.management import call_command
 
-    for module in ("indicators.migrations.0003_category_table", "selfeval.migrations.0002_schemes"):
-        importlib.import_module(module).load(apps, None)
+    from projects.models import SchemeSection, ScoringScheme
+    from projects.scheme_data import load_schemes
+
+    importlib.import_module("indicators.migrations.0003_category_table").load(apps, None)
+    load_schemes(ScoringScheme, SchemeSection)
     call_command("load_seeds", "--no-users", verbosity=0)

@@ -1,4 +1,4 @@
-"""The value parser: the values of DOMAIN §4, full-width forms, and two properties (hypothesis)."""
+"""The value parser: the values of docs/domain.md §4, full-width forms, and two properties (hypothesis)."""
 
 from decimal import Decimal
 

@@ -7,8 +7,7 @@ import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from indicators.models import Indicator
-from projects.models import Project, ProjectDeclaration
+from projects.models import Indicator, Project, ProjectDeclaration
 from projects.resources import IndicatorResource, ProjectResource
 
 pytestmark = pytest.mark.django_db

@@ -86,7 +86,7 @@ def draft(client, finance_user, project):
 
 
 def test_login_is_required_and_in_chinese(client):
-    response = client.get(reverse("projects:home"))
+    response = client.get(reverse("home"))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
     page = client.get(reverse("login")).content.decode()
     assert "登录" in page and "用户名" in page
@@ -99,16 +99,16 @@ def test_home_shows_the_own_department_to_finance_and_everything_to_auditors(
 ):
     client.force_login(finance_user)
     with django_assert_max_num_queries(16):  # a page of projects with their forms, the pager's count, the departments
-        response = client.get(reverse("projects:home"), {"year": "2021"})
+        response = client.get(reverse("home"), {"year": "2021"})
     names = {row["project"].department.code for row in response.context["rows"]}
     assert names == {"420112-zzb"}
     assert len(response.context["rows"]) == 7
     client.force_login(auditor_user)
-    response = client.get(reverse("projects:home"), {"year": "2019"})
+    response = client.get(reverse("home"), {"year": "2019"})
     seen = {row["project"].department.code for row in response.context["rows"]}
     assert {"420111-zzb", "130100-zzb"} <= seen  # every department with 2019 forms
     assert "420112-zzb" in seen  # and recurring projects, which may start a declaration for any year
-    assert client.get(reverse("projects:home"), {"year": "abc"}).status_code == 200
+    assert client.get(reverse("home"), {"year": "abc"}).status_code == 200
 
 
 def test_other_departments_declarations_are_not_found(client, outsider_user):
@@ -308,7 +308,8 @@ def test_carry_over_copies_last_year_with_history_and_shows_changes(client, fina
 
 def test_carry_over_takes_last_years_actuals_from_its_self_evaluation(finance_user):
     from projects.carry_over import declaration_carry_over
-    from selfeval.models import EvaluationRow, ScoringScheme, SelfEvaluation
+    from projects.models import ScoringScheme
+    from selfeval.models import EvaluationRow, SelfEvaluation
 
     old = ProjectDeclaration.objects.get(project__key="dxh2021-rczx", year=2021)
     evaluation = SelfEvaluation.objects.create(

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from indicators.models import Goal, IndicatorCategory
-from projects.models import DepartmentDeclaration
+from indicators.models import IndicatorCategory
+from projects.models import DepartmentDeclaration, Goal
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.core.management import CommandError, call_command
 
 from projects.choices import Role
 from projects.models import Department, Project, ProjectDeclaration, User
-from projects.seeds import DEMO_PASSWORD, SeedError, load_seed_files, seed_paths
 from selfeval.models import EvaluationRow, SelfEvaluation
+from selfeval.seeds import DEMO_PASSWORD, SeedError, load_seed_files, seed_paths
 
 pytestmark = pytest.mark.django_db
 

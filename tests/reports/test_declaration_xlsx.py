@@ -9,8 +9,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from projects.models import ProjectDeclaration
-from reports.services.declaration_import import declaration_import
-from reports.services.declaration_xlsx import SheetError, export_declaration, read_declaration
+from projects.services.importing import declaration_import
+from projects.services.xlsx import SheetError, export_declaration, read_declaration
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
-from projects import services as declaration_services
 from projects.models import ProjectDeclaration
+from projects.services import workflow as declaration_services
 from reports.models import StoredPdf
 from reports.services import pdf as pdf_service
 from reports.services.batch import start_export

@@ -3,12 +3,14 @@
 import pytest
 from django.urls import reverse
 
-from selfeval.models import EvaluationCheck, ScoringScheme, SelfEvaluation
+from projects.models import ScoringScheme
+from projects.services import checks as declaration_checks
+from selfeval.models import EvaluationCheck, SelfEvaluation
 from selfeval.selectors import evaluation_with_rows
 from selfeval.services import checks, dashboard, engine
+from selfeval.services.adapters import form_input
 from selfeval.services.filling import evaluation_fill, form_data
 from selfeval.services.findings import evaluation_findings
-from selfeval.services.scoring import form_input
 from selfeval.services.signoff import evaluation_sign
 
 pytestmark = pytest.mark.django_db
@@ -116,12 +118,11 @@ def test_another_department_stays_out_of_scope(client, finance_user, hongshan):
 
 
 def test_declaration_checks_are_the_checker_live_and_follow_a_change():
-    from projects.models import ProjectDeclaration
-    from selfeval.models import DeclarationCheck
-    from selfeval.services.findings import declaration_findings
+    from projects.models import DeclarationCheck, ProjectDeclaration
+    from projects.services.findings import declaration_findings
 
     def now(d):
-        (check,) = checks.current_declaration_checks(ProjectDeclaration.objects.filter(pk=d.pk))
+        (check,) = declaration_checks.current_declaration_checks(ProjectDeclaration.objects.filter(pk=d.pk))
         return check.findings
 
     for d in ProjectDeclaration.objects.all():
@@ -148,7 +149,10 @@ def test_a_scheme_edit_remakes_its_forms_checks_in_the_background(form, django_c
         scheme.save()  # as the admin does; the task runs eagerly here, on a worker in production
     assert callbacks
     check = EvaluationCheck.objects.get(evaluation=form)
-    assert check.basis == checks.basis(form.updated_at, checks.scheme_stamps()[form.scheme_id]) and check.grade == "差"
+    assert (
+        check.basis == checks.basis(form.updated_at, checks.scheme_stamps()[form.scheme_id], checks.EVALUATION_VERSION)
+        and check.grade == "差"
+    )
     assert checks.refresh_all() == (0, 0)  # nothing left stale for a reader
 
 

@@ -1,9 +1,10 @@
-"""The pure scoring engine against the figures DOMAIN §5 checked on the seeds."""
+"""The pure scoring engine against the figures docs/domain.md §5 checked on the seeds."""
 
 from decimal import Decimal
 
 import pytest
 
+from indicators.services.values import format_rate
 from selfeval.services import engine
 
 D = Decimal
@@ -21,7 +22,7 @@ D = Decimal
 def test_budget_execution(budget, executed, rate, text, score):
     r = engine.budget_rate(D(budget), D(executed))
     assert r == D(rate)
-    assert engine.format_rate(r) == text
+    assert format_rate(r) == text
     assert engine.budget_score(D(20), r) == D(score)
 
 

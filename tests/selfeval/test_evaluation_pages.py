@@ -167,7 +167,7 @@ def test_department_overall_self_evaluation_from_the_declaration(client, finance
 def test_the_page_follows_the_chosen_layout(
     client, finance_user, scheme, expected, absent, django_assert_max_num_queries
 ):
-    from selfeval.models import ScoringScheme
+    from projects.models import ScoringScheme
     from selfeval.services.start import evaluation_start
 
     declaration = ProjectDeclaration.objects.get(project__key="dxh2021-jxkp")
@@ -184,8 +184,7 @@ def test_the_page_follows_the_chosen_layout(
 
 
 def test_department_budget_execution_comes_from_the_final_accounts():
-    from indicators.models import Goal
-    from projects.models import Department, DepartmentDeclaration
+    from projects.models import Department, DepartmentDeclaration, Goal
     from selfeval.services.start import department_evaluation_start
 
     hanyang = Department.objects.get(code="420105-zzb")

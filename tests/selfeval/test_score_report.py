@@ -6,8 +6,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from projects.models import DeclarationCheck
 from selfeval.choices import EvaluationStatus
-from selfeval.models import DeclarationCheck, EvaluationCheck, SelfEvaluation
+from selfeval.models import EvaluationCheck, SelfEvaluation
 from selfeval.services.scoring import EvaluationLocked, evaluation_score
 
 pytestmark = pytest.mark.django_db

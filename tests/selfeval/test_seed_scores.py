@@ -7,8 +7,9 @@ import pytest
 from selfeval.models import SelfEvaluation
 from selfeval.selectors import evaluation_with_rows
 from selfeval.services import engine
+from selfeval.services.adapters import form_input
 from selfeval.services.report import score_report
-from selfeval.services.scoring import evaluation_score, form_input
+from selfeval.services.scoring import evaluation_score
 
 pytestmark = pytest.mark.django_db
 D = Decimal

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from projects.models import Department
+from reports.services.batch import forms_for
 from reports.services.parallel import render_forms
 from reports.services.pdf import PdfError, missing_cjk_font
 
@@ -21,7 +22,6 @@ class Command(BaseCommand):
         parser.add_argument("--processes", type=int, default=None, help="并行进程数，默认每个 CPU 核一个")
 
     def handle(self, *args, year, department, out, **options):
-        from reports.services.batch import forms_for
 
         if problem := missing_cjk_font():
             raise CommandError(problem)

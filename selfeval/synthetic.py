@@ -10,11 +10,20 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from indicators.models import Indicator, LibraryIndicator
-from selfeval.models import EvaluationFunding, EvaluationRow, EvaluationSection, ScoringScheme, SelfEvaluation
-from selfeval.services.checks import refresh_stale, refresh_stale_declarations
-
-from .models import Department, ExpenseItem, FundingSource, Project, ProjectDeclaration, User
+from indicators.models import LibraryIndicator
+from projects.models import (
+    Department,
+    ExpenseItem,
+    FundingSource,
+    Indicator,
+    Project,
+    ProjectDeclaration,
+    ScoringScheme,
+    User,
+)
+from projects.services.checks import refresh_stale_declarations
+from selfeval.models import EvaluationFunding, EvaluationRow, EvaluationSection, SelfEvaluation
+from selfeval.services.checks import refresh_stale
 
 PROJECT_NAMES = [
     "组织工作运行经费", "干部教育培训经费", "人才工作专项经费", "基层党建工作经费", "党员教育信息化经费",

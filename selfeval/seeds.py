@@ -16,19 +16,9 @@ from django.conf import settings
 from django.db import transaction
 
 from indicators.categories import match_category
-from indicators.models import Goal, Indicator, IndicatorCategory
-from selfeval.choices import EvaluationKind, EvaluationStatus
-from selfeval.models import (
-    EvaluationFunding,
-    EvaluationGoal,
-    EvaluationRow,
-    EvaluationSection,
-    ScoringScheme,
-    SelfEvaluation,
-)
-
-from .choices import Role
-from .models import (
+from indicators.models import IndicatorCategory
+from projects.choices import Role
+from projects.models import (
     DeclarationBasis,
     Department,
     DepartmentDeclaration,
@@ -38,14 +28,19 @@ from .models import (
     FinalAccount,
     FinalAccountLine,
     FundingSource,
+    Goal,
+    Indicator,
     MergedItem,
     PriorYearBudget,
     ProcurementItem,
     Project,
     ProjectDeclaration,
+    ScoringScheme,
     User,
 )
-from .money import UNIT_FACTORS, MoneyError, to_yuan
+from projects.money import UNIT_FACTORS, MoneyError, to_yuan
+from selfeval.choices import EvaluationKind, EvaluationStatus
+from selfeval.models import EvaluationFunding, EvaluationGoal, EvaluationRow, EvaluationSection, SelfEvaluation
 
 SEED_DIR = Path(settings.BASE_DIR) / "fixtures" / "seeds"
 DEMO_PASSWORD = "demo12345"
@@ -495,7 +490,7 @@ class _Loader:
         """The evaluator's score of a 总目标 section follows from the printed total and the other printed scores.
 
         000 prints the total, the 项目资金 score and the 绩效指标 subtotal but not the 总目标 score; the
-        evaluator's score is the one figure that makes them add up (DOMAIN §5), and is kept as
+        evaluator's score is the one figure that makes them add up (docs/domain.md §5), and is kept as
         ``score_final`` (never as the printed score, which stays blank).
         """
         goal = sections.get("goal")

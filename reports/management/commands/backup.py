@@ -17,7 +17,7 @@ EXCLUDE = [
     "sessions",
     "axes",
     "selfeval.evaluationcheck",
-    "selfeval.declarationcheck",
+    "projects.declarationcheck",
 ]
 
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from indicators.categories import match_category
-from indicators.models import Goal, Indicator, IndicatorCategory
+from indicators.models import IndicatorCategory
 from projects.access import can_edit_department
 from projects.choices import DeclarationAction, DeclarationStatus, Role
 from projects.models import (
@@ -14,12 +14,14 @@ from projects.models import (
     DeclarationEvent,
     ExpenseItem,
     FundingSource,
+    Goal,
+    Indicator,
     ProcurementItem,
     Project,
     ProjectDeclaration,
 )
 
-from .declaration_xlsx import ImportedDeclaration, SheetError
+from .xlsx import ImportedDeclaration, SheetError
 
 
 def _save(obj):

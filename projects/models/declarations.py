@@ -1,129 +1,13 @@
-"""Departments, users and the project side of the 项目绩效目标申报表 and 部门整体支出绩效目标申报表.
+"""The 项目绩效目标申报表 and the 部门整体支出绩效目标申报表, their lines and their workflow events (docs/domain.md §2.1–§2.2, §7)."""
 
-Every amount is stored in 元 (``Decimal``, two places) whatever unit the paper form uses; each form
-keeps the unit it is filled and printed in (``unit``), and ``projects.money`` converts on the way in
-and out.
-"""
-
-from django.contrib.auth.models import AbstractUser
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from .access import scoped_queryset
-from .choices import AccountTable, DeclarationAction, DeclarationStatus, FundSection, ProjectType, Role, SubjectLevel
-from .money import UNIT_CHOICES, WAN_YUAN
-
-
-def money_field(verbose_name: str, **kwargs) -> models.DecimalField:
-    """An amount in 元 (the stored unit)."""
-    kwargs.setdefault("null", True)
-    kwargs.setdefault("blank", True)
-    return models.DecimalField(f"{verbose_name}（元）", max_digits=18, decimal_places=2, **kwargs)
-
-
-def unit_field() -> models.CharField:
-    return models.CharField("金额单位", max_length=4, choices=UNIT_CHOICES, default=WAN_YUAN)
-
-
-class Department(models.Model):
-    """A budget unit (部门/单位); internal offices (人才科, 信息中心 …) are children of their department."""
-
-    code = models.CharField("部门编码", max_length=40, unique=True)
-    name = models.CharField("部门名称", max_length=120)
-    short_name = models.CharField("简称", max_length=60, blank=True)
-    region = models.CharField("所属地区", max_length=60, blank=True)
-    parent = models.ForeignKey(
-        "self", verbose_name="上级部门", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
-    )
-
-    objects = scoped_queryset("id").as_manager()
-
-    class Meta:
-        verbose_name = "部门（单位）"
-        verbose_name_plural = "部门（单位）"
-        ordering = ["code"]
-
-    def __str__(self) -> str:
-        return self.short_name or self.name
-
-    def root(self) -> "Department":
-        """The budget department an internal office belongs to (itself for a top-level one)."""
-        node = self
-        while node.parent_id is not None:
-            node = node.parent
-        return node
-
-
-class User(AbstractUser):
-    """A person using perfbudget, with one role and (except for auditors and administrators) a department."""
-
-    role = models.CharField("角色", max_length=10, choices=Role.choices, default=Role.FINANCE)
-    department = models.ForeignKey(
-        Department, verbose_name="所属部门", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
-    )
-    phone = models.CharField("联系电话", max_length=40, blank=True)
-
-    class Meta:
-        verbose_name = "用户"
-        verbose_name_plural = "用户"
-
-    def __str__(self) -> str:
-        full = f"{self.last_name}{self.first_name}".strip()
-        return full or self.username
-
-    @property
-    def sees_all_departments(self) -> bool:
-        return self.is_superuser or self.role in {Role.AUDITOR, Role.ADMIN}
-
-
-class Project(models.Model):
-    """A budget project of a department; its yearly declarations and self-evaluations hang below it."""
-
-    key = models.SlugField("项目编码", max_length=60, unique=True)
-    department = models.ForeignKey(
-        Department, verbose_name="所属部门", on_delete=models.PROTECT, related_name="projects"
-    )
-    name = models.CharField("项目名称", max_length=200)
-    project_type = models.CharField("项目类型", max_length=12, choices=ProjectType.choices, default=ProjectType.UNKNOWN)
-    project_type_printed = models.CharField("项目类型（表中原文）", max_length=200, blank=True)
-    period_start = models.PositiveSmallIntegerField("延续期起始年度", null=True, blank=True)
-    period_end = models.PositiveSmallIntegerField("延续期终止年度", null=True, blank=True)
-
-    objects = scoped_queryset("department").as_manager()
-
-    class Meta:
-        verbose_name = "项目"
-        verbose_name_plural = "项目"
-        ordering = ["department__code", "key"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(period_start__isnull=True)
-                | models.Q(period_end__isnull=True)
-                | models.Q(period_start__lte=models.F("period_end")),
-                name="project_period_ordered",
-                violation_error_message="延续期的起始年度不能晚于终止年度。",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class MergedItem(models.Model):
-    """One line of a project's 合并明细项目 (000: the items a merged project is made of)."""
-
-    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="merged_items")
-    seq = models.PositiveSmallIntegerField("序号")
-    name = models.CharField("明细项目名称", max_length=200)
-
-    class Meta:
-        verbose_name = "合并明细项目"
-        verbose_name_plural = "合并明细项目"
-        ordering = ["project", "seq"]
-        constraints = [models.UniqueConstraint(fields=["project", "seq"], name="merged_item_seq_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.seq}、{self.name}"
+from ..access import scoped_queryset
+from ..choices import DeclarationAction, DeclarationStatus, FundSection
+from ..money import UNIT_CHOICES
+from .fields import money_field, unit_field
+from .organisation import Department, Project, User
 
 
 class FormBase(models.Model):
@@ -164,7 +48,7 @@ class DeclarationWorkflow(models.Model):
 
 
 class ProjectDeclaration(FormBase, DeclarationWorkflow):
-    """项目绩效目标申报表: one project's targets for one year (DOMAIN §2.1)."""
+    """项目绩效目标申报表: one project's targets for one year (docs/domain.md §2.1)."""
 
     project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.PROTECT, related_name="declarations")
     fill_date = models.DateField("填报日期", null=True, blank=True)
@@ -321,7 +205,7 @@ class ProcurementItem(DeclarationLine):
 
 
 class DepartmentDeclaration(FormBase, DeclarationWorkflow):
-    """部门整体支出绩效目标申报表 (DOMAIN §2.2)."""
+    """部门整体支出绩效目标申报表 (docs/domain.md §2.2)."""
 
     department = models.ForeignKey(
         Department, verbose_name="部门", on_delete=models.PROTECT, related_name="overall_declarations"
@@ -369,95 +253,6 @@ class DepartmentFundLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_section_display()}：{self.name}"
-
-
-class FinalAccount(models.Model):
-    """部门决算 of one department and year (002): the lines by 功能分类科目 and the other printed figures."""
-
-    department = models.ForeignKey(
-        Department, verbose_name="部门", on_delete=models.PROTECT, related_name="final_accounts"
-    )
-    year = models.PositiveSmallIntegerField("年度", db_index=True)
-    unit = unit_field()
-    notes = models.JSONField("录入说明", default=list, blank=True)
-    source = models.CharField("数据来源", max_length=120, blank=True)
-
-    objects = scoped_queryset("department").as_manager()
-
-    class Meta:
-        verbose_name = "部门决算"
-        verbose_name_plural = "部门决算"
-        ordering = ["-year", "department__code"]
-        constraints = [models.UniqueConstraint(fields=["department", "year"], name="one_final_account_per_year")]
-
-    def __str__(self) -> str:
-        return f"{self.year}年 {self.department} 部门决算"
-
-
-class FinalAccountLine(models.Model):
-    """One 功能分类科目 line (类 3 digits / 款 5 / 项 7; 合计 without code) of a 决算 table."""
-
-    account = models.ForeignKey(FinalAccount, verbose_name="部门决算", on_delete=models.CASCADE, related_name="lines")
-    table = models.CharField("表", max_length=14, choices=AccountTable.choices)
-    seq = models.PositiveSmallIntegerField("序号")
-    code = models.CharField("科目编码", max_length=7, blank=True)
-    name = models.CharField("科目名称", max_length=120)
-    level = models.PositiveSmallIntegerField("科目级次", choices=SubjectLevel.choices)
-    parent = models.ForeignKey(
-        "self", verbose_name="上级科目", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
-    )
-    total = money_field("合计")
-    fiscal = money_field("财政拨款收入")
-    superior = money_field("上级补助收入")
-    business = money_field("事业收入")
-    operating = money_field("经营收入/支出")
-    affiliated = money_field("附属单位上缴收入/对附属单位补助支出")
-    other = money_field("其他收入")
-    basic = money_field("基本支出")
-    project = money_field("项目支出")
-    to_superior = money_field("上缴上级支出")
-    budget = money_field("年初预算")
-    final = money_field("决算")
-    rate_printed = models.CharField("完成率（表中数）", max_length=20, blank=True)
-
-    class Meta:
-        verbose_name = "决算科目行"
-        verbose_name_plural = "决算科目行"
-        ordering = ["account", "table", "seq"]
-        constraints = [models.UniqueConstraint(fields=["account", "table", "seq"], name="account_line_seq_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.name}".strip()
-
-    @staticmethod
-    def level_of(code: str) -> int:
-        """类 has 3 digits, 款 5, 项 7; a line without a code is the 合计."""
-        return {0: SubjectLevel.TOTAL, 3: SubjectLevel.CLASS, 5: SubjectLevel.SECTION, 7: SubjectLevel.ITEM}[
-            len(code or "")
-        ]
-
-
-class DepartmentFigure(models.Model):
-    """Another printed figure of a 部门决算 (三公经费, 机关运行经费 …), kept by a stable key."""
-
-    account = models.ForeignKey(FinalAccount, verbose_name="部门决算", on_delete=models.CASCADE, related_name="figures")
-    key = models.SlugField("键", max_length=80)
-    name = models.CharField("名称", max_length=200)
-    amount = models.DecimalField(
-        "数值", max_digits=18, decimal_places=4, null=True, blank=True, help_text="金额一律以元存储。"
-    )
-    unit = models.CharField("单位", max_length=20, blank=True)
-    unit_printed = models.CharField("表中单位", max_length=20, blank=True)
-    note = models.TextField("说明", blank=True)
-
-    class Meta:
-        verbose_name = "部门决算其他数据"
-        verbose_name_plural = "部门决算其他数据"
-        ordering = ["account", "key"]
-        constraints = [models.UniqueConstraint(fields=["account", "key"], name="department_figure_key_unique")]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class DeclarationEvent(models.Model):

@@ -4,11 +4,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators.services.library import library_add_from_forms
 from projects.models import ProjectDeclaration
-from projects.seeds import SEED_DIR, LoadReport, SeedError, ensure_demo_users, load_seed_files, seed_paths
+from projects.services.checks import refresh_stale_declarations
 from selfeval.models import SelfEvaluation
-from selfeval.services.checks import refresh_stale, refresh_stale_declarations
+from selfeval.seeds import SEED_DIR, LoadReport, SeedError, ensure_demo_users, load_seed_files, seed_paths
+from selfeval.services.checks import refresh_stale
+from selfeval.services.library import library_add_from_forms
 
 
 class Command(BaseCommand):

@@ -1,6 +1,7 @@
 """Restore a backup into an empty, migrated database: `manage.py restore perfbudget.json.gz`."""
 
 import gzip
+import json
 import tempfile
 
 from django.apps import apps
@@ -13,7 +14,27 @@ from selfeval.services.checks import refresh_all
 from .backup import EXCLUDE
 
 # Filled by the migrations themselves (the category table, the scoring schemes): the backup holds them too.
-FROM_MIGRATIONS = {"indicators.indicatorcategory", "selfeval.scoringscheme", "selfeval.schemesection"}
+FROM_MIGRATIONS = {"indicators.indicatorcategory", "projects.scoringscheme", "projects.schemesection"}
+# Models that moved between apps (their tables did not): a backup written before the move names them so.
+MOVED_MODELS = {
+    "indicators.goal": "projects.goal", "indicators.indicator": "projects.indicator",
+    "indicators.historicalgoal": "projects.historicalgoal", "indicators.historicalindicator": "projects.historicalindicator",
+    "selfeval.scoringscheme": "projects.scoringscheme", "selfeval.schemesection": "projects.schemesection",
+}  # fmt: skip
+
+
+def moved_labels(text: str) -> str:
+    """A backup's objects under the labels their models have now."""
+    try:
+        objects = json.loads(text)
+    except ValueError as exc:
+        raise CommandError(f"备份文件不是有效的 JSON：{exc}") from exc
+    if not isinstance(objects, list):
+        raise CommandError("备份文件的内容不是对象列表。")
+    for obj in objects:
+        if isinstance(obj, dict) and obj.get("model") in MOVED_MODELS:
+            obj["model"] = MOVED_MODELS[obj["model"]]
+    return json.dumps(objects, ensure_ascii=False)
 
 
 def is_empty() -> bool:
@@ -43,7 +64,7 @@ class Command(BaseCommand):
         except (OSError, EOFError) as exc:
             raise CommandError(f"无法读取备份文件：{exc}") from exc
         with tempfile.NamedTemporaryFile("w", suffix=".json-full", encoding="utf-8") as tmp:
-            tmp.write(text)
+            tmp.write(moved_labels(text))
             tmp.flush()
             with transaction.atomic():
                 call_command("loaddata", tmp.name, verbosity=0)

@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from projects.synthetic import generate_province
+from selfeval.synthetic import generate_province
 
 
 class Command(BaseCommand):

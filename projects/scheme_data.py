@@ -1,7 +1,9 @@
-"""The scoring schemes found in the seeds and in the national rules (DOMAIN §5), loaded by a data migration.
+"""The scoring schemes found in the seeds and in the national rules (docs/domain.md §5), loaded by a data migration.
 
 Administrators add and change schemes in the admin; this is only the starting set.
 """
+
+from decimal import Decimal
 
 SCHEMES = [
     {
@@ -53,3 +55,28 @@ SCHEMES = [
         ],
     },
 ]
+
+
+def load_schemes(Scheme, Section) -> None:
+    """Create or update the starting schemes with the given models (historical ones in a migration)."""
+    for data in SCHEMES:
+        scheme, _ = Scheme.objects.update_or_create(
+            code=data["code"],
+            defaults={
+                "name": data["name"],
+                "layout": data["layout"],
+                "description": data["description"],
+                "weights_per_form": data.get("weights_per_form", False),
+            },
+        )
+        for seq, (code, name, kind, points) in enumerate(data["sections"], start=1):
+            Section.objects.update_or_create(
+                scheme=scheme,
+                code=code,
+                defaults={
+                    "seq": seq,
+                    "name": name,
+                    "kind": kind,
+                    "points": Decimal(points) if points is not None else None,
+                },
+            )

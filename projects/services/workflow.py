@@ -7,11 +7,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from indicators.choices import GoalKind
+from indicators.services.checking import ERROR
 
-from .access import can_edit_department
-from .choices import DeclarationAction, DeclarationStatus, Role
-from .models import DeclarationEvent, ProjectDeclaration
-from .signals import declaration_approved
+from ..access import can_edit_department
+from ..choices import DeclarationAction, DeclarationStatus, Role
+from ..models import DeclarationEvent, ProjectDeclaration, SchemeSection
+from ..signals import declaration_approved
+from .findings import declaration_findings
 
 EDITABLE = {DeclarationStatus.DRAFT, DeclarationStatus.RETURNED}
 
@@ -30,9 +32,6 @@ class Problem:
 
 def declaration_problems(declaration: ProjectDeclaration) -> list[Problem]:
     """What must be fixed before a project declaration can be submitted (the checker's errors included)."""
-    from selfeval.services.consistency import ERROR
-    from selfeval.services.findings import declaration_findings
-
     problems = []
     required = {
         "supervising_unit": "请填写项目主管部门。",
@@ -76,8 +75,6 @@ def declaration_problems(declaration: ProjectDeclaration) -> list[Problem]:
 
 def _weight_problems(indicators) -> list[Problem]:
     """Where rows carry 分值, they follow the national scheme: each 一级's rows add up to its points."""
-    from selfeval.models import SchemeSection
-
     weighted = [row for row in indicators if row.weight is not None]
     if not weighted:
         return []

@@ -1,0 +1,58 @@
+"""Departments, users, projects and both paper declarations with their goals, indicator rows, schemes and checks.
+
+Every amount is stored in 元 (``Decimal``, two places) whatever unit the paper form uses; each form
+keeps the unit it is filled and printed in (``unit``), and ``projects.money`` converts on the way in
+and out.
+"""
+
+from .accounts import DepartmentFigure, FinalAccount, FinalAccountLine
+from .checks import CheckBase, DeclarationCheck
+from .declarations import (
+    DeclarationBasis,
+    DeclarationEvent,
+    DeclarationLine,
+    DeclarationWorkflow,
+    DepartmentDeclaration,
+    DepartmentFundLine,
+    ExpenseItem,
+    FormBase,
+    FundingSource,
+    PriorYearBudget,
+    ProcurementItem,
+    ProjectDeclaration,
+)
+from .fields import money_field, unit_field
+from .indicators import Goal, Indicator
+from .organisation import Department, MergedItem, Project, User
+from .schemes import SchemeSection, ScoringScheme, default_grade_bands
+
+__all__ = [
+    "CheckBase",
+    "DeclarationBasis",
+    "DeclarationCheck",
+    "DeclarationEvent",
+    "DeclarationLine",
+    "DeclarationWorkflow",
+    "Department",
+    "DepartmentDeclaration",
+    "DepartmentFigure",
+    "DepartmentFundLine",
+    "ExpenseItem",
+    "FinalAccount",
+    "FinalAccountLine",
+    "FormBase",
+    "FundingSource",
+    "Goal",
+    "Indicator",
+    "MergedItem",
+    "PriorYearBudget",
+    "ProcurementItem",
+    "Project",
+    "ProjectDeclaration",
+    "ScoringScheme",
+    "SchemeSection",
+    "User",
+    "default_grade_bands",
+    "money_field",
+    "unit_field",
+]

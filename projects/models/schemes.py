@@ -1,0 +1,98 @@
+"""Scoring schemes as data: sections, points and the rules the engine applies (docs/domain.md §5).
+
+A declaration's weights are checked against its scheme and its self-evaluation is scored under it.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from ..choices import Layout, ReverseRule, SectionKind
+
+
+def default_grade_bands() -> list:
+    return [["优", "90"], ["良", "80"], ["中", "60"], ["差", "0"]]
+
+
+class ScoringScheme(models.Model):
+    """A scoring scheme as data: its sections and points and the rules the engine applies (docs/domain.md §5)."""
+
+    code = models.SlugField("编码", max_length=40, unique=True)
+    name = models.CharField("方案名称", max_length=120)
+    description = models.TextField("说明", blank=True)
+    layout = models.CharField("默认表样", max_length=12, choices=Layout.choices)
+    budget_rate_places = models.PositiveSmallIntegerField(
+        "执行率保留小数位（百分数）", default=1, help_text="预算执行率按百分数保留的小数位，如 99.9%。"
+    )
+    cap_budget_score = models.BooleanField("预算执行得分不超过分值", default=True)
+    reverse_rule = models.CharField(
+        "反向指标超出目标时", max_length=8, choices=ReverseRule.choices, default=ReverseRule.RATIO
+    )
+    score_places = models.PositiveSmallIntegerField("得分保留小数位", default=2)
+    grade_bands = models.JSONField(
+        "等次划分", default=default_grade_bands, help_text='[[等次, 最低分], …] 自高到低，如 [["优", "90"], …]。'
+    )
+    deviation_above = models.DecimalField(
+        "超出目标需说明的比例",
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="实际值达到目标值的该倍数（如 1.30）时也须填写偏差原因；为空则只在未达标时要求。",
+    )
+    weights_per_form = models.BooleanField(
+        "分值由各表自定", default=False, help_text="如河北省表：各一级指标分值印在表上。"
+    )
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        db_table = "selfeval_scoringscheme"  # the table keeps the name it had in the selfeval app
+        verbose_name = "评分方案"
+        verbose_name_plural = "评分方案"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        bands = self.grade_bands
+        message = '等次划分应写作 [["优", "90"], ["良", "80"], …]，最低分自高到低。'
+        if not isinstance(bands, list) or not bands:
+            raise ValidationError({"grade_bands": message})
+        minimums = []
+        for band in bands:
+            if not (isinstance(band, list | tuple) and len(band) == 2 and str(band[0]).strip()):
+                raise ValidationError({"grade_bands": message})
+            try:
+                minimums.append(Decimal(str(band[1])))
+            except InvalidOperation:
+                raise ValidationError({"grade_bands": message}) from None
+        if minimums != sorted(minimums, reverse=True) or len(set(minimums)) != len(minimums):
+            raise ValidationError({"grade_bands": message})
+
+
+class SchemeSection(models.Model):
+    """A scored section of a scheme, e.g. 项目资金 20 or 产出指标 50."""
+
+    scheme = models.ForeignKey(
+        ScoringScheme, verbose_name="评分方案", on_delete=models.CASCADE, related_name="sections"
+    )
+    seq = models.PositiveSmallIntegerField("序号")
+    code = models.SlugField("编码", max_length=20)
+    name = models.CharField("名称", max_length=60)
+    kind = models.CharField("类别", max_length=12, choices=SectionKind.choices)
+    points = models.DecimalField(
+        "分值", max_digits=6, decimal_places=2, null=True, blank=True, help_text="为空表示分值由各表自定。"
+    )
+
+    class Meta:
+        db_table = "selfeval_schemesection"
+        verbose_name = "评分方案分项"
+        verbose_name_plural = "评分方案分项"
+        ordering = ["scheme", "seq"]
+        constraints = [models.UniqueConstraint(fields=["scheme", "code"], name="scheme_section_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.points if self.points is not None else '自定'}分）"

@@ -1,0 +1,182 @@
+"""Stored checks: what the checkers say about each form, kept with the basis it was made from.
+
+The year's overviews read many forms at once; scoring and checking 10 000 forms on each view takes half
+a minute. Each form's results are kept in a check (``DeclarationCheck`` here, ``EvaluationCheck`` in
+selfeval) with the basis they were made from: the form's last change (``updated_at``, which every edit of
+the form or of one of its rows, every submission, signature, review and reopening moves), the rules it is
+checked against (a self-evaluation's scheme, the indicator categories of a declaration) and the explicit
+versions of the code that made them (``*_VERSION`` beside the engine and each checker). Readers get the
+stored results and make again, in batches, those whose basis is not current, so a stale result is never
+shown. A reader never fails because of storing: when a writer holds the form, the reader uses what it
+computed and stores nothing.
+
+This module holds what both kinds share and the checks of project declarations.
+"""
+
+import hashlib
+import logging
+from collections.abc import Callable
+
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Prefetch
+
+from indicators.models import IndicatorCategory
+from indicators.services.checking import Finding
+from indicators.services.values import PARSER_VERSION
+
+from ..models import DeclarationCheck, Indicator, ProjectDeclaration
+from ..queue import enqueue
+from .consistency import CHECKER_VERSION
+from .findings import declaration_findings
+
+logger = logging.getLogger(__name__)
+
+BATCH = 200
+# How many stale forms a page remakes itself; beyond that it says the checks are being made (a worker does).
+READER_LIMIT = 2000
+
+
+class ChecksPending(Exception):
+    """Too many forms' checks are stale for a page to make them now; the message is for the user."""
+
+    def __init__(self, count: int):
+        super().__init__(f"{count} 张表的检查结果正在重新计算（评分方案或检查规则刚有更新），请稍后刷新。")
+        self.count = count
+
+
+def digest(parts) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+def basis(updated_at, stamp: str, version: str) -> str:
+    """What a check was made from: the form's last change, the rules' stamp and the code's version."""
+    return f"{updated_at.isoformat()}|{stamp}|{version}"
+
+
+def counted_findings(findings: list[Finding]) -> dict:
+    errors = sum(1 for f in findings if f.severity == "error")
+    return {"errors": errors, "warnings": len(findings) - errors, "findings": [f.as_dict() for f in findings]}
+
+
+def findings_of(check) -> list[Finding]:
+    """The findings a stored check holds, as the checker made them."""
+    return [Finding(**f) for f in check.findings]
+
+
+def upsert_checks(checks: list, form: str) -> None:
+    """Insert or replace the checks (one per form; two readers making the same one do not collide)."""
+    if checks:
+        model = type(checks[0])
+        fields = [f.name for f in model._meta.concrete_fields if f.name not in ("id", form)]
+        model.objects.bulk_create(checks, update_conflicts=True, unique_fields=[form], update_fields=fields)
+
+
+def store_quietly(checks: list, form: str) -> bool:
+    """Store checks a reader made. A writer saving one of these forms holds it: rather than wait for it (or
+    deadlock with it), the reader gives up after a moment and keeps what it computed; False then."""
+    postgres = connection.vendor == "postgresql"
+    try:
+        with transaction.atomic():
+            if postgres:
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)", ["500ms"]
+                    )
+                    before = cursor.fetchone()[0]
+            upsert_checks(checks, form)
+            if postgres:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT set_config('lock_timeout', %s, true)", [before])
+        return True
+    except (OperationalError, IntegrityError) as exc:
+        logger.info("stored checks of %d forms not saved (%s); they are made again on the next read", len(checks), exc)
+        return False
+
+
+def make_checks(ids, load: Callable, make: Callable, form: str, keep: bool) -> dict:
+    """Make the checks of the forms ``ids`` in batches (``load`` a batch, ``make`` each form's check) and
+    store them; the checks made, by form, each holding its form without the form's rows (``keep``)."""
+    ids, made = list(ids), {}
+    for start in range(0, len(ids), BATCH):
+        batch = []
+        for loaded in load(ids[start : start + BATCH]):
+            check = make(loaded)
+            setattr(check, form, loaded)
+            batch.append(check)
+        store_quietly(batch, form)
+        for check in batch if keep else ():
+            getattr(check, form)._prefetched_objects_cache = {}
+            made[getattr(check, f"{form}_id")] = check
+    return made
+
+
+def stale_ids(state, expected: Callable) -> list[int]:
+    """The forms of ``state`` (id, last change, stored basis, …) whose stored basis is not ``expected(row)``."""
+    return [row[0] for row in state if row[2] != expected(row)]
+
+
+def refuse_over(limit: int | None, stale: list[int], queue: Callable[[], None]) -> None:
+    """More than ``limit`` stale checks: queue their remaking (``queue``, after commit) and tell the reader."""
+    if limit is not None and len(stale) > limit:
+        transaction.on_commit(queue)
+        raise ChecksPending(len(stale))
+
+
+def checks_in_order(model, form: str, forms, refreshed, related: list[str]) -> list:
+    """The checks of ``forms`` in their order: those just made (``refreshed``) and the others as stored."""
+    order, made = refreshed
+    stored = (
+        model.objects.filter(**{f"{form}__in": forms.values("pk")})
+        .exclude(**{f"{form}__in": list(made)})
+        .select_related(*related)
+    )
+    checks = {getattr(c, f"{form}_id"): c for c in stored}
+    checks.update(made)
+    return [checks[pk] for pk in order if pk in checks]
+
+
+# -- project declarations -----------------------------------------------------------------------
+
+DECLARATION_VERSION = f"d{CHECKER_VERSION}.p{PARSER_VERSION}"
+
+
+def category_stamp() -> str:
+    """The indicator categories' codes, which the declaration checker compares: a changed one makes every
+    declaration's check stale."""
+    return digest(list(IndicatorCategory.objects.order_by("pk").values_list("pk", "code")))
+
+
+def _loaded_declarations(ids):
+    indicators = Prefetch("indicators", queryset=Indicator.objects.select_related("level1"))
+    return (
+        ProjectDeclaration.objects.filter(pk__in=ids)
+        .select_related("project__department")
+        .prefetch_related("funding_sources", "expense_items", indicators)
+    )
+
+
+def refresh_stale_declarations(declarations, *, limit: int | None = None, keep: bool = True):
+    """Make again the checks of the declarations of ``declarations`` that are missing or stale: their ids in
+    order, and the checks made. More than ``limit`` stale ones raise ``ChecksPending``."""
+    stamp = category_stamp()
+    state = list(declarations.values_list("pk", "updated_at", "check_result__basis"))
+    stale = stale_ids(state, lambda row: basis(row[1], stamp, DECLARATION_VERSION))
+    refuse_over(limit, stale, lambda: enqueue("projects.tasks.refresh_declaration_checks"))
+
+    def make(declaration):
+        findings = declaration_findings(declaration)
+        return DeclarationCheck(
+            declaration_id=declaration.pk,
+            basis=basis(declaration.updated_at, stamp, DECLARATION_VERSION),
+            **counted_findings(findings),
+        )
+
+    return [row[0] for row in state], make_checks(stale, _loaded_declarations, make, "declaration", keep)
+
+
+def current_declaration_checks(declarations, *, wait: bool = False) -> list[DeclarationCheck]:
+    """The checks of the project declarations of the queryset ``declarations``, in its order, each one current."""
+    refreshed = refresh_stale_declarations(declarations, limit=None if wait else READER_LIMIT)
+    return checks_in_order(
+        DeclarationCheck, "declaration", declarations, refreshed, ["declaration__project__department"]
+    )

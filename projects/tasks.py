@@ -1,0 +1,13 @@
+"""Celery tasks of the declarations."""
+
+from celery import shared_task
+
+from .models import ProjectDeclaration
+from .services.checks import refresh_stale_declarations
+
+
+@shared_task(acks_late=True, name="projects.tasks.refresh_declaration_checks")
+def refresh_declaration_checks() -> int:
+    """Make again the stored checks of declarations left stale (a new checker, a changed category table)."""
+    _, made = refresh_stale_declarations(ProjectDeclaration.objects.all(), keep=True)
+    return len(made)
