@@ -1,17 +1,30 @@
-"""Role and department scope, in one place for views, API, exports and admin alike.
+"""Who may do what, in one place for views, services, the API, templates, exports and the admin.
 
-A user sees their own department and its internal offices; auditors, administrators and
-superusers see every department. ``for_user`` on the scoped querysets applies this.
+Scope: a user sees their own department and its internal offices; auditors, administrators and superusers
+see every department (``visible_department_ids``; ``for_user`` on the scoped querysets applies it).
+
+Rights: each right is one predicate written once here (``is_manager``, ``is_filer_of``, ``is_head_of``), and a
+form's rights are one small object of flags (``Rights``): ``declaration_rights`` here, ``evaluation_rights``
+in ``selfeval.access`` from the same predicates. Being a superuser makes a user an administrator, never a
+department head: approvals and signatures are the head's alone.
 """
+
+from dataclasses import dataclass
 
 from django.db import models
 
-from .choices import Role
+from .choices import DeclarationStatus, Role
+
+EDITABLE_DECLARATION = {DeclarationStatus.DRAFT, DeclarationStatus.RETURNED}
+
+
+def _active(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.is_active
 
 
 def visible_department_ids(user) -> list[int] | None:
     """Ids of the departments ``user`` may read; None means every department; [] means none."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not _active(user):
         return []
     if user.is_superuser or user.role in {Role.AUDITOR, Role.ADMIN}:
         return None
@@ -20,7 +33,6 @@ def visible_department_ids(user) -> list[int] | None:
     cached = getattr(user, "_visible_department_ids", None)
     if cached is not None and cached[0] == user.department_id:
         return list(cached[1])
-
     # The department model is read from the user's foreign key: the models use this module, not the other way.
     Department = user._meta.get_field("department").related_model
     ids, frontier = [user.department_id], [user.department_id]
@@ -48,13 +60,77 @@ def scoped_queryset(lookup: str) -> type[ScopedQuerySet]:
     return type(f"ScopedQuerySet_{lookup}", (ScopedQuerySet,), {"department_lookup": lookup})
 
 
-def can_edit_department(user, department_id: int | None) -> bool:
-    """Finance staff and heads edit their own department's forms; administrators edit all; auditors none."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.is_superuser or user.role == Role.ADMIN:
-        return True
-    if user.role not in {Role.FINANCE, Role.HEAD}:
-        return False
+# -- the predicates, each written once ---------------------------------------------------------------
+
+
+def is_manager(user) -> bool:
+    """Administrators (and superusers): manage everything in the admin, edit any department's drafts."""
+    return _active(user) and (user.is_superuser or user.role == Role.ADMIN)
+
+
+def in_scope(user, department_id: int | None) -> bool:
     ids = visible_department_ids(user)
-    return ids is not None and department_id in ids
+    return ids is None or department_id in ids
+
+
+def is_filer_of(user, department_id: int | None) -> bool:
+    """Finance staff of the department (and administrators): enter projects, fill, submit, start forms."""
+    if is_manager(user):
+        return True
+    return _active(user) and user.role == Role.FINANCE and in_scope(user, department_id)
+
+
+def is_head_of(user, department_id: int | None) -> bool:
+    """The department's head: approves, returns, signs and reopens. Nobody else, superusers included."""
+    return _active(user) and user.role == Role.HEAD and in_scope(user, department_id)
+
+
+def can_edit_department(user, department_id: int | None) -> bool:
+    """Finance staff and heads act on their own department's forms; administrators on all; auditors on none."""
+    return is_manager(user) or (
+        _active(user) and user.role in {Role.FINANCE, Role.HEAD} and in_scope(user, department_id)
+    )
+
+
+def can_read_export(user, owner_id: int | None) -> bool:
+    """An export job is its owner's and the administrators'."""
+    return _active(user) and (owner_id == user.pk or is_manager(user))
+
+
+# -- a form's rights ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rights:
+    """What one user may do with one form now; views, services, the API and templates read these flags."""
+
+    edit: bool = False  # change the form's content (a declaration's draft, a self-evaluation's draft)
+    submit: bool = False
+    review: bool = False  # approve or return a submitted declaration
+    request_adjustment: bool = False
+    decide_adjustment: bool = False
+    start_evaluation: bool = False
+    sign: bool = False
+    reopen: bool = False
+
+
+def declaration_department_id(declaration) -> int:
+    """The department a project or department declaration belongs to."""
+    project_id = getattr(declaration, "project_id", None)
+    return declaration.project.department_id if project_id else declaration.department_id
+
+
+def declaration_rights(user, declaration) -> Rights:
+    """The rights of ``user`` on a 项目 or 部门整体 declaration in its current state."""
+    department_id = declaration_department_id(declaration)
+    filer, head = is_filer_of(user, department_id), is_head_of(user, department_id)
+    status = declaration.status
+    editable = status in EDITABLE_DECLARATION and filer
+    return Rights(
+        edit=editable,
+        submit=editable,
+        review=status == DeclarationStatus.SUBMITTED and head,
+        request_adjustment=status == DeclarationStatus.APPROVED and not declaration.adjustment_requested and filer,
+        decide_adjustment=bool(declaration.adjustment_requested) and head,
+        start_evaluation=status == DeclarationStatus.APPROVED and filer,
+    )

@@ -10,12 +10,7 @@ from django.contrib import admin
 
 from projects.uploads import MAX_UPLOAD_BYTES, UploadRejected, checked_xlsx
 
-from .access import visible_department_ids
-from .choices import Role
-
-
-def _is_manager(user) -> bool:
-    return user.is_active and (user.is_superuser or user.role == Role.ADMIN)
+from .access import is_manager, visible_department_ids
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -42,13 +37,13 @@ class ScopedAdmin(admin.ModelAdmin):
         return self.get_queryset(request).filter(pk=obj.pk).exists()
 
     def has_add_permission(self, request, obj=None):
-        return _is_manager(request.user)
+        return is_manager(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return _is_manager(request.user)
+        return is_manager(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return _is_manager(request.user)
+        return is_manager(request.user)
 
 
 class ReadOnlyMixin:
@@ -66,7 +61,7 @@ class ReadOnlyMixin:
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return self.deletable and _is_manager(request.user)
+        return self.deletable and is_manager(request.user)
 
 
 class ScopedInline:
@@ -79,13 +74,13 @@ class ScopedInline:
         return request.user.is_active and request.user.is_staff
 
     def has_add_permission(self, request, obj=None):
-        return _is_manager(request.user)
+        return is_manager(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return _is_manager(request.user)
+        return is_manager(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return _is_manager(request.user)
+        return is_manager(request.user)
 
 
 class ScopedTabularInline(ScopedInline, admin.TabularInline):
@@ -124,7 +119,7 @@ class CheckedImportMixin:
         return CheckedImportForm
 
     def has_import_permission(self, request):
-        return _is_manager(request.user)
+        return is_manager(request.user)
 
     def has_export_permission(self, request):
         return request.user.is_active and request.user.is_staff

@@ -12,9 +12,8 @@ from django.views.decorators.http import require_POST
 from projects.services.findings import declaration_findings
 
 from . import selectors
-from .access import can_edit_department
+from .access import declaration_rights, is_filer_of
 from .carry_over import changes_since, declaration_carry_over, previous_declaration
-from .choices import DeclarationStatus, Role
 from .forms import DeclarationForm, declaration_formsets
 from .models import DeclarationEvent, Project, ProjectDeclaration
 from .money import WAN_YUAN
@@ -40,14 +39,7 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             **declaration_sheet(declaration),
             "declaration": declaration,
             "findings": declaration_findings(declaration),
-            "can_edit": workflow.can_edit(user, declaration),
-            "can_submit": workflow.can_edit(user, declaration),
-            "can_review": declaration.status == DeclarationStatus.SUBMITTED and workflow._is_head_of(user, declaration),
-            "can_request_adjustment": declaration.status == DeclarationStatus.APPROVED
-            and not declaration.adjustment_requested
-            and user.role in {Role.FINANCE, Role.ADMIN}
-            and can_edit_department(user, declaration.project.department_id),
-            "can_decide_adjustment": declaration.adjustment_requested and workflow._is_head_of(user, declaration),
+            "rights": declaration_rights(user, declaration),
             "previous": (previous := previous_declaration(declaration.project, declaration.year)),
             "changes": changes_since(previous, declaration) if previous else [],
         },
@@ -67,7 +59,7 @@ def _problem_errors(problems, form, formsets) -> None:
 @login_required
 def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
     declaration = _declaration(request.user, pk)
-    if not workflow.can_edit(request.user, declaration):
+    if not declaration_rights(request.user, declaration).edit:
         raise PermissionDenied("这张申报表现在不能由你修改。")
     unit = request.POST.get("unit", declaration.unit) if request.method == "POST" else declaration.unit
     if unit not in {"万元", "元"}:
@@ -180,9 +172,7 @@ def declaration_create(request: HttpRequest, project_pk: int) -> HttpResponse:
     project = Project.objects.for_user(request.user).filter(pk=project_pk).select_related("department").first()
     if project is None:
         raise Http404("没有找到这个项目。")
-    if request.user.role not in {Role.FINANCE, Role.ADMIN} or not can_edit_department(
-        request.user, project.department_id
-    ):
+    if not is_filer_of(request.user, project.department_id):
         raise PermissionDenied("只有本部门的填报人可以新建申报表。")
     try:
         year = int(request.POST.get("year", ""))

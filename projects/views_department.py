@@ -12,8 +12,7 @@ from django.views.decorators.http import require_POST
 from projects.services.findings import department_declaration_findings
 
 from . import selectors
-from .access import can_edit_department
-from .choices import DeclarationStatus
+from .access import declaration_rights
 from .forms import DepartmentDeclarationForm, department_formsets
 from .models import DepartmentDeclaration
 from .services import workflow
@@ -37,13 +36,9 @@ def department_declaration_detail(request: HttpRequest, pk: int) -> HttpResponse
             **department_sheet(declaration),
             "declaration": declaration,
             "findings": department_declaration_findings(declaration),
-            "can_edit": workflow.can_edit(user, declaration),
-            "can_review": declaration.status == DeclarationStatus.SUBMITTED and workflow._is_head_of(user, declaration),
+            "rights": (rights := declaration_rights(user, declaration)),
             "evaluation": (evaluation := _overall_evaluation(declaration)),
-            "can_start_evaluation": evaluation is None
-            and declaration.status == DeclarationStatus.APPROVED
-            and user.role in {"finance", "admin"}
-            and can_edit_department(user, declaration.department_id),
+            "can_start_evaluation": evaluation is None and rights.start_evaluation,
         },
     )
 
@@ -56,7 +51,7 @@ def _overall_evaluation(declaration):
 @login_required
 def department_declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
     declaration = _declaration(request.user, pk)
-    if not workflow.can_edit(request.user, declaration):
+    if not declaration_rights(request.user, declaration).edit:
         raise PermissionDenied("这张申报表现在不能由你修改。")
     form = DepartmentDeclarationForm(request.POST or None, instance=declaration)
     formsets = department_formsets(declaration, request.POST or None)

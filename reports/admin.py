@@ -3,7 +3,8 @@ edits one (administrators may delete them to free space)."""
 
 from django.contrib import admin
 
-from projects.admin_base import ReadOnlyMixin, ScopedAdmin, ScopedInline, _is_manager
+from projects.access import is_manager
+from projects.admin_base import ReadOnlyMixin, ScopedAdmin, ScopedInline
 
 from .models import ExportItem, ExportJob, StoredPdf
 
@@ -26,7 +27,7 @@ class ExportJobAdmin(ReadOnlyMixin, ScopedAdmin):
 
     def get_queryset(self, request):
         qs = super().get_queryset(request).select_related("user", "department")
-        return qs if _is_manager(request.user) else qs.filter(user=request.user)
+        return qs if is_manager(request.user) else qs.filter(user=request.user)
 
     def has_view_permission(self, request, obj=None):
         if not self.has_module_permission(request):
@@ -47,4 +48,4 @@ class StoredPdfAdmin(ReadOnlyMixin, ScopedAdmin):
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        return qs if _is_manager(request.user) or request.user.role == "auditor" else qs.none()
+        return qs if is_manager(request.user) or request.user.role == "auditor" else qs.none()

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from projects.choices import Role
+from projects.access import can_read_export
 from projects.models import Department, DepartmentDeclaration, ProjectDeclaration
 from projects.selectors import declaration_page, department_declaration_page
 from projects.services.importing import declaration_import
@@ -108,7 +108,7 @@ def declaration_import_view(request: HttpRequest) -> HttpResponse:
 
 def _job(user, job_id) -> ExportJob:
     job = ExportJob.objects.select_related("department").filter(pk=job_id).first()
-    if job is None or (job.user_id != user.pk and not (user.is_superuser or user.role == Role.ADMIN)):
+    if job is None or not can_read_export(user, job.user_id):
         raise Http404("没有找到这个导出任务。")
     return job
 

@@ -12,12 +12,12 @@ from django.views.decorators.http import require_POST
 from indicators.services.checking import num
 from indicators.services.layout import span_rows
 from indicators.services.values import format_rate
-from projects.access import can_edit_department
-from projects.choices import Role
+from projects.access import is_filer_of
 from projects.models import DepartmentDeclaration, ProjectDeclaration
 from projects.services.checks import ChecksPending
 from selfeval.services.adapters import form_input
 
+from .access import evaluation_rights
 from .choices import EvaluationStatus
 from .forms import EvaluationForm, evaluation_formsets
 from .layouts import labels_for
@@ -26,7 +26,7 @@ from .selectors import evaluation_with_rows, years_for
 from .services import engine
 from .services.changes import changes_since
 from .services.dashboard import dashboard_data
-from .services.filling import can_fill, evaluation_fill, stale_message
+from .services.filling import evaluation_fill, stale_message
 from .services.findings import evaluation_findings
 from .services.report import with_offices
 from .services.signoff import (
@@ -48,10 +48,6 @@ def _evaluation(user, pk: int) -> SelfEvaluation:
     return evaluation_with_rows(pk)
 
 
-def _is_head(user, evaluation) -> bool:
-    return user.role == Role.HEAD and can_edit_department(user, evaluation.department_id)
-
-
 @login_required
 def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = _evaluation(request.user, pk)
@@ -63,9 +59,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             **evaluation_sheet(evaluation),
             "evaluation": evaluation,
             "findings": evaluation_findings(evaluation),
-            "can_fill": can_fill(user, evaluation),
-            "can_sign": evaluation.status == EvaluationStatus.SUBMITTED and _is_head(user, evaluation),
-            "can_reopen": evaluation.status == EvaluationStatus.SIGNED and _is_head(user, evaluation),
+            "rights": evaluation_rights(user, evaluation),
             "digest_ok": digest_matches(evaluation.pk) if evaluation.status == EvaluationStatus.SIGNED else None,
             "events": evaluation.events.select_related("user"),
         },
@@ -81,7 +75,7 @@ def _bound(request, evaluation):
 @login_required
 def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = _evaluation(request.user, pk)
-    if not can_fill(request.user, evaluation):
+    if not evaluation_rights(request.user, evaluation).edit:
         raise PermissionDenied("这张自评表现在不能由你填写。")
     form, formsets = _bound(request, evaluation)
     conflict = None
@@ -146,7 +140,7 @@ def _submit(request, pk):
 def evaluation_preview(request: HttpRequest, pk: int) -> JsonResponse:
     """Score the page as typed, without keeping anything: proposals, sections, total, grade, findings."""
     evaluation = _evaluation(request.user, pk)
-    if not can_fill(request.user, evaluation):
+    if not evaluation_rights(request.user, evaluation).edit:
         raise PermissionDenied("这张自评表现在不能由你填写。")
     form, formsets = _bound(request, evaluation)
     if not (form.is_valid() & all([fs.is_valid() for fs in formsets.values()])):
@@ -203,9 +197,7 @@ def evaluation_create(request: HttpRequest, declaration_pk: int) -> HttpResponse
     declaration = ProjectDeclaration.objects.for_user(request.user).filter(pk=declaration_pk).first()
     if declaration is None:
         raise Http404("没有找到这张申报表。")
-    if request.user.role not in {Role.FINANCE, Role.ADMIN} or not can_edit_department(
-        request.user, declaration.project.department_id
-    ):
+    if not is_filer_of(request.user, declaration.project.department_id):
         raise PermissionDenied("只有本部门的填报人可以开始自评。")
     try:
         evaluation = evaluation_start(declaration=declaration, user=request.user)
@@ -223,9 +215,7 @@ def department_evaluation_create(request: HttpRequest, declaration_pk: int) -> H
     declaration = DepartmentDeclaration.objects.for_user(request.user).filter(pk=declaration_pk).first()
     if declaration is None:
         raise Http404("没有找到这张申报表。")
-    if request.user.role not in {Role.FINANCE, Role.ADMIN} or not can_edit_department(
-        request.user, declaration.department_id
-    ):
+    if not is_filer_of(request.user, declaration.department_id):
         raise PermissionDenied("只有本部门的填报人可以开始自评。")
     try:
         evaluation = department_evaluation_start(declaration=declaration)

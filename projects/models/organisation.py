@@ -53,10 +53,6 @@ class User(AbstractUser):
         full = f"{self.last_name}{self.first_name}".strip()
         return full or self.username
 
-    @property
-    def sees_all_departments(self) -> bool:
-        return self.is_superuser or self.role in {Role.AUDITOR, Role.ADMIN}
-
 
 class Project(models.Model):
     """A budget project of a department; its yearly declarations and self-evaluations hang below it."""

@@ -7,8 +7,8 @@ from django.db import transaction
 
 from indicators.categories import match_category
 from indicators.models import IndicatorCategory
-from projects.access import can_edit_department
-from projects.choices import DeclarationAction, DeclarationStatus, Role
+from projects.access import is_filer_of
+from projects.choices import DeclarationAction, DeclarationStatus
 from projects.models import (
     DeclarationBasis,
     DeclarationEvent,
@@ -36,7 +36,7 @@ def declaration_import(*, data: ImportedDeclaration, user) -> ProjectDeclaration
     project = Project.objects.for_user(user).filter(key=data.project_key).select_related("department").first()
     if project is None:
         raise SheetError(["模板中的项目不存在，或不在你的部门范围内。"])
-    if user.role not in {Role.FINANCE, Role.ADMIN} or not can_edit_department(user, project.department_id):
+    if not is_filer_of(user, project.department_id):
         raise SheetError(["只有本部门的填报人可以导入申报表。"])
     declaration = ProjectDeclaration.objects.select_for_update().filter(project=project, year=data.year).first()
     if declaration is not None and declaration.status not in {DeclarationStatus.DRAFT, DeclarationStatus.RETURNED}:

@@ -9,13 +9,11 @@ from django.utils import timezone
 from indicators.choices import GoalKind
 from indicators.services.checking import ERROR
 
-from ..access import can_edit_department
-from ..choices import DeclarationAction, DeclarationStatus, Role
+from ..access import declaration_department_id, declaration_rights, is_filer_of, is_head_of
+from ..choices import DeclarationAction, DeclarationStatus
 from ..models import DeclarationEvent, ProjectDeclaration, SchemeSection
 from ..signals import declaration_approved
 from .findings import declaration_findings
-
-EDITABLE = {DeclarationStatus.DRAFT, DeclarationStatus.RETURNED}
 
 
 class WorkflowError(Exception):
@@ -111,30 +109,11 @@ def _log(declaration, user, action, before, comment=""):
     )
 
 
-def _department_id(declaration) -> int:
-    return (
-        declaration.project.department_id if isinstance(declaration, ProjectDeclaration) else declaration.department_id
-    )
-
-
-def _is_head_of(user, declaration) -> bool:
-    return (user.role == Role.HEAD and can_edit_department(user, _department_id(declaration))) or user.is_superuser
-
-
-def can_edit(user, declaration) -> bool:
-    """Finance staff (and administrators) edit their department's drafts and returned declarations."""
-    return (
-        declaration.status in EDITABLE
-        and user.role in {Role.FINANCE, Role.ADMIN}
-        and can_edit_department(user, _department_id(declaration))
-    ) or (declaration.status in EDITABLE and user.is_superuser)
-
-
 @transaction.atomic
 def declaration_submit(*, declaration, user) -> None:
     """草稿/已退回 → 已提交, refused with the problems listed when the declaration is not complete."""
     declaration = type(declaration).objects.select_for_update().get(pk=declaration.pk)
-    if not can_edit(user, declaration):
+    if not declaration_rights(user, declaration).submit:
         raise WorkflowError("只有本部门的填报人可以提交草稿或已退回的申报表。")
     problems = declaration_problems(declaration) if isinstance(declaration, ProjectDeclaration) else []
     if problems:
@@ -150,7 +129,7 @@ def declaration_submit(*, declaration, user) -> None:
 def declaration_review(*, declaration, user, approve: bool, comment: str = "") -> None:
     """The department head approves (已审核) or returns (已退回, with a comment) a submitted declaration."""
     declaration = type(declaration).objects.select_for_update().get(pk=declaration.pk)
-    if not _is_head_of(user, declaration):
+    if not is_head_of(user, declaration_department_id(declaration)):
         raise WorkflowError("只有本部门负责人可以审核申报表。")
     if declaration.status != DeclarationStatus.SUBMITTED:
         raise WorkflowError("只能审核已提交的申报表。")
@@ -174,7 +153,7 @@ def declaration_request_adjustment(*, declaration, user, reason: str) -> None:
     declaration = type(declaration).objects.select_for_update().get(pk=declaration.pk)
     if declaration.status != DeclarationStatus.APPROVED:
         raise WorkflowError("只有已审核的申报表需要申请调整。")
-    if user.role not in {Role.FINANCE, Role.ADMIN} or not can_edit_department(user, _department_id(declaration)):
+    if not is_filer_of(user, declaration_department_id(declaration)):
         raise WorkflowError("只有本部门的填报人可以申请调整。")
     if not reason.strip():
         raise WorkflowError("请填写调整理由。")
@@ -189,7 +168,7 @@ def declaration_request_adjustment(*, declaration, user, reason: str) -> None:
 def declaration_decide_adjustment(*, declaration, user, allow: bool, comment: str = "") -> None:
     """The head allows an adjustment (the declaration becomes a draft again) or refuses it."""
     declaration = type(declaration).objects.select_for_update().get(pk=declaration.pk)
-    if not _is_head_of(user, declaration):
+    if not is_head_of(user, declaration_department_id(declaration)):
         raise WorkflowError("只有本部门负责人可以处理调整申请。")
     if not declaration.adjustment_requested:
         raise WorkflowError("没有待处理的调整申请。")

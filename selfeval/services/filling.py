@@ -11,11 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from projects.access import can_edit_department
-from projects.choices import Role
 from projects.money import from_yuan
 
-from ..choices import EvaluationStatus
+from ..access import evaluation_rights
 from ..forms import EvaluationForm, FundingForm, RowForm, SectionForm, evaluation_formsets
 from ..models import SelfEvaluation
 from .changes import changes_since
@@ -25,15 +23,6 @@ PART_FORMS = {"funding": FundingForm, "sections": SectionForm, "rows": RowForm}
 # The fields each part's form fills (read once: Django's inline formsets append their foreign key to Meta.fields).
 PART_FIELDS = {prefix: tuple(f for f in form.Meta.fields if f != "evaluation") for prefix, form in PART_FORMS.items()}
 PART_RELATIONS = {"funding": "funding_rows", "sections": "sections", "rows": "rows"}
-
-
-def can_fill(user, evaluation) -> bool:
-    """Finance staff of the department (and administrators) fill a draft; nobody fills anything else."""
-    return (
-        evaluation.status == EvaluationStatus.DRAFT
-        and user.role in {Role.FINANCE, Role.ADMIN}
-        and can_edit_department(user, evaluation.department_id)
-    )
 
 
 @dataclass
@@ -62,7 +51,7 @@ class FillResult:
 
 def evaluation_fill(*, evaluation: SelfEvaluation, user, data) -> FillResult:
     """Validate and save the page's form data; nothing is saved when anything is invalid or the copy is stale."""
-    if not can_fill(user, evaluation):
+    if not evaluation_rights(user, evaluation).edit:
         raise PermissionDenied("这张自评表现在不能由你填写。")
     form = EvaluationForm(data, instance=evaluation)
     formsets = evaluation_formsets(evaluation, data)
@@ -80,7 +69,7 @@ def evaluation_fill(*, evaluation: SelfEvaluation, user, data) -> FillResult:
                 conflict=_changes_since(evaluation, version),
                 updated_at=current.updated_at,
             )
-        if not can_fill(user, current):  # signed or submitted meanwhile
+        if not evaluation_rights(user, current).edit:  # signed or submitted meanwhile
             raise PermissionDenied("这张自评表已提交或已签署，不能再修改。")
         form.save()
         for formset in formsets.values():

@@ -7,8 +7,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from projects.access import can_edit_department
-from projects.choices import Role
+from projects.access import is_filer_of, is_head_of
 
 from ..choices import EvaluationStatus
 from ..models import EvaluationEvent, SelfEvaluation
@@ -62,15 +61,11 @@ def digest_matches(evaluation_id: int) -> bool:
     return bool(evaluation.signed_digest) and evaluation_digest(evaluation) == evaluation.signed_digest
 
 
-def _is_head(user, evaluation) -> bool:
-    return user.is_active and user.role == Role.HEAD and can_edit_department(user, evaluation.department_id)
-
-
 @transaction.atomic
 def evaluation_sign(*, evaluation_id: int, user) -> SelfEvaluation:
     """Only the head of the form's department signs a submitted form: status, signer, time and digest."""
     evaluation = evaluation_with_rows(evaluation_id, for_update=True)
-    if not _is_head(user, evaluation):
+    if not is_head_of(user, evaluation.department_id):
         raise SignoffError("只有本部门负责人可以签署自评表。")
     if evaluation.status != EvaluationStatus.SUBMITTED:
         raise SignoffError("只能签署已提交的自评表。")
@@ -88,7 +83,7 @@ def evaluation_sign(*, evaluation_id: int, user) -> SelfEvaluation:
 def evaluation_reopen(*, evaluation_id: int, user, reason: str) -> SelfEvaluation:
     """The head reopens a signed form with a written reason; it becomes a draft again and the step is logged."""
     evaluation = evaluation_with_rows(evaluation_id, for_update=True)
-    if not _is_head(user, evaluation):
+    if not is_head_of(user, evaluation.department_id):
         raise SignoffError("只有本部门负责人可以重新打开已签署的自评表。")
     if evaluation.status != EvaluationStatus.SIGNED:
         raise SignoffError("只有已签署的自评表需要重新打开。")
@@ -134,7 +129,7 @@ def blocking_findings(evaluation: SelfEvaluation) -> list:
 def evaluation_submit(*, evaluation_id: int, user) -> SelfEvaluation:
     """Finance staff of the department submit a draft; blocking findings refuse it and are listed."""
     evaluation = evaluation_with_rows(evaluation_id, for_update=True)
-    if user.role not in {Role.FINANCE, Role.ADMIN} or not can_edit_department(user, evaluation.department_id):
+    if not is_filer_of(user, evaluation.department_id):
         raise SignoffError("只有本部门的填报人可以提交自评表。")
     if evaluation.status != EvaluationStatus.DRAFT:
         raise SignoffError("只能提交草稿状态的自评表。")

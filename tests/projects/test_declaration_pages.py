@@ -123,7 +123,7 @@ def test_other_departments_declarations_are_not_found(client, outsider_user):
 def test_auditors_read_but_cannot_edit(client, auditor_user, draft):
     client.force_login(auditor_user)
     page = client.get(reverse("projects:declaration", args=[draft.pk]))
-    assert page.status_code == 200 and not page.context["can_edit"]
+    assert page.status_code == 200 and not page.context["rights"].edit
     assert client.get(reverse("projects:declaration_edit", args=[draft.pk])).status_code == 403
     assert client.post(reverse("projects:declaration_edit", args=[draft.pk]), complete_data(draft)).status_code == 403
     draft.refresh_from_db()

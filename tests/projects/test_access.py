@@ -1,0 +1,77 @@
+"""The rights, each written once in ``projects.access``: one table of role × form state → flags."""
+
+import pytest
+
+from projects.access import Rights, declaration_rights, is_filer_of, is_head_of, is_manager
+from projects.choices import DeclarationStatus, Role
+from projects.models import ProjectDeclaration
+from selfeval.access import evaluation_rights
+from selfeval.models import SelfEvaluation
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people(dongxihu, hongshan):
+    return {
+        "finance": make_user("a-finance", Role.FINANCE, dongxihu),
+        "head": make_user("a-head", Role.HEAD, dongxihu),
+        "auditor": make_user("a-auditor", Role.AUDITOR, None),
+        "admin": make_user("a-admin", Role.ADMIN, None),
+        "superuser": make_user("a-super", Role.FINANCE, hongshan, is_superuser=True),
+        "outsider": make_user("a-outsider", Role.HEAD, hongshan),
+    }
+
+
+@pytest.mark.parametrize(
+    "status, who, expected",
+    [
+        (DeclarationStatus.DRAFT, "finance", Rights(edit=True, submit=True)),
+        (DeclarationStatus.DRAFT, "head", Rights()),
+        (DeclarationStatus.DRAFT, "admin", Rights(edit=True, submit=True)),
+        (DeclarationStatus.SUBMITTED, "finance", Rights()),
+        (DeclarationStatus.SUBMITTED, "head", Rights(review=True)),
+        (DeclarationStatus.SUBMITTED, "superuser", Rights()),  # a superuser is nobody's head
+        (DeclarationStatus.SUBMITTED, "auditor", Rights()),
+        (DeclarationStatus.SUBMITTED, "outsider", Rights()),
+        (DeclarationStatus.RETURNED, "finance", Rights(edit=True, submit=True)),
+        (DeclarationStatus.APPROVED, "finance", Rights(request_adjustment=True, start_evaluation=True)),
+        (DeclarationStatus.APPROVED, "head", Rights()),
+    ],
+)
+def test_declaration_rights(people, dongxihu, status, who, expected):
+    declaration = ProjectDeclaration.objects.filter(project__department=dongxihu).first()
+    declaration.status = status  # not saved: the rights are read from the form's state
+    assert declaration_rights(people[who], declaration) == expected
+
+
+@pytest.mark.parametrize(
+    "status, who, expected",
+    [
+        ("draft", "finance", Rights(edit=True, submit=True)),
+        ("draft", "head", Rights()),
+        ("submitted", "finance", Rights()),
+        ("submitted", "head", Rights(sign=True)),
+        ("submitted", "superuser", Rights()),
+        ("submitted", "outsider", Rights()),
+        ("signed", "head", Rights(reopen=True)),
+        ("signed", "admin", Rights()),
+        ("signed", "auditor", Rights()),
+    ],
+)
+def test_evaluation_rights(people, dongxihu, status, who, expected):
+    evaluation = SelfEvaluation.objects.first()
+    evaluation.department_id = dongxihu.pk  # not saved: whose form it is, for the predicates
+    evaluation.status = status
+    assert evaluation_rights(people[who], evaluation) == expected
+
+
+def test_the_predicates(people, dongxihu, hongshan):
+    assert is_manager(people["admin"]) and is_manager(people["superuser"]) and not is_manager(people["head"])
+    assert is_head_of(people["head"], dongxihu.pk) and not is_head_of(people["head"], hongshan.pk)
+    assert not is_head_of(people["superuser"], dongxihu.pk) and not is_head_of(people["admin"], dongxihu.pk)
+    assert is_filer_of(people["finance"], dongxihu.pk) and not is_filer_of(people["finance"], hongshan.pk)
+    assert not is_filer_of(people["auditor"], dongxihu.pk)
+    people["finance"].is_active = False
+    assert not is_filer_of(people["finance"], dongxihu.pk)
