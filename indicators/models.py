@@ -11,6 +11,13 @@ from django.db import models
 from .choices import CategoryLayout
 
 
+class ReferenceQuerySet(models.QuerySet):
+    """Reference tables every signed-in user reads (the category table, the library, the schemes)."""
+
+    def for_user(self, user):
+        return self if getattr(user, "is_authenticated", False) and user.is_active else self.none()
+
+
 class IndicatorCategory(models.Model):
     """A 一级 or 二级 indicator category of the national list."""
 
@@ -25,6 +32,8 @@ class IndicatorCategory(models.Model):
         "其他写法", default=list, blank=True, help_text="表中可能出现的其他名称，如“可持续发展影响指标”。"
     )
     seq = models.PositiveSmallIntegerField("排序", default=0)
+
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = "指标分类"
@@ -108,6 +117,8 @@ class LibraryIndicator(models.Model):
     example = models.CharField("指标值示例", max_length=120, blank=True)
     use_count = models.PositiveIntegerField("使用次数", default=0)
     is_active = models.BooleanField("启用", default=True)
+
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = "指标库指标"

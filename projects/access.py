@@ -45,19 +45,25 @@ def visible_department_ids(user) -> list[int] | None:
 
 
 class ScopedQuerySet(models.QuerySet):
-    """A queryset that knows the lookup from its model to the owning department."""
+    """A queryset that knows the lookup from its model to the owning department (several lookups: a row that
+    belongs to either of two kinds of form, e.g. a goal of a project or of a department declaration)."""
 
-    department_lookup = "department"
+    department_lookup: str | tuple[str, ...] = "department"
 
     def for_user(self, user):
         ids = visible_department_ids(user)
         if ids is None:
             return self
-        return self.filter(**{f"{self.department_lookup}__in": ids})
+        lookups = (self.department_lookup,) if isinstance(self.department_lookup, str) else self.department_lookup
+        condition = models.Q()
+        for lookup in lookups:
+            condition |= models.Q(**{f"{lookup}__in": ids})
+        return self.filter(condition)
 
 
-def scoped_queryset(lookup: str) -> type[ScopedQuerySet]:
-    return type(f"ScopedQuerySet_{lookup}", (ScopedQuerySet,), {"department_lookup": lookup})
+def scoped_queryset(*lookups: str) -> type[ScopedQuerySet]:
+    lookup = lookups[0] if len(lookups) == 1 else tuple(lookups)
+    return type(f"ScopedQuerySet_{'_'.join(lookups)}", (ScopedQuerySet,), {"department_lookup": lookup})
 
 
 # -- the predicates, each written once ---------------------------------------------------------------

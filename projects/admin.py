@@ -7,7 +7,6 @@ from import_export.admin import ImportExportMixin
 
 from indicators.models import IndicatorCategory, LibraryIndicator
 
-from .access import visible_department_ids
 from .admin_base import CheckedImportMixin, ReadOnlyMixin, ScopedAdmin, ScopedTabularInline
 from .models import (
     DeclarationBasis,
@@ -234,17 +233,6 @@ class DeclarationEventAdmin(ReadOnlyMixin, ScopedAdmin):
     search_fields = ["project_declaration__project__name", "user__username", "comment"]
     list_select_related = ["user", "project_declaration__project", "department_declaration__department"]
 
-    def get_queryset(self, request):
-        from django.db.models import Q
-
-        qs = super().get_queryset(request)
-        ids = visible_department_ids(request.user)
-        if ids is None:
-            return qs
-        return qs.filter(
-            Q(project_declaration__project__department__in=ids) | Q(department_declaration__department__in=ids)
-        )
-
 
 @admin.register(Goal)
 class GoalAdmin(ScopedAdmin):
@@ -253,9 +241,6 @@ class GoalAdmin(ScopedAdmin):
     list_filter = ["kind"]
     search_fields = ["text", "project_declaration__project__name", "department_declaration__department__name"]
     list_select_related = ["project_declaration__project", "department_declaration__department"]
-
-    def get_queryset(self, request):
-        return _scope_by_declaration(super().get_queryset(request), request.user)
 
 
 @admin.register(Indicator)
@@ -272,20 +257,6 @@ class IndicatorAdmin(CheckedImportMixin, ImportExportMixin, ScopedAdmin):
     ]
     search_fields = ["name", "target", "level2_printed", "project_declaration__project__name"]
     list_select_related = ["level1", "project_declaration__project", "department_declaration__department"]
-
-    def get_queryset(self, request):
-        return _scope_by_declaration(super().get_queryset(request), request.user)
-
-
-def _scope_by_declaration(qs, user):
-    from django.db.models import Q
-
-    ids = visible_department_ids(user)
-    if ids is None:
-        return qs
-    return qs.filter(
-        Q(project_declaration__project__department__in=ids) | Q(department_declaration__department__in=ids)
-    )
 
 
 class SchemeSectionInline(ScopedTabularInline):

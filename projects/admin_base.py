@@ -14,13 +14,16 @@ from .access import is_manager, visible_department_ids
 
 
 class ScopedAdmin(admin.ModelAdmin):
-    """Restricts rows to the user's departments through ``department_lookup``; writes to administrators."""
+    """Restricts rows to the user's departments (the model's ``for_user``, or ``department_lookup``); writes to
+    administrators."""
 
     department_lookup: str | None = "department"
     list_per_page = 50
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
+        if hasattr(qs, "for_user"):
+            return qs.for_user(request.user)
         ids = visible_department_ids(request.user)
         if ids is None or self.department_lookup is None:
             return qs
@@ -32,7 +35,7 @@ class ScopedAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         if not self.has_module_permission(request):
             return False
-        if obj is None or self.department_lookup is None:
+        if obj is None:
             return True
         return self.get_queryset(request).filter(pk=obj.pk).exists()
 

@@ -10,6 +10,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from projects.access import is_manager
+
 
 class ExportStatus(models.TextChoices):
     QUEUED = "queued", "排队中"
@@ -17,6 +19,14 @@ class ExportStatus(models.TextChoices):
     ASSEMBLING = "assembling", "打包中"
     DONE = "done", "已完成"
     FAILED = "failed", "失败"
+
+
+class ExportJobQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """A job is its owner's and the administrators'."""
+        if is_manager(user):
+            return self
+        return self.filter(user=user) if getattr(user, "is_authenticated", False) and user.is_active else self.none()
 
 
 class ExportJob(models.Model):
@@ -46,6 +56,8 @@ class ExportJob(models.Model):
     created_at = models.DateTimeField("发起时间", auto_now_add=True)
     heartbeat_at = models.DateTimeField("最近进展", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    objects = ExportJobQuerySet.as_manager()
 
     class Meta:
         verbose_name = "批量导出"

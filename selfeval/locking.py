@@ -33,8 +33,10 @@ class EvaluationQuerySet(ScopedQuerySet):
         return super().delete()
 
 
-class EvaluationPartQuerySet(models.QuerySet):
+class EvaluationPartQuerySet(ScopedQuerySet):
     """Rows, sections, funding lines and goals of a self-evaluation."""
+
+    department_lookup = "evaluation__department"
 
     def update(self, **kwargs):
         if self.filter(evaluation__status=SIGNED).exists():

@@ -9,6 +9,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from indicators.models import IndicatorRowBase
+from projects.access import scoped_queryset
 from projects.choices import Layout
 from projects.models import CheckBase, FormBase, ScoringScheme, money_field
 
@@ -261,6 +262,8 @@ class EvaluationEvent(models.Model):
     comment = models.TextField("理由", blank=True)
     digest = models.CharField("内容摘要（SHA-256）", max_length=64, blank=True)
 
+    objects = scoped_queryset("evaluation__department").as_manager()
+
     class Meta:
         verbose_name = "自评表流程记录"
         verbose_name_plural = "自评表流程记录"
@@ -285,6 +288,8 @@ class EvaluationCheck(CheckBase):
     grade = models.CharField("等次（计算）", max_length=4, blank=True)
     budget_rate = models.DecimalField("预算执行率（计算）", max_digits=9, decimal_places=4, null=True, blank=True)
     unmet = models.JSONField("未达到目标的指标", default=list, blank=True)
+
+    objects = scoped_queryset("evaluation__department").as_manager()
 
     class Meta:
         verbose_name = "自评表检查结果"

@@ -57,6 +57,8 @@ class FinalAccountLine(models.Model):
     final = money_field("决算")
     rate_printed = models.CharField("完成率（表中数）", max_length=20, blank=True)
 
+    objects = scoped_queryset("account__department").as_manager()
+
     class Meta:
         verbose_name = "决算科目行"
         verbose_name_plural = "决算科目行"
@@ -86,6 +88,8 @@ class DepartmentFigure(models.Model):
     unit = models.CharField("单位", max_length=20, blank=True)
     unit_printed = models.CharField("表中单位", max_length=20, blank=True)
     note = models.TextField("说明", blank=True)
+
+    objects = scoped_queryset("account__department").as_manager()
 
     class Meta:
         verbose_name = "部门决算其他数据"

@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from ..access import scoped_queryset
 from .declarations import ProjectDeclaration
 
 
@@ -25,6 +26,8 @@ class DeclarationCheck(CheckBase):
     declaration = models.OneToOneField(
         ProjectDeclaration, verbose_name="申报表", on_delete=models.CASCADE, related_name="check_result"
     )
+
+    objects = scoped_queryset("declaration__project__department").as_manager()
 
     class Meta:
         db_table = "selfeval_declarationcheck"  # the table keeps the name it had in the selfeval app

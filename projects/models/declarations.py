@@ -111,6 +111,8 @@ class DeclarationBasis(DeclarationLine):
 
     history = HistoricalRecords()
 
+    objects = scoped_queryset("declaration__project__department").as_manager()
+
     class Meta(DeclarationLine.Meta):
         verbose_name = "项目立项依据"
         verbose_name_plural = "项目立项依据"
@@ -131,6 +133,8 @@ class PriorYearBudget(models.Model):
     rate_printed = models.CharField("执行率（表中数）", max_length=20, blank=True)
 
     history = HistoricalRecords()
+
+    objects = scoped_queryset("declaration__project__department").as_manager()
 
     class Meta:
         verbose_name = "历年预算执行情况"
@@ -154,6 +158,8 @@ class FundingSource(DeclarationLine):
 
     history = HistoricalRecords()
 
+    objects = scoped_queryset("declaration__project__department").as_manager()
+
     class Meta(DeclarationLine.Meta):
         verbose_name = "资金来源"
         verbose_name_plural = "资金来源"
@@ -176,6 +182,8 @@ class ExpenseItem(DeclarationLine):
 
     history = HistoricalRecords()
 
+    objects = scoped_queryset("declaration__project__department").as_manager()
+
     class Meta(DeclarationLine.Meta):
         verbose_name = "项目支出明细"
         verbose_name_plural = "项目支出明细"
@@ -195,6 +203,8 @@ class ProcurementItem(DeclarationLine):
     amount = money_field("金额")
 
     history = HistoricalRecords()
+
+    objects = scoped_queryset("declaration__project__department").as_manager()
 
     class Meta(DeclarationLine.Meta):
         verbose_name = "项目采购"
@@ -246,6 +256,8 @@ class DepartmentFundLine(models.Model):
 
     history = HistoricalRecords()
 
+    objects = scoped_queryset("declaration__department").as_manager()
+
     class Meta:
         verbose_name = "部门总体资金情况"
         verbose_name_plural = "部门总体资金情况"
@@ -280,6 +292,10 @@ class DeclarationEvent(models.Model):
     user = models.ForeignKey(User, verbose_name="操作人", on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField("时间", auto_now_add=True)
     comment = models.TextField("意见或理由", blank=True)
+
+    objects = scoped_queryset(
+        "project_declaration__project__department", "department_declaration__department"
+    ).as_manager()
 
     class Meta:
         verbose_name = "审核记录"

@@ -9,6 +9,8 @@ from simple_history.models import HistoricalRecords
 from indicators.choices import GoalKind
 from indicators.models import IndicatorRowBase
 
+from ..access import scoped_queryset
+
 
 class Goal(models.Model):
     """A goal of a declaration: a project's 总目标, a department's 长期/年度目标, or 003's 目标名称 group."""
@@ -35,6 +37,10 @@ class Goal(models.Model):
     points = models.DecimalField("分值", max_digits=6, decimal_places=2, null=True, blank=True)
 
     history = HistoricalRecords(table_name="indicators_historicalgoal")
+
+    objects = scoped_queryset(
+        "project_declaration__project__department", "department_declaration__department"
+    ).as_manager()
 
     class Meta:
         db_table = "indicators_goal"  # the table keeps the name it had in the indicators app
@@ -81,6 +87,10 @@ class Indicator(IndicatorRowBase):
     prev1 = models.CharField("指标值（上年）", max_length=300, blank=True)
 
     history = HistoricalRecords(table_name="indicators_historicalindicator")
+
+    objects = scoped_queryset(
+        "project_declaration__project__department", "department_declaration__department"
+    ).as_manager()
 
     class Meta:
         db_table = "indicators_indicator"  # the table keeps the name it had in the indicators app

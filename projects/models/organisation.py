@@ -94,6 +94,8 @@ class MergedItem(models.Model):
     seq = models.PositiveSmallIntegerField("序号")
     name = models.CharField("明细项目名称", max_length=200)
 
+    objects = scoped_queryset("project__department").as_manager()
+
     class Meta:
         verbose_name = "合并明细项目"
         verbose_name_plural = "合并明细项目"

@@ -8,6 +8,8 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from indicators.models import ReferenceQuerySet
+
 from ..choices import Layout, ReverseRule, SectionKind
 
 
@@ -45,6 +47,8 @@ class ScoringScheme(models.Model):
         "分值由各表自定", default=False, help_text="如河北省表：各一级指标分值印在表上。"
     )
     is_active = models.BooleanField("启用", default=True)
+
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         db_table = "selfeval_scoringscheme"  # the table keeps the name it had in the selfeval app
@@ -86,6 +90,8 @@ class SchemeSection(models.Model):
     points = models.DecimalField(
         "分值", max_digits=6, decimal_places=2, null=True, blank=True, help_text="为空表示分值由各表自定。"
     )
+
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         db_table = "selfeval_schemesection"

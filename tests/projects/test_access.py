@@ -75,3 +75,34 @@ def test_the_predicates(people, dongxihu, hongshan):
     assert not is_filer_of(people["auditor"], dongxihu.pk)
     people["finance"].is_active = False
     assert not is_filer_of(people["finance"], dongxihu.pk)
+
+
+def test_every_model_a_user_can_reach_is_scoped_by_for_user():
+    """Pages, the API, exports and the admin read through ``for_user``; the exceptions say why."""
+    from django.apps import apps
+
+    reached_otherwise = {
+        "projects.User": "the user's own record; the admin scopes the user list by department",
+        "reports.ExportItem": "read only through its job, which is scoped",
+        "reports.StoredPdf": "served only for a form the user may read",
+    }
+    ours = [
+        m
+        for m in apps.get_models()
+        if m._meta.app_label in {"indicators", "projects", "selfeval", "reports"}
+        and not m.__name__.startswith("Historical")
+    ]
+    unscoped = {m._meta.label for m in ours if not hasattr(m.objects, "for_user")}
+    assert unscoped == set(reached_otherwise)
+
+
+def test_rows_of_another_departments_form_are_out_of_scope(people, dongxihu):
+    from projects.models import Indicator
+    from selfeval.models import EvaluationRow
+
+    outsider, finance = people["outsider"], people["finance"]  # 洪山 and 东西湖
+    theirs = Indicator.objects.filter(project_declaration__project__department=dongxihu)
+    assert theirs.exists() and not Indicator.objects.for_user(outsider).filter(pk__in=theirs).exists()
+    assert Indicator.objects.for_user(finance).filter(pk__in=theirs).count() == theirs.count()
+    rows = EvaluationRow.objects.exclude(evaluation__department=dongxihu)
+    assert rows.exists() and not EvaluationRow.objects.for_user(finance).filter(pk__in=rows).exists()
