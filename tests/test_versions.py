@@ -1,0 +1,74 @@
+"""The stored checks are keyed on explicit versions (``ENGINE_VERSION``, the checkers' ``CHECKER_VERSION``,
+``PARSER_VERSION``), not on hashes of source files. This test keeps the versions honest: what the engine and
+the checkers make of the seed forms is recorded per version, so a change of what they compute that does not
+raise a version fails here (and would otherwise leave stale stored checks looking current).
+
+When it fails because you changed the engine, a checker or the parser on purpose: raise that version and
+record the new digest printed in the failure.
+"""
+
+import hashlib
+import json
+import os
+import pathlib
+
+import pytest
+
+from indicators.services.values import PARSER_VERSION
+from projects.models import FinalAccount, ProjectDeclaration
+from projects.services import consistency as declaration_consistency
+from projects.services.findings import declaration_findings, final_account_findings
+from selfeval.models import SelfEvaluation
+from selfeval.selectors import evaluation_with_rows
+from selfeval.services import consistency as evaluation_consistency
+from selfeval.services import engine
+from selfeval.services.adapters import form_input
+from selfeval.services.findings import evaluation_findings
+
+pytestmark = pytest.mark.django_db
+
+# version key → digest of the outputs on the seeds
+RECORDED = {
+    "e1.c1.d1.p1": "b8fbbbd40def3522",
+}
+
+
+def _outputs() -> str:
+    """The engine's and checkers' outputs on every seed form, in an order no database collation changes."""
+    out = []
+    for evaluation in SelfEvaluation.objects.select_related("department", "project"):
+        evaluation = evaluation_with_rows(evaluation.pk)
+        result = engine.score_form(form_input(evaluation))
+        proposals = sorted((str(p.score), str(p.met)) for p in result.proposals.values())
+        key = ["evaluation", evaluation.department.code, evaluation.year, evaluation.kind, str(evaluation)]
+        findings = [f.as_dict() for f in evaluation_findings(evaluation)]
+        out.append([key, str(result.total), result.grade, str(result.budget_rate), proposals, findings])
+    for declaration in ProjectDeclaration.objects.select_related("project"):
+        out.append(
+            [
+                ["declaration", declaration.project.key, declaration.year],
+                [f.as_dict() for f in declaration_findings(declaration)],
+            ]
+        )
+    for account in FinalAccount.objects.select_related("department"):
+        out.append(
+            [["account", account.department.code, account.year], [f.as_dict() for f in final_account_findings(account)]]
+        )
+    text = json.dumps(
+        sorted(out, key=lambda item: json.dumps(item[0], ensure_ascii=False)), ensure_ascii=False, sort_keys=True
+    )
+    if os.environ.get("DUMP_VERSIONS"):
+        pathlib.Path(os.environ["DUMP_VERSIONS"]).write_text(text)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def test_the_versions_name_what_the_engine_and_checkers_compute():
+    key = (
+        f"e{engine.ENGINE_VERSION}.c{evaluation_consistency.CHECKER_VERSION}"
+        f".d{declaration_consistency.CHECKER_VERSION}.p{PARSER_VERSION}"
+    )
+    digest = _outputs()
+    assert RECORDED.get(key) == digest, (
+        f"the engine's or a checker's output on the seeds is now {digest} under versions {key}: if you changed "
+        "what they compute, raise the version of what changed and record the new digest in RECORDED"
+    )
