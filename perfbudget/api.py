@@ -18,6 +18,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from projects import api as projects_api
 from projects.money import MoneyError
 from projects.services.workflow import WorkflowError
+from projects.services.writing import StaleDeclaration, serialize_changes
 from projects.services.xlsx import SheetError
 from selfeval import api as selfeval_api
 from selfeval.locking import EvaluationLocked
@@ -31,6 +32,9 @@ def exception_handler(exc, context):
     if isinstance(exc, SubmitBlocked):
         findings = [{"code": f.code, "field": f.field, "message": f.message} for f in exc.findings]
         return Response({"detail": "有阻止提交的检查结果。", "findings": findings}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, StaleDeclaration):
+        body = {"detail": exc.problems[0], "version": exc.current.updated_at.isoformat()}
+        return Response({**body, "changes": serialize_changes(exc.changes)}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, SheetError):
         return Response({"detail": "；".join(exc.problems)}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, WorkflowError | SignoffError | StartError | UnknownPart | MoneyError):

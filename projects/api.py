@@ -1,7 +1,7 @@
 """API of departments, projects and declarations: reads through the pages' selectors, writes through their services.
 
-A declaration is written with the same service as the Excel import (all or nothing, every row validated by
-the model), moved through the workflow with the same services as the page, and read in the scope of ``for_user``.
+A declaration is written with the same service as the page and the Excel import (all or nothing, every row
+validated by the model, a stale ``version`` refused with 409 and the other person's changes), moved through the workflow with the same services as the page, and read in the scope of ``for_user``.
 """
 
 from django.db.models import Prefetch
@@ -13,10 +13,10 @@ from rest_framework.response import Response
 
 from projects.models import Goal, Indicator
 from projects.services.findings import declaration_findings, department_declaration_findings
-from projects.services.importing import declaration_import
+from projects.services.writing import declaration_write
 from projects.services.xlsx import ImportedDeclaration
 
-from .choices import DeclarationStatus
+from .choices import DeclarationAction, DeclarationStatus
 from .models import Department, DepartmentDeclaration, Project, ProjectDeclaration
 from .money import UNIT_CHOICES, format_amount, to_yuan
 from .services import workflow
@@ -93,6 +93,7 @@ class DeclarationListSerializer(serializers.ModelSerializer):
 
 
 class DeclarationDetailSerializer(DeclarationListSerializer):
+    version = serializers.SerializerMethodField(help_text="写入（PUT）时原样带回，用于发现他人的修改")
     total_budget = serializers.SerializerMethodField()
     annual_budget = serializers.SerializerMethodField()
     basis = serializers.SerializerMethodField()
@@ -108,8 +109,11 @@ class DeclarationDetailSerializer(DeclarationListSerializer):
             "supervising_unit", "executing_unit", "leader", "phone", "address", "postcode", "application_reason",
             "main_content", "implementation_plan", "prior_budget_note", "estimation_basis", "total_budget",
             "annual_budget", "basis", "goals", "funding", "expenses", "procurement", "indicators", "findings",
-            "reviewed_by", "reviewed_at", "review_comment",
+            "reviewed_by", "reviewed_at", "review_comment", "version",
         ]  # fmt: skip
+
+    def get_version(self, d) -> str:
+        return d.updated_at.isoformat()
 
     def get_total_budget(self, d) -> str:
         return amount_in_unit(d, "total_budget", d.unit)
@@ -148,26 +152,39 @@ class DeclarationDetailSerializer(DeclarationListSerializer):
 # -- writes ------------------------------------------------------------------------------------------
 
 
-class FundingIn(serializers.Serializer):
+class StrictSerializer(serializers.Serializer):
+    """Refuses keys it does not know (a misspelt field would otherwise be dropped without a word)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(str(key) for key in set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {key: ["接口不认识这个栏目，本次没有保存任何内容。"] for key in unknown}
+                )
+        return super().to_internal_value(data)
+
+
+class FundingIn(StrictSerializer):
     name = serializers.CharField(max_length=120)
     level = serializers.IntegerField(min_value=0, max_value=1, default=0)
     amount = Amount()
 
 
-class ExpenseIn(serializers.Serializer):
+class ExpenseIn(StrictSerializer):
     name = serializers.CharField(max_length=200)
     economic_subject = serializers.CharField(max_length=120, allow_blank=True, default="")
     amount = Amount()
     basis = serializers.CharField(allow_blank=True, default="")
 
 
-class ProcurementIn(serializers.Serializer):
+class ProcurementIn(StrictSerializer):
     name = serializers.CharField(max_length=200)
     quantity = serializers.CharField(max_length=60, allow_blank=True, default="")
     amount = Amount()
 
 
-class IndicatorIn(serializers.Serializer):
+class IndicatorIn(StrictSerializer):
     goal = serializers.CharField(max_length=300, allow_blank=True, default="", help_text="目标名称（003 样式），可空")
     level1 = serializers.CharField(max_length=60)
     level2 = serializers.CharField(max_length=120, allow_blank=True, default="")
@@ -185,9 +202,13 @@ TEXT_FIELDS = [
 ]  # fmt: skip
 
 
-class DeclarationWriteSerializer(serializers.Serializer):
+class DeclarationWriteSerializer(StrictSerializer):
     """A whole declaration as the page and the Excel template fill it; amounts in ``unit``."""
 
+    version = serializers.CharField(
+        required=False, allow_blank=True, max_length=64,
+        help_text="读取时详情中的 version；修改已有的申报表时必填，过期则 409 并列出他人的改动",
+    )  # fmt: skip
     project_key = serializers.CharField(max_length=60)
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     unit = serializers.ChoiceField(choices=UNIT_CHOICES, default="万元")
@@ -232,8 +253,30 @@ class DeclarationWriteSerializer(serializers.Serializer):
             funding=[{**f, "amount": yuan(f.get("amount"))} for f in v["funding"]],
             expenses=[{**e, "amount": yuan(e.get("amount"))} for e in v["expenses"]],
             procurement=[{**p, "amount": yuan(p.get("amount"))} for p in v["procurement"]],
-            indicators=[dict(i) for i in v["indicators"]],
+            indicators=[dict(i) for i in v["indicators"]], version=v.get("version") or None,
         )  # fmt: skip
+
+
+class ChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    old = serializers.CharField(allow_null=True)
+    new = serializers.CharField(allow_null=True)
+
+
+class ChangeEntrySerializer(serializers.Serializer):
+    date = serializers.DateTimeField()
+    user = serializers.CharField(allow_null=True)
+    what = serializers.CharField()
+    kind = serializers.CharField()
+    changes = ChangeSerializer(many=True)
+
+
+class StaleSerializer(serializers.Serializer):
+    """409: the copy was older than the stored declaration; nothing was written."""
+
+    detail = serializers.CharField()
+    version = serializers.CharField()
+    changes = ChangeEntrySerializer(many=True)
 
 
 class CommentSerializer(serializers.Serializer):
@@ -315,7 +358,17 @@ class DeclarationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
         data = serializer.imported()
         if expected is not None and (data.project_key, data.year) != (expected.project.key, expected.year):
             raise serializers.ValidationError({"detail": "项目或年度与这张申报表不符。"})
-        declaration = declaration_import(data=data, user=request.user)  # the Excel import's service
+        if expected is not None and not data.version:
+            raise serializers.ValidationError(
+                {"version": ["请给出你读取申报表时的 version（详情中的 version），否则可能覆盖他人的修改。"]}
+            )
+        declaration = declaration_write(
+            user=request.user,
+            data=data,
+            version=data.version,
+            channel=DeclarationAction.API_WRITE,
+            declaration=expected,
+        )
         fresh = self.get_queryset().get(pk=declaration.pk)
         return DeclarationDetailSerializer(fresh).data
 
@@ -323,7 +376,9 @@ class DeclarationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
     def create(self, request, *args, **kwargs):
         return Response(self._write(request), status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=DeclarationWriteSerializer, responses=DeclarationDetailSerializer)
+    @extend_schema(
+        request=DeclarationWriteSerializer, responses={200: DeclarationDetailSerializer, 409: StaleSerializer}
+    )
     def update(self, request, *args, **kwargs):
         return Response(self._write(request, expected=self.get_object()))
 

@@ -47,6 +47,8 @@ class DeclarationAction(models.TextChoices):
     CREATE = "create", "创建"
     CARRY_OVER = "carry_over", "由上年结转"
     IMPORT = "import", "由 Excel 导入"
+    API_WRITE = "api_write", "由接口写入"
+    EDIT = "edit", "页面修改"
     SUBMIT = "submit", "提交"
     APPROVE = "approve", "审核通过"
     RETURN = "return", "退回"

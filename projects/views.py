@@ -14,10 +14,14 @@ from projects.services.findings import declaration_findings
 from . import selectors
 from .access import declaration_rights, is_filer_of
 from .carry_over import changes_since, declaration_carry_over, previous_declaration
+from .choices import DeclarationAction
 from .forms import DeclarationForm, declaration_formsets
+from .forms.declaration import page_content
 from .models import DeclarationEvent, Project, ProjectDeclaration
 from .money import WAN_YUAN
 from .services import workflow
+from .services.writing import StaleDeclaration, declaration_write
+from .services.xlsx import SheetError
 from .sheets import declaration_sheet
 
 
@@ -66,9 +70,10 @@ def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
         unit = WAN_YUAN
     form = DeclarationForm(request.POST or None, instance=declaration, unit=unit)
     formsets = declaration_formsets(declaration, request.POST or None, unit=unit)
+    conflict: list = []
     if request.method == "POST":
         submit = request.POST.get("action") == "submit"
-        saved = _save(request, declaration, form, formsets, unit, submit)
+        saved = _save(request, declaration, form, formsets, unit, submit, conflict)
         if saved:
             if submit:
                 messages.success(request, "申报表已提交，等待部门负责人审核。")
@@ -84,31 +89,36 @@ def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "formsets": formsets,
             "unit": unit,
             "findings": declaration_findings(declaration),
+            "conflict": conflict,
         },
     )
 
 
-def _save(request, declaration, form, formsets, unit, submit: bool) -> bool:
-    """Save the page in one transaction; a stale copy, an invalid field or a failed submission saves nothing."""
+def _save(request, declaration, form, formsets, unit, submit: bool, conflict: list) -> bool:
+    """Save the page through the write service in one transaction; a stale copy (its changes put in
+    ``conflict``), an invalid field or a failed submission saves nothing."""
     valid = form.is_valid() & all([fs.is_valid() for fs in formsets.values()])
     if not valid:
         messages.error(request, "有内容需要更正，请查看标红的栏目；本次没有保存任何内容。")
         return False
+    content = page_content(declaration, form, formsets, unit)
     with transaction.atomic():
-        current = ProjectDeclaration.objects.select_for_update().get(pk=declaration.pk)
-        if form.cleaned_data.get("version") != current.updated_at.isoformat():
+        try:
+            declaration = declaration_write(
+                user=request.user, data=content, version=content.version, channel=DeclarationAction.EDIT,
+                declaration=declaration,
+            )  # fmt: skip
+        except StaleDeclaration as exc:
+            conflict.extend(exc.changes)
             messages.error(
                 request,
-                f"这张申报表已在 {timezone.localtime(current.updated_at):%Y-%m-%d %H:%M} 被他人修改，"
+                f"这张申报表已在 {timezone.localtime(exc.current.updated_at):%Y-%m-%d %H:%M} 被他人修改，"
                 "你看到的是旧的内容。本次没有保存；请先复制你填写的内容，再刷新页面后重新填写。",
             )
             return False
-        declaration = form.save(commit=False)
-        declaration.unit = unit
-        declaration.save()
-        for formset in formsets.values():
-            formset.instance = declaration
-            formset.save()
+        except SheetError as exc:
+            messages.error(request, "本次没有保存任何内容：" + "；".join(exc.problems[:20]))
+            return False
         if submit:
             declaration = ProjectDeclaration.objects.get(pk=declaration.pk)  # without the page's prefetched rows
             problems = workflow.declaration_problems(declaration)

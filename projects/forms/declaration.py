@@ -16,6 +16,7 @@ from ..models import (
     ProjectDeclaration,
 )
 from ..money import MoneyError, from_yuan, to_yuan
+from ..services.xlsx import ImportedDeclaration
 
 
 class UnitAmountMixin:
@@ -288,3 +289,54 @@ def _ordered(factory, declaration):
     if factory.model is Indicator:
         qs = qs.select_related("level1", "level2")
     return qs.order_by("year" if factory.model is PriorYearBudget else "seq")
+
+
+def _kept(formset) -> list:
+    """The forms whose rows stay, in page order: not deleted, and not a new row left empty."""
+    deleted = set(map(id, formset.deleted_forms))
+    return [f for f in formset.forms if id(f) not in deleted and (f.instance.pk or f.has_changed())]
+
+
+def _indicator_row(form) -> dict:
+    data, row = form.cleaned_data, form.instance
+    level1, level2 = data.get("level1"), data.get("level2")
+    goal = row.goal.text if row.goal_id and row.goal.kind == GoalKind.GROUP else ""
+    return {
+        "goal": goal,
+        "level1": level1.name if level1 else row.level1_printed,
+        "level2": level2.name if level2 else row.level2_printed,
+        **{name: data.get(name) for name in ("name", "prev2", "prev1", "target", "standard")},
+        "weight": data.get("weight"),
+    }
+
+
+def page_content(
+    declaration: ProjectDeclaration, form: DeclarationForm, formsets: dict, unit: str
+) -> ImportedDeclaration:
+    """The validated page as the content the write service takes (the same shape as the API's and the template's)."""
+    header = {name: form.cleaned_data.get(name) for name in DeclarationForm.Meta.fields}
+
+    def rows(name, fields, extra=()):
+        return [
+            {**{k: f.cleaned_data.get(k) for k in fields}, **{k: getattr(f.instance, k) for k in extra}}
+            for f in _kept(formsets[name])
+        ]
+
+    indicators = [(_indicator_row(f), f.cleaned_data) for f in _kept(formsets["indicators"])]
+
+    def order(item):  # rows stand grouped by 一级 and 二级 as on paper, in the order typed within a group
+        (i, (_row, data)) = item
+        level1, level2 = data.get("level1"), data.get("level2")
+        return (level1.seq if level1 else 999, level2.seq if level2 else 999, i)
+
+    return ImportedDeclaration(
+        project_key=declaration.project.key, year=declaration.year, unit=unit, header=header,
+        basis=[f.cleaned_data["text"] for f in _kept(formsets["basis"])],
+        prior_years=rows("prior_years", ("year", "budget", "executed", "rate_printed")),
+        funding=rows("funding", ("name", "amount", "level")),
+        expenses=rows("expenses", ("name", "amount", "economic_subject", "basis"), extra=("remark",)),
+        procurement=rows("procurement", ("name", "quantity", "amount")),
+        goals=[f.cleaned_data["text"] for f in _kept(formsets["goals"])],
+        indicators=[row for _i, (row, _data) in sorted(enumerate(indicators), key=order)],
+        version=form.cleaned_data.get("version") or None,
+    )  # fmt: skip

@@ -139,6 +139,8 @@ def export_declaration(d) -> bytes:
     meta.append(["template", TEMPLATE])
     meta.append(["project", d.project.key])
     meta.append(["year", d.year])
+    # The version the template was exported at: an import of an older copy is refused (projects/services/writing.py).
+    meta.append(["version", d.updated_at.isoformat() if d.updated_at else ""])
     meta.sheet_state = "hidden"
     ws.print_options.horizontalCentered = True
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -167,6 +169,8 @@ class ImportedDeclaration:
     procurement: list[dict] = field(default_factory=list)
     goals: list[str] = field(default_factory=list)
     indicators: list[dict] = field(default_factory=list)
+    prior_years: list[dict] | None = None  # only the page carries the 历年预算 table; None leaves it as it is
+    version: str | None = None  # the declaration's updated_at the copy was read at (the template's, if any)
 
 
 def _text(value) -> str:
@@ -202,7 +206,8 @@ def read_declaration(stream) -> ImportedDeclaration:
         year = int(meta.get("year"))
     except (TypeError, ValueError):
         raise SheetError(["模板中的年度无效。"]) from None
-    data = ImportedDeclaration(project_key=str(meta.get("project") or ""), year=year, unit=unit)
+    version = str(meta.get("version") or "").strip() or None
+    data = ImportedDeclaration(project_key=str(meta.get("project") or ""), year=year, unit=unit, version=version)
 
     def amount(value, where):
         text = _text(value).strip()

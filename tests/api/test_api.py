@@ -88,7 +88,7 @@ def test_a_declaration_is_written_and_moved_on_through_the_pages_services(financ
     stored = ProjectDeclaration.objects.get(pk=body["id"])
     assert stored.annual_budget == Decimal("1000000.00")  # 100 万元 in 元
     updated = api(finance_user).put(
-        f"/api/declarations/{stored.pk}/", payload(project.key, leader="张三"), format="json"
+        f"/api/declarations/{stored.pk}/", payload(project.key, leader="张三", version=body["version"]), format="json"
     )
     assert updated.status_code == 200 and updated.json()["leader"] == "张三"
     assert api(head_user).post(f"/api/declarations/{stored.pk}/submit/").status_code == 400  # only finance submits
@@ -99,7 +99,9 @@ def test_a_declaration_is_written_and_moved_on_through_the_pages_services(financ
     approved = api(head_user).post(f"/api/declarations/{stored.pk}/approve/", {"comment": "同意"}, format="json")
     assert approved.json()["status"] == "approved" and approved.json()["reviewed_by"] == head_user.pk
     locked = api(finance_user).put(
-        f"/api/declarations/{stored.pk}/", payload(project.key, leader="李四"), format="json"
+        f"/api/declarations/{stored.pk}/",
+        payload(project.key, leader="李四", version=approved.json()["version"]),
+        format="json",
     )
     assert locked.status_code == 400 and "已审核" in locked.json()["detail"]
     assert ProjectDeclaration.objects.get(pk=stored.pk).leader == "张三"
