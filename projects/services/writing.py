@@ -152,22 +152,15 @@ def _apply(declaration: ProjectDeclaration, data: DeclarationContent, user, chan
     declaration._change_reason = CHANNELS[channel]
     try:
         _save(declaration)
-        for model, key, _label in LINES:
-            if model is not PriorYearBudget or data.prior_years is not None:
-                model.objects.filter(**{key: declaration}).delete()
-        for seq, text in enumerate(data.basis, start=1):
-            _save(DeclarationBasis(declaration=declaration, seq=seq, text=text))
-        for seq, line in enumerate(data.funding, start=1):
-            _save(FundingSource(declaration=declaration, seq=seq, **line))
-        for seq, line in enumerate(data.expenses, start=1):
-            _save(ExpenseItem(declaration=declaration, seq=seq, **line))
-        for seq, line in enumerate(data.procurement, start=1):
-            _save(ProcurementItem(declaration=declaration, seq=seq, **line))
-        for line in data.prior_years or []:
-            _save(PriorYearBudget(declaration=declaration, **line))
-        for seq, text in enumerate(data.goals, start=1):
-            _save(Goal(project_declaration=declaration, kind=GoalKind.OVERALL, seq=seq, text=text))
-        _write_indicators(declaration, data.indicators)
+        _sync(DeclarationBasis, "declaration", declaration, [{"seq": i, "text": t} for i, t in _numbered(data.basis)])
+        _sync(FundingSource, "declaration", declaration, [{"seq": i, **line} for i, line in _numbered(data.funding)])
+        _sync(ExpenseItem, "declaration", declaration, [{"seq": i, **line} for i, line in _numbered(data.expenses)])
+        _sync(
+            ProcurementItem, "declaration", declaration, [{"seq": i, **line} for i, line in _numbered(data.procurement)]
+        )
+        if data.prior_years is not None:
+            _sync(PriorYearBudget, "declaration", declaration, [dict(line) for line in data.prior_years], key=("year",))
+        _write_goals_and_indicators(declaration, data.goals, data.indicators)
     except ValidationError as exc:
         raise SheetError([f"{field}：{'；'.join(messages)}" for field, messages in exc.message_dict.items()]) from None
     if channel == DeclarationAction.EDIT:
@@ -181,29 +174,64 @@ def _apply(declaration: ProjectDeclaration, data: DeclarationContent, user, chan
     )
 
 
-def _write_indicators(declaration, rows: list[dict]) -> None:
+def _numbered(items) -> list:
+    return list(enumerate(items, start=1))
+
+
+def _differs(obj, name: str, value) -> bool:
+    if hasattr(value, "_meta"):  # a related object: compare ids without loading the stored one
+        return getattr(obj, f"{name}_id") != value.pk
+    if value is None:
+        return getattr(obj, f"{name}_id", getattr(obj, name, None)) is not None
+    return getattr(obj, name) != value
+
+
+def _sync(model, field: str, declaration, items: list[dict], key: tuple[str, ...] = ("seq",)) -> list:
+    """Make the declaration's rows of ``model`` hold ``items``: a row whose key (its 序号) is still there is
+    updated in place and saved only when a value changed, new ones are created, the rest deleted — so row ids
+    stay and the audit trail shows what really changed."""
+    stored = {tuple(getattr(o, k) for k in key): o for o in model.objects.filter(**{field: declaration})}
+    kept = []
+    for values in items:
+        obj = stored.pop(tuple(values[k] for k in key), None)
+        if obj is None:
+            obj = _save(model(**{field: declaration}, **values))
+        else:
+            changed = [name for name, value in values.items() if _differs(obj, name, value)]
+            for name in changed:
+                setattr(obj, name, values[name])
+            if changed:
+                _save(obj)
+        kept.append(obj)
+    for obj in stored.values():
+        obj.delete()
+    return kept
+
+
+def _write_goals_and_indicators(declaration, goals: list[str], rows: list[dict]) -> None:
     categories = {c.code: c for c in IndicatorCategory.objects.all()}
-    groups: dict[str, Goal] = {}
-    for seq, row in enumerate(rows, start=1):
+    group_names = list(dict.fromkeys(row.get("goal", "") for row in rows if row.get("goal")))
+    goal_items = [{"kind": GoalKind.OVERALL, "seq": i, "text": t} for i, t in _numbered(goals)]
+    goal_items += [{"kind": GoalKind.GROUP, "seq": i, "text": name} for i, name in _numbered(group_names)]
+    saved = _sync(Goal, "project_declaration", declaration, goal_items, key=("kind", "seq"))
+    groups = {g.text: g for g in saved if g.kind == GoalKind.GROUP}
+    items = []
+    for seq, row in _numbered(rows):
         row = dict(row)
         name = row.pop("goal", "")
-        if name and name not in groups:
-            groups[name] = _save(
-                Goal(project_declaration=declaration, kind=GoalKind.GROUP, seq=len(groups) + 1, text=name)
-            )
         code1, code2 = match_category(row["level1"], row["level2"])
-        _save(
-            Indicator(
-                project_declaration=declaration,
-                seq=seq,
-                goal=groups.get(name),
-                level1=categories.get(code1),
-                level1_printed=row.pop("level1"),
-                level2=categories.get(code2),
-                level2_printed=row.pop("level2"),
+        items.append(
+            {
+                "seq": seq,
+                "goal": groups.get(name),
+                "level1": categories.get(code1),
+                "level1_printed": row.pop("level1"),
+                "level2": categories.get(code2),
+                "level2_printed": row.pop("level2"),
                 **row,
-            )  # fmt: skip
+            }  # fmt: skip
         )
+    _sync(Indicator, "project_declaration", declaration, items)
 
 
 def changes_since(declaration: ProjectDeclaration, since: datetime.datetime | None, limit: int = 200) -> list[dict]:

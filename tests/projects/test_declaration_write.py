@@ -139,3 +139,23 @@ def test_page_api_and_import_store_the_same_result(client, finance_user, written
         by_api["header"][name] = by_page["header"][name]
     assert by_page == by_api
     assert by_import == by_api
+
+
+def test_a_save_that_changes_one_value_keeps_the_rows_and_logs_only_that_change(client, finance_user, written):
+    """Rows are updated in place by their 序号: ids stay, and the audit trail shows the one value that changed."""
+    from projects.models import Indicator
+
+    declaration = ProjectDeclaration.objects.get(pk=written["id"])
+    before = list(Indicator.objects.filter(project_declaration=declaration).order_by("seq").values_list("pk", "target"))
+    history_before = Indicator.history.filter(project_declaration_id=declaration.pk).count()
+    client.force_login(finance_user)
+    response = client.post(
+        reverse("projects:declaration_edit", args=[declaration.pk]),
+        page_post(client, declaration, **{"indicators-0-target": "≥99%"}),
+    )
+    assert response.status_code == 302
+    after = list(Indicator.objects.filter(project_declaration=declaration).order_by("seq").values_list("pk", "target"))
+    assert [pk for pk, _ in after] == [pk for pk, _ in before]
+    assert after[0][1] == "≥99%" and after[1:] == before[1:]
+    changed = Indicator.history.filter(project_declaration_id=declaration.pk).count() - history_before
+    assert changed == 1
