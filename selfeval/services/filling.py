@@ -18,7 +18,10 @@ from projects.money import from_yuan
 from ..choices import EvaluationStatus
 from ..forms import EvaluationForm, FundingForm, RowForm, SectionForm, evaluation_formsets
 from ..models import SelfEvaluation
+from . import engine
+from .adapters import EvaluationSnapshot, form_input, snapshot_of
 from .changes import changes_since
+from .findings import evaluation_findings
 from .scoring import evaluation_score
 
 PART_FORMS = {"funding": FundingForm, "sections": SectionForm, "rows": RowForm}
@@ -64,9 +67,8 @@ def evaluation_fill(*, evaluation: SelfEvaluation, user, data) -> FillResult:
     """Validate and save the page's form data; nothing is saved when anything is invalid or the copy is stale."""
     if not can_fill(user, evaluation):
         raise PermissionDenied("这张自评表现在不能由你填写。")
-    form = EvaluationForm(data, instance=evaluation)
-    formsets = evaluation_formsets(evaluation, data)
-    if not (form.is_valid() & all([fs.is_valid() for fs in formsets.values()])):
+    form, formsets, valid = bound_forms(evaluation, data)
+    if not valid:
         return FillResult(False, form, formsets)
     with transaction.atomic():
         current = SelfEvaluation.objects.select_for_update().get(pk=evaluation.pk)
@@ -88,6 +90,43 @@ def evaluation_fill(*, evaluation: SelfEvaluation, user, data) -> FillResult:
         evaluation_score(evaluation_id=evaluation.pk)
     current.refresh_from_db(fields=["updated_at"])
     return FillResult(True, form, formsets, updated_at=current.updated_at)
+
+
+@dataclass
+class Preview:
+    """What saving the page as typed would give: the engine's result and the checker's findings."""
+
+    result: engine.FormResult
+    findings: list
+
+
+def bound_forms(evaluation: SelfEvaluation, data) -> tuple[EvaluationForm, dict, bool]:
+    """The page's header form and formsets bound to ``data`` over the loaded parts, and whether all are valid."""
+    form = EvaluationForm(data, instance=evaluation)
+    formsets = evaluation_formsets(evaluation, data)
+    return form, formsets, form.is_valid() & all([fs.is_valid() for fs in formsets.values()])
+
+
+def snapshot_of_forms(form: EvaluationForm, formsets: dict) -> EvaluationSnapshot:
+    """The form as validated forms fill it, before (and without) saving: their instances carry the typed values."""
+    return snapshot_of(form.instance, **{prefix: [f.instance for f in fs.forms] for prefix, fs in formsets.items()})
+
+
+def snapshot_preview(snapshot: EvaluationSnapshot) -> Preview:
+    """Score and check a snapshot as ``evaluation_fill`` would store it (proposals fresh from the engine)."""
+    result = engine.score_form(form_input(snapshot))
+    proposals = {key: proposal.score for key, proposal in result.proposals.items()}
+    return Preview(result, evaluation_findings(snapshot, proposals=proposals))
+
+
+def evaluation_preview(*, evaluation: SelfEvaluation, user, data) -> Preview | None:
+    """Score the page's data as typed without writing anything; None when a field cannot be read."""
+    if not can_fill(user, evaluation):
+        raise PermissionDenied("这张自评表现在不能由你填写。")
+    form, formsets, valid = bound_forms(evaluation, data)
+    if not valid:
+        return None
+    return snapshot_preview(snapshot_of_forms(form, formsets))
 
 
 def _changes_since(evaluation, version: str | None) -> list[dict]:
