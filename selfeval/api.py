@@ -17,7 +17,7 @@ from .choices import EvaluationStatus
 from .models import SelfEvaluation
 from .selectors import evaluation_with_rows
 from .services import engine
-from .services.filling import evaluation_fill, form_data, stale_message
+from .services.filling import EvaluationChanges, evaluation_update, stale_message
 from .services.findings import evaluation_findings
 from .services.report import KINDS, score_report
 from .services.signoff import evaluation_reopen, evaluation_sign, evaluation_submit
@@ -110,7 +110,18 @@ class EvaluationDetailSerializer(EvaluationListSerializer):
         return [f.as_dict() for f in evaluation_findings(e)]
 
 
-class RowIn(serializers.Serializer):
+class StrictSerializer(serializers.Serializer):
+    """Refuses the keys it does not know: a misspelt or read-only field is an error, not silently dropped."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: ["没有这个栏目，或这个栏目不能修改。"] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class RowIn(StrictSerializer):
     id = serializers.IntegerField()
     actual = serializers.CharField(max_length=300, allow_blank=True, required=False)
     reason = serializers.CharField(allow_blank=True, required=False, max_length=5000)
@@ -120,7 +131,7 @@ class RowIn(serializers.Serializer):
     score_reason = serializers.CharField(allow_blank=True, required=False, max_length=5000)
 
 
-class EvaluationFundingIn(serializers.Serializer):
+class EvaluationFundingIn(StrictSerializer):
     id = serializers.IntegerField()
     budget_initial = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True, required=False)
     budget = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True, required=False)
@@ -128,13 +139,13 @@ class EvaluationFundingIn(serializers.Serializer):
     executed = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True, required=False)
 
 
-class SectionIn(serializers.Serializer):
+class SectionIn(StrictSerializer):
     id = serializers.IntegerField()
     points = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True, required=False)
     score_final = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True, required=False)
 
 
-class EvaluationFillSerializer(serializers.Serializer):
+class EvaluationFillSerializer(StrictSerializer):
     """A partial update, as the page fills it: what is not sent stays as it is. Amounts in the form's unit."""
 
     version = serializers.CharField(help_text="读取时得到的 version")
@@ -193,9 +204,8 @@ class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
         evaluation = self.get_object()  # 404 outside the scope before anything else
         payload = EvaluationFillSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        result = evaluation_fill(
-            evaluation=evaluation, user=request.user, data=form_data(evaluation, payload.validated_data)
-        )
+        changes = EvaluationChanges.from_json(payload.validated_data)
+        result = evaluation_update(evaluation=evaluation, user=request.user, changes=changes)
         if result.stale:
             changes = [
                 {

@@ -1,6 +1,7 @@
 """The self-evaluation page: header, funding rows, section scores and the indicator rows."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 
 from projects.forms.declaration import BaseRowFormSet, PlainRowForm, UnitAmountMixin
@@ -54,8 +55,42 @@ class RowForm(PlainRowForm):
         return cleaned
 
 
+class LoadedPartField(forms.ModelChoiceField):
+    """The hidden id of a part, resolved among the parts already loaded with the form (no query per row)."""
+
+    def __init__(self, parts, **kwargs):
+        self.parts = {str(part.pk): part for part in parts}
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        part = self.parts.get(str(value))
+        if part is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return part
+
+
 class FixedRowsFormSet(BaseRowFormSet):
-    """The rows of a self-evaluation come from its declaration: they are filled, not added or removed here."""
+    """The rows of a self-evaluation come from its declaration: they are filled, not added or removed here.
+
+    The formset works on the parts loaded with the form (``parts``, in page order), so that binding and
+    validating the page costs no query."""
+
+    def __init__(self, *args, parts, **kwargs):
+        self.parts = list(parts)
+        super().__init__(*args, **kwargs)
+
+    def get_queryset(self):
+        return self.parts
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        name = self.model._meta.pk.name
+        loaded = form.fields[name]
+        form.fields[name] = LoadedPartField(
+            self.parts, queryset=loaded.queryset, initial=loaded.initial, required=False, widget=loaded.widget
+        )
 
     def save(self, commit=True):
         saved = []
@@ -69,6 +104,7 @@ def _formset(model, form):
     return inlineformset_factory(SelfEvaluation, model, form=form, formset=FixedRowsFormSet, extra=0, can_delete=False)
 
 
+PART_RELATIONS = {"funding": "funding_rows", "sections": "sections", "rows": "rows"}
 EVALUATION_FORMSETS = {
     "funding": _formset(EvaluationFunding, FundingForm),
     "sections": _formset(EvaluationSection, SectionForm),
@@ -83,7 +119,7 @@ def evaluation_formsets(evaluation: SelfEvaluation, data=None) -> dict:
             instance=evaluation,
             prefix=name,
             unit=evaluation.unit,
-            queryset=factory.model._default_manager.filter(evaluation=evaluation).order_by("seq"),
+            parts=sorted(getattr(evaluation, PART_RELATIONS[name]).all(), key=lambda part: part.seq),
         )  # fmt: skip
         for name, factory in EVALUATION_FORMSETS.items()
     }

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,7 +14,6 @@ from indicators.services.values import format_rate
 from projects.access import is_filer_of
 from projects.models import DepartmentDeclaration, ProjectDeclaration
 from projects.services.checks import ChecksPending
-from selfeval.services.adapters import form_input
 
 from .access import evaluation_rights
 from .choices import EvaluationStatus
@@ -23,7 +21,7 @@ from .forms import EvaluationForm, evaluation_formsets
 from .layouts import labels_for
 from .models import SelfEvaluation
 from .selectors import evaluation_with_rows, years_for
-from .services import engine
+from .services import filling
 from .services.changes import changes_since
 from .services.dashboard import dashboard_data
 from .services.filling import evaluation_fill, stale_message
@@ -140,18 +138,10 @@ def _submit(request, pk):
 def evaluation_preview(request: HttpRequest, pk: int) -> JsonResponse:
     """Score the page as typed, without keeping anything: proposals, sections, total, grade, findings."""
     evaluation = _evaluation(request.user, pk)
-    if not evaluation_rights(request.user, evaluation).edit:
-        raise PermissionDenied("这张自评表现在不能由你填写。")
-    form, formsets = _bound(request, evaluation)
-    if not (form.is_valid() & all([fs.is_valid() for fs in formsets.values()])):
+    preview = filling.evaluation_preview(evaluation=evaluation, user=request.user, data=request.POST)
+    if preview is None:
         return JsonResponse({"ok": False, "message": "有栏目的内容无法识别，请更正后再看得分。"})
-    with transaction.atomic():
-        for formset in formsets.values():
-            formset.save()
-        fresh = evaluation_with_rows(pk)
-        result = engine.score_form(form_input(fresh))
-        findings = evaluation_findings(fresh)
-        transaction.set_rollback(True)  # a preview never saves
+    result = preview.result
     return JsonResponse(
         {
             "ok": True,
@@ -164,7 +154,7 @@ def evaluation_preview(request: HttpRequest, pk: int) -> JsonResponse:
                 str(key): {"score": num(p.score), "met": p.met, "explanation": p.explanation}
                 for key, p in result.proposals.items()
             },
-            "findings": [str(f) for f in findings],
+            "findings": [str(f) for f in preview.findings],
         }
     )
 

@@ -1,12 +1,22 @@
-"""The engine's and the checker's plain inputs, built from a self-evaluation loaded with its parts."""
+"""The engine's and the checker's plain inputs.
 
+Both are built from an ``EvaluationSnapshot``: the header figures, the scheme's rules and section kinds, and
+lists of funding lines, sections, goals and rows (any objects with the models' attributes). A snapshot is made
+from a form loaded with its parts (``snapshot_of``), or from the page's validated forms and the API's changes
+before anything is saved (``snapshot_of`` with the parts the forms filled), so that the live preview and the
+checks scores what was typed without writing it.
+"""
+
+from dataclasses import dataclass
 from decimal import Decimal
 
 from projects.choices import Layout
 from projects.models import ScoringScheme
 
-from ..models import EvaluationSection, SelfEvaluation
+from ..models import SelfEvaluation
 from . import consistency, engine
+
+HEADER_FIELDS = ("printed_total", "printed_grade", "printed_budget_rate", "printed_budget_score", "incomplete")
 
 
 def rules_for(scheme: ScoringScheme) -> engine.Rules:
@@ -22,23 +32,71 @@ def rules_for(scheme: ScoringScheme) -> engine.Rules:
     )
 
 
-def section_kind(evaluation: SelfEvaluation, section: EvaluationSection) -> str:
+def kind_of(code: str, scheme_kinds: dict[str, str]) -> str:
     """A form's section takes its kind from the scheme section of the same code (goal1…5 are annual goals)."""
-    by_code = {s.code: s.kind for s in evaluation.scheme.sections.all()}
-    if section.code in by_code:
-        return by_code[section.code]
-    if section.code.startswith("goal") and section.code[4:].isdigit():
+    if code in scheme_kinds:
+        return scheme_kinds[code]
+    if code.startswith("goal") and code[4:].isdigit():
         return "annual_goal"
     return "level1"
 
 
-def form_input(evaluation: SelfEvaluation) -> engine.FormInput:
-    """The plain data the engine needs, from a form loaded by ``evaluation_with_rows``."""
-    funding = list(evaluation.funding_rows.all())
+def section_kind(evaluation: SelfEvaluation, section) -> str:
+    """The kind of ``section`` of a form loaded with its scheme's sections."""
+    return kind_of(section.code, {s.code: s.kind for s in evaluation.scheme.sections.all()})
+
+
+@dataclass(frozen=True)
+class EvaluationSnapshot:
+    """A self-evaluation as plain data: what the engine and the checker read, nothing they would load."""
+
+    rules: engine.Rules
+    scheme_kinds: dict
+    layout: str
+    filed: bool
+    header: dict  # HEADER_FIELDS
+    funding: tuple
+    sections: tuple
+    goals: tuple
+    rows: tuple
+
+
+def snapshot_of(evaluation: SelfEvaluation, *, funding=None, sections=None, goals=None, rows=None):
+    """A snapshot of a form loaded by ``selectors.evaluation_with_rows``; parts given replace the loaded ones
+    (the instances the page's forms or the API's changes filled, unsaved)."""
+
+    def parts(given, relation):
+        return tuple(sorted(given if given is not None else getattr(evaluation, relation).all(), key=_seq))
+
+    return EvaluationSnapshot(
+        rules=rules_for(evaluation.scheme),
+        scheme_kinds={s.code: s.kind for s in evaluation.scheme.sections.all()},
+        layout=evaluation.layout,
+        filed=bool(evaluation.source),
+        header={name: getattr(evaluation, name) for name in HEADER_FIELDS},
+        funding=parts(funding, "funding_rows"),
+        sections=parts(sections, "sections"),
+        goals=parts(goals, "goals"),
+        rows=parts(rows, "rows"),
+    )
+
+
+def _seq(part):
+    return part.seq
+
+
+def _snapshot(source) -> EvaluationSnapshot:
+    return source if isinstance(source, EvaluationSnapshot) else snapshot_of(source)
+
+
+def form_input(source: SelfEvaluation | EvaluationSnapshot) -> engine.FormInput:
+    """The plain data the engine needs, from a snapshot or a form loaded by ``evaluation_with_rows``."""
+    snap = _snapshot(source)
+    funding = list(snap.funding)
     total_row = next((f for f in funding if f.is_total), funding[0] if funding else None)
     sections = []
-    for section in evaluation.sections.all():
-        kind = section_kind(evaluation, section)
+    for section in snap.sections:
+        kind = kind_of(section.code, snap.scheme_kinds)
         # 总目标 is scored as a whole by the evaluator.
         given = (
             (section.score_final if section.score_final is not None else section.printed_score)
@@ -46,7 +104,7 @@ def form_input(evaluation: SelfEvaluation) -> engine.FormInput:
             else None
         )
         sections.append(engine.SectionInput(section.code, kind, section.points, given))
-    section_codes = {s.pk: s.code for s in evaluation.sections.all()}
+    section_codes = {s.pk: s.code for s in snap.sections}
     rows = tuple(
         engine.RowInput(
             key=row.pk,
@@ -56,10 +114,10 @@ def form_input(evaluation: SelfEvaluation) -> engine.FormInput:
             weight=row.weight,
             final_score=row.score_final,
         )
-        for row in evaluation.rows.all()
+        for row in snap.rows
     )
     return engine.FormInput(
-        rules=rules_for(evaluation.scheme),
+        rules=snap.rules,
         budget=total_row.budget if total_row else None,
         executed=total_row.executed if total_row else None,
         sections=tuple(sections),
@@ -67,13 +125,16 @@ def form_input(evaluation: SelfEvaluation) -> engine.FormInput:
     )
 
 
-def evaluation_data(evaluation: SelfEvaluation) -> consistency.EvaluationData:
-    """Plain data of a self-evaluation loaded by ``selectors.evaluation_with_rows``."""
-    sections = list(evaluation.sections.all())
-    codes = {s.pk: s.code for s in sections}
-    goals = {g.pk: g.seq for g in evaluation.goals.all()}
+def evaluation_data(
+    source: SelfEvaluation | EvaluationSnapshot, *, proposals: dict | None = None
+) -> consistency.EvaluationData:
+    """The checker's plain data, from a snapshot or a form loaded by ``evaluation_with_rows``. ``proposals``
+    (row key → score) stand for the stored proposals where the rows have not been scored since they changed."""
+    snap = _snapshot(source)
+    codes = {s.pk: s.code for s in snap.sections}
+    goals = {g.pk: g.seq for g in snap.goals}
     rows = []
-    for row in evaluation.rows.all():
+    for row in snap.rows:
         where = f"年度目标{goals[row.goal_id]} / " if row.goal_id else ""
         rows.append(
             consistency.RowData(
@@ -85,27 +146,28 @@ def evaluation_data(evaluation: SelfEvaluation) -> consistency.EvaluationData:
                 weight=row.weight,
                 score_printed=row.score_printed,
                 score_final=row.score_final,
-                score_proposed=row.score_proposed,
+                score_proposed=proposals[row.pk] if proposals is not None else row.score_proposed,
                 score_reason=row.score_reason,
                 qualitative_band=row.band,
             )
         )
+    header = snap.header
     return consistency.EvaluationData(
-        rules=rules_for(evaluation.scheme),
-        printed_total=evaluation.printed_total,
-        printed_grade=evaluation.printed_grade,
-        printed_budget_rate=evaluation.printed_budget_rate,
-        printed_budget_score=evaluation.printed_budget_score,
+        rules=snap.rules,
+        printed_total=header["printed_total"],
+        printed_grade=header["printed_grade"],
+        printed_budget_rate=header["printed_budget_rate"],
+        printed_budget_score=header["printed_budget_score"],
         funding=tuple(
             consistency.FundingData(f.name, f.is_total, f.budget, f.executed, f.rate_printed, f.score_printed)
-            for f in evaluation.funding_rows.all()
+            for f in snap.funding
         ),
         sections=tuple(
-            consistency.SectionData(s.code, s.name, section_kind(evaluation, s), s.points, s.printed_score)
-            for s in sections
+            consistency.SectionData(s.code, s.name, kind_of(s.code, snap.scheme_kinds), s.points, s.printed_score)
+            for s in snap.sections
         ),
         rows=tuple(rows),
-        scored_rows=evaluation.layout != Layout.SUMMARY,
-        incomplete=evaluation.incomplete,
-        filed=bool(evaluation.source),
+        scored_rows=snap.layout != Layout.SUMMARY,
+        incomplete=header["incomplete"],
+        filed=snap.filed,
     )

@@ -1,9 +1,12 @@
 """Fill a self-evaluation: the one code path of the page and the API (same forms, same checks, same lock).
 
-``evaluation_fill`` validates the page's forms, refuses a stale copy (with the other person's changes),
-and saves atomically, then rescores. ``form_data`` turns a partial JSON update into the page's form data.
+``evaluation_update`` is the one write path: plain changes in (``EvaluationChanges``, from the page's validated
+forms or the API's JSON), validated with the page's forms, a stale copy refused (with the other person's changes),
+saved atomically under the form's lock, then rescored. ``evaluation_preview`` scores the page as typed without
+writing anything.
 """
 
+import copy
 import datetime
 from dataclasses import dataclass, field
 
@@ -14,69 +17,194 @@ from django.utils import timezone
 from projects.money import from_yuan
 
 from ..access import evaluation_rights
-from ..forms import EvaluationForm, FundingForm, RowForm, SectionForm, evaluation_formsets
+from ..forms import PART_RELATIONS, EvaluationForm, FundingForm, RowForm, SectionForm, evaluation_formsets
 from ..models import SelfEvaluation
+from . import engine
+from .adapters import EvaluationSnapshot, form_input, snapshot_of
 from .changes import changes_since
+from .findings import evaluation_findings
 from .scoring import evaluation_score
 
 PART_FORMS = {"funding": FundingForm, "sections": SectionForm, "rows": RowForm}
 # The fields each part's form fills (read once: Django's inline formsets append their foreign key to Meta.fields).
 PART_FIELDS = {prefix: tuple(f for f in form.Meta.fields if f != "evaluation") for prefix, form in PART_FORMS.items()}
-PART_RELATIONS = {"funding": "funding_rows", "sections": "sections", "rows": "rows"}
+HEADER_FIELDS = tuple(EvaluationForm.Meta.fields)
 
 
 @dataclass
 class FillResult:
     saved: bool
-    form: EvaluationForm
-    formsets: dict
+    form: EvaluationForm | None = None  # the page's bound forms, to show again what was typed
+    formsets: dict | None = None
     stale: bool = False  # the copy was older than the form: nothing saved
     conflict: list = field(default_factory=list)  # the other person's changes since that copy
     updated_at: datetime.datetime | None = None
+    # Field errors in a plain shape: {"goal_actual": [...], "rows": {row_id: {"actual": [...]}}}.
+    errors: dict = field(default_factory=dict)
 
-    @property
-    def errors(self) -> dict:
-        """Field errors in a plain shape: {"goal_actual": [...], "rows": {row_id: {"actual": [...]}}}."""
-        out = {name: [str(e) for e in errors] for name, errors in self.form.errors.items()}
-        for name, formset in self.formsets.items():
-            rows = {
-                f.instance.pk: {k: [str(e) for e in v] for k, v in f.errors.items()} for f in formset.forms if f.errors
+
+@dataclass(frozen=True)
+class EvaluationChanges:
+    """Plain changes to a self-evaluation, as typed (amounts in the form's unit): header fields by name, and
+    funding lines, sections and rows as {id: {field: value}}. What is not named stays as it is."""
+
+    version: str | None
+    header: dict = field(default_factory=dict)
+    funding: dict = field(default_factory=dict)
+    sections: dict = field(default_factory=dict)
+    rows: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, payload: dict) -> "EvaluationChanges":
+        """From the API's body: ``funding``, ``sections`` and ``rows`` are lists of {"id": …, field: value}."""
+        parts = {}
+        for prefix in PART_FORMS:
+            by_id = {}
+            for change in payload.get(prefix) or []:
+                if not isinstance(change, dict) or "id" not in change:
+                    raise UnknownPart(f"{prefix} 的每一项都须给出 id。")
+                values = dict(change)
+                by_id.setdefault(values.pop("id"), {}).update(values)
+            parts[prefix] = by_id
+        header = {name: payload[name] for name in HEADER_FIELDS if name in payload}
+        return cls(version=payload.get("version"), header=header, **parts)
+
+    @classmethod
+    def from_forms(cls, form: EvaluationForm, formsets: dict) -> "EvaluationChanges":
+        """From the page's validated forms: the header as typed, and the parts whose fields changed."""
+        header = {
+            name: form.data[form.add_prefix(name)] for name in HEADER_FIELDS if form.add_prefix(name) in form.data
+        }
+        parts = {
+            prefix: {
+                f.instance.pk: {name: f.data.get(f.add_prefix(name), "") for name in f.changed_data if name != "id"}
+                for f in formset.forms
+                if f.has_changed()
             }
-            if rows:
-                out[name] = rows
-            if formset.non_form_errors():
-                out.setdefault("non_field_errors", []).extend(str(e) for e in formset.non_form_errors())
-        return out
+            for prefix, formset in formsets.items()
+        }
+        return cls(version=form.cleaned_data.get("version"), header=header, **parts)
 
 
-def evaluation_fill(*, evaluation: SelfEvaluation, user, data) -> FillResult:
-    """Validate and save the page's form data; nothing is saved when anything is invalid or the copy is stale."""
+def evaluation_update(*, evaluation: SelfEvaluation, user, changes: EvaluationChanges) -> FillResult:
+    """The one write path of a self-evaluation (the page after its forms, the API with its body): validate the
+    changes with the page's forms (their messages, per field), refuse a stale version with the other person's
+    changes, save under the form's row lock, and rescore. Nothing is saved when anything is refused."""
     if not evaluation_rights(user, evaluation).edit:
         raise PermissionDenied("这张自评表现在不能由你填写。")
-    form = EvaluationForm(data, instance=evaluation)
-    formsets = evaluation_formsets(evaluation, data)
-    if not (form.is_valid() & all([fs.is_valid() for fs in formsets.values()])):
-        return FillResult(False, form, formsets)
+    header, parts, errors = _validated(evaluation, changes)
+    if errors:
+        return FillResult(False, errors=errors)
     with transaction.atomic():
         current = SelfEvaluation.objects.select_for_update().get(pk=evaluation.pk)
-        version = form.cleaned_data.get("version")
-        if version != current.updated_at.isoformat():
+        if changes.version != current.updated_at.isoformat():
             return FillResult(
-                False,
-                form,
-                formsets,
-                stale=True,
-                conflict=_changes_since(evaluation, version),
-                updated_at=current.updated_at,
+                False, stale=True, conflict=_changes_since(evaluation, changes.version), updated_at=current.updated_at
             )
         if not evaluation_rights(user, current).edit:  # signed or submitted meanwhile
             raise PermissionDenied("这张自评表已提交或已签署，不能再修改。")
-        form.save()
-        for formset in formsets.values():
-            formset.save()
+        for name in changes.header:
+            setattr(evaluation, name, header.cleaned_data[name])
+        evaluation.save()  # always: the version moves with every save
+        for part, form, names in parts:
+            for name in names:
+                setattr(part, name, form.cleaned_data[name])
+            part.save()
         evaluation_score(evaluation_id=evaluation.pk)
     current.refresh_from_db(fields=["updated_at"])
-    return FillResult(True, form, formsets, updated_at=current.updated_at)
+    return FillResult(True, updated_at=current.updated_at)
+
+
+def _validated(evaluation: SelfEvaluation, changes: EvaluationChanges):
+    """The header form and each changed part's form, bound to the stored values with the changes over them (on
+    copies: nothing is applied before the lock), and the errors in the plain shape; unknown ids and fields refused."""
+    unknown = sorted(set(changes.header) - set(HEADER_FIELDS))
+    if unknown:
+        raise UnknownPart(f"栏目“{unknown[0]}”不能修改。")
+    data = {name: getattr(evaluation, name) or "" for name in HEADER_FIELDS}
+    data.update({name: "" if value is None else value for name, value in changes.header.items()})
+    header = EvaluationForm({**data, "version": changes.version or ""}, instance=copy.copy(evaluation))
+    errors = {name: [str(e) for e in errs] for name, errs in header.errors.items()}
+    parts = []
+    for prefix, form_class in PART_FORMS.items():
+        loaded = {part.pk: part for part in getattr(evaluation, PART_RELATIONS[prefix]).all()}
+        amount_fields = getattr(form_class, "amount_fields", ())
+        for pk, values in getattr(changes, prefix).items():
+            if pk not in loaded:
+                raise UnknownPart(f"{prefix} 中的 id {pk} 不属于这张自评表。")
+            for name in values:
+                if name not in PART_FIELDS[prefix]:
+                    raise UnknownPart(f"{prefix} 的栏目“{name}”不能修改。")
+            part = loaded[pk]
+            data = {name: _value(part, name, evaluation.unit, amount_fields) for name in PART_FIELDS[prefix]}
+            data.update({name: "" if value is None else str(value) for name, value in values.items()})
+            form = form_class(data, instance=copy.copy(part), unit=evaluation.unit)
+            if form.is_valid():
+                parts.append((part, form, list(values)))
+            else:
+                errors.setdefault(prefix, {})[pk] = {k: [str(e) for e in v] for k, v in form.errors.items()}
+    return header, parts, errors
+
+
+def evaluation_fill(*, evaluation: SelfEvaluation, user, data) -> FillResult:
+    """The page: validate its form data, then save through ``evaluation_update``; the bound forms come back to
+    show again what was typed when nothing was saved."""
+    if not evaluation_rights(user, evaluation).edit:
+        raise PermissionDenied("这张自评表现在不能由你填写。")
+    form, formsets, valid = bound_forms(evaluation, data)
+    if not valid:
+        return FillResult(False, form, formsets, errors=_form_errors(form, formsets))
+    result = evaluation_update(evaluation=evaluation, user=user, changes=EvaluationChanges.from_forms(form, formsets))
+    result.form, result.formsets = form, formsets
+    return result
+
+
+def _form_errors(form: EvaluationForm, formsets: dict) -> dict:
+    out = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+    for name, formset in formsets.items():
+        rows = {f.instance.pk: {k: [str(e) for e in v] for k, v in f.errors.items()} for f in formset.forms if f.errors}
+        if rows:
+            out[name] = rows
+        if formset.non_form_errors():
+            out.setdefault("non_field_errors", []).extend(str(e) for e in formset.non_form_errors())
+    return out
+
+
+@dataclass
+class Preview:
+    """What saving the page as typed would give: the engine's result and the checker's findings."""
+
+    result: engine.FormResult
+    findings: list
+
+
+def bound_forms(evaluation: SelfEvaluation, data) -> tuple[EvaluationForm, dict, bool]:
+    """The page's header form and formsets bound to ``data`` over the loaded parts, and whether all are valid."""
+    form = EvaluationForm(data, instance=evaluation)
+    formsets = evaluation_formsets(evaluation, data)
+    return form, formsets, form.is_valid() & all([fs.is_valid() for fs in formsets.values()])
+
+
+def snapshot_of_forms(form: EvaluationForm, formsets: dict) -> EvaluationSnapshot:
+    """The form as validated forms fill it, before (and without) saving: their instances carry the typed values."""
+    return snapshot_of(form.instance, **{prefix: [f.instance for f in fs.forms] for prefix, fs in formsets.items()})
+
+
+def snapshot_preview(snapshot: EvaluationSnapshot) -> Preview:
+    """Score and check a snapshot as ``evaluation_fill`` would store it (proposals fresh from the engine)."""
+    result = engine.score_form(form_input(snapshot))
+    proposals = {key: proposal.score for key, proposal in result.proposals.items()}
+    return Preview(result, evaluation_findings(snapshot, proposals=proposals))
+
+
+def evaluation_preview(*, evaluation: SelfEvaluation, user, data) -> Preview | None:
+    """Score the page's data as typed without writing anything; None when a field cannot be read."""
+    if not evaluation_rights(user, evaluation).edit:
+        raise PermissionDenied("这张自评表现在不能由你填写。")
+    form, formsets, valid = bound_forms(evaluation, data)
+    if not valid:
+        return None
+    return snapshot_preview(snapshot_of_forms(form, formsets))
 
 
 def _changes_since(evaluation, version: str | None) -> list[dict]:
@@ -97,37 +225,7 @@ def _value(instance, name: str, unit: str, amount_fields) -> str:
 
 
 class UnknownPart(ValueError):
-    """A JSON update names a row the form does not have; the message is for the user."""
-
-
-def form_data(evaluation: SelfEvaluation, payload: dict) -> dict:
-    """The page's form data for ``evaluation`` with ``payload`` applied: a partial update keeps the rest as it is."""
-    data = {"version": payload.get("version", "")}
-    for name in EvaluationForm.Meta.fields:
-        data[name] = payload[name] if name in payload else (getattr(evaluation, name) or "")
-    for prefix, form_class in PART_FORMS.items():
-        parts = list(getattr(evaluation, PART_RELATIONS[prefix]).all().order_by("seq"))
-        index = {part.pk: i for i, part in enumerate(parts)}
-        amount_fields = getattr(form_class, "amount_fields", ())
-        data[f"{prefix}-TOTAL_FORMS"] = data[f"{prefix}-INITIAL_FORMS"] = str(len(parts))
-        data[f"{prefix}-MIN_NUM_FORMS"], data[f"{prefix}-MAX_NUM_FORMS"] = "0", "1000"
-        for i, part in enumerate(parts):
-            data[f"{prefix}-{i}-id"] = str(part.pk)
-            data[f"{prefix}-{i}-evaluation"] = str(evaluation.pk)
-            for name in PART_FIELDS[prefix]:
-                data[f"{prefix}-{i}-{name}"] = _value(part, name, evaluation.unit, amount_fields)
-        for change in payload.get(prefix) or []:
-            if not isinstance(change, dict) or change.get("id") not in index:
-                raise UnknownPart(
-                    f"{prefix} 中的 id {change.get('id') if isinstance(change, dict) else change} 不属于这张自评表。"
-                )
-            i = index[change["id"]]
-            for name, value in change.items():
-                if name != "id":
-                    if name not in PART_FIELDS[prefix]:
-                        raise UnknownPart(f"{prefix} 的栏目“{name}”不能修改。")
-                    data[f"{prefix}-{i}-{name}"] = "" if value is None else str(value)
-    return data
+    """An update names a row the form does not have, or a field that cannot be filled; the message is for the user."""
 
 
 def stale_message(result: FillResult) -> str:

@@ -9,7 +9,7 @@ from selfeval.models import EvaluationCheck, SelfEvaluation
 from selfeval.selectors import evaluation_with_rows
 from selfeval.services import checks, dashboard, engine
 from selfeval.services.adapters import form_input
-from selfeval.services.filling import evaluation_fill, form_data
+from selfeval.services.filling import EvaluationChanges, evaluation_update
 from selfeval.services.findings import evaluation_findings
 from selfeval.services.signoff import evaluation_sign
 
@@ -46,8 +46,8 @@ def test_an_edit_on_the_page_updates_the_stored_check(form, outsider_user):
     checks.refresh_all()
     before = EvaluationCheck.objects.get(evaluation=form)
     assert any(u["name"] == row.name for u in before.unmet)
-    data = form_data(form, {"version": form.updated_at.isoformat(), "rows": [{"id": row.pk, "actual": row.target}]})
-    assert evaluation_fill(evaluation=form, user=outsider_user, data=data).saved
+    changes = EvaluationChanges(version=form.updated_at.isoformat(), rows={row.pk: {"actual": row.target}})
+    assert evaluation_update(evaluation=form, user=outsider_user, changes=changes).saved
     # stored by the save itself: nothing is stale for a reader, and the stored row says what the engine says
     assert checks.refresh_stale(SelfEvaluation.objects.filter(pk=form.pk))[1] == {}
     after = EvaluationCheck.objects.get(evaluation=form)
