@@ -13,7 +13,7 @@ from ..choices import EvaluationStatus
 from ..models import EvaluationEvent, SelfEvaluation
 from ..selectors import evaluation_with_rows
 from ..signals import evaluation_signed
-from .checks import store_check
+from .checks import save_figures
 from .findings import evaluation_findings
 
 CONTENT_FIELDS = [
@@ -73,7 +73,7 @@ def evaluation_sign(*, evaluation_id: int, user) -> SelfEvaluation:
     evaluation.status = EvaluationStatus.SIGNED
     evaluation.signed_by, evaluation.signed_at, evaluation.signed_digest = user, timezone.now(), digest
     evaluation.save(update_fields=["status", "signed_by", "signed_at", "signed_digest", "updated_at"])
-    store_check(evaluation)  # its last change moved: the overviews' copy follows
+    save_figures(evaluation)  # its last change moved: the stored figures follow
     EvaluationEvent.objects.create(evaluation=evaluation, action="sign", user=user, digest=digest)
     transaction.on_commit(lambda: evaluation_signed.send(sender=SelfEvaluation, evaluation_id=evaluation.pk))
     return evaluation
@@ -94,7 +94,7 @@ def evaluation_reopen(*, evaluation_id: int, user, reason: str) -> SelfEvaluatio
     evaluation.signed_by, evaluation.signed_at, evaluation.signed_digest = None, None, ""
     evaluation._reopening = True
     evaluation.save(update_fields=["status", "signed_by", "signed_at", "signed_digest", "updated_at"])
-    store_check(evaluation)  # its last change moved: the overviews' copy follows
+    save_figures(evaluation)  # its last change moved: the stored figures follow
     EvaluationEvent.objects.create(
         evaluation=evaluation, action="reopen", user=user, comment=reason.strip(), digest=old_digest
     )
@@ -139,6 +139,6 @@ def evaluation_submit(*, evaluation_id: int, user) -> SelfEvaluation:
     evaluation.status = EvaluationStatus.SUBMITTED
     evaluation.submitted_by, evaluation.submitted_at = user, timezone.now()
     evaluation.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
-    store_check(evaluation)  # its last change moved: the overviews' copy follows
+    save_figures(evaluation)  # its last change moved: the stored figures follow
     EvaluationEvent.objects.create(evaluation=evaluation, action="submit", user=user)
     return evaluation
