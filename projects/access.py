@@ -98,6 +98,12 @@ def can_edit_department(user, department_id: int | None) -> bool:
     )
 
 
+def can_manage_projects(user, department_id: int | None) -> bool:
+    """Enter and edit the department's projects (项目入库): its finance staff and administrators; heads and
+    auditors read the project list only."""
+    return is_filer_of(user, department_id)
+
+
 def can_read_export(user, owner_id: int | None) -> bool:
     """An export job is its owner's and the administrators'."""
     return _active(user) and (owner_id == user.pk or is_manager(user))
@@ -118,6 +124,8 @@ class Rights:
     start_evaluation: bool = False
     sign: bool = False
     reopen: bool = False
+    withdraw: bool = False  # take back a submitted form before the head acts on it (finance staff)
+    send_back: bool = False  # return a submitted self-evaluation to finance staff with a comment (the head)
 
 
 def declaration_department_id(declaration) -> int:
@@ -139,4 +147,5 @@ def declaration_rights(user, declaration) -> Rights:
         request_adjustment=status == DeclarationStatus.APPROVED and not declaration.adjustment_requested and filer,
         decide_adjustment=bool(declaration.adjustment_requested) and head,
         start_evaluation=status == DeclarationStatus.APPROVED and filer,
+        withdraw=status == DeclarationStatus.SUBMITTED and filer,
     )
