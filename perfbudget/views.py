@@ -13,24 +13,22 @@ from projects.models import Department, DepartmentDeclaration
 from selfeval import selectors as evaluation_selectors
 
 
-def _year(request: HttpRequest, default: int) -> int:
+def _year(request: HttpRequest) -> int | None:
     value = request.GET.get("year") or ""
     if value.isascii() and value.isdecimal() and 1990 <= int(value) <= 2200:
         return int(value)
-    return default
+    return None
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    working_year = evaluation_selectors.working_year(request.user, today)
+    # Without a chosen year the page opens on the user's working year (selfeval.selectors.working_year).
+    year = _year(request) or evaluation_selectors.working_year(request.user, today)
     years = evaluation_selectors.years_for(request.user)
     # The years where work is (the last year's self-evaluations, the coming budget year's declarations) are offered
     # even before any form of theirs exists.
-    years = sorted({*years, today.year - 1, today.year + 1, working_year}, reverse=True)
-    year = _year(request, working_year)
-    if year not in years:
-        years = sorted({*years, year}, reverse=True)
+    years = sorted({*years, today.year - 1, today.year + 1, year}, reverse=True)
     departments = Department.objects.for_user(request.user).order_by("code")
     try:
         department_id = int(request.GET["department"]) if request.GET.get("department") else None
@@ -45,7 +43,6 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "year": year,
             "years": years,
-            "working_year": working_year,
             "page": page,
             "departments": departments if len(departments) > 1 else [],
             "department_id": department_id,

@@ -86,6 +86,12 @@ def is_filer_of(user, department_id: int | None) -> bool:
     return _active(user) and user.role == Role.FINANCE and in_scope(user, department_id)
 
 
+def is_finance_of(user, department_id: int | None) -> bool:
+    """Finance staff of the department only (administrators and superusers excluded): withdraw what their office
+    submitted."""
+    return _active(user) and not user.is_superuser and user.role == Role.FINANCE and in_scope(user, department_id)
+
+
 def is_head_of(user, department_id: int | None) -> bool:
     """The department's head: approves, returns, signs and reopens. Nobody else, superusers included."""
     return _active(user) and user.role == Role.HEAD and in_scope(user, department_id)
@@ -147,5 +153,5 @@ def declaration_rights(user, declaration) -> Rights:
         request_adjustment=status == DeclarationStatus.APPROVED and not declaration.adjustment_requested and filer,
         decide_adjustment=bool(declaration.adjustment_requested) and head,
         start_evaluation=status == DeclarationStatus.APPROVED and filer,
-        withdraw=status == DeclarationStatus.SUBMITTED and filer,
+        withdraw=status == DeclarationStatus.SUBMITTED and is_finance_of(user, department_id),
     )

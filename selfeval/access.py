@@ -1,6 +1,6 @@
 """The rights of a user on a self-evaluation, from the predicates of ``projects.access``."""
 
-from projects.access import Rights, is_filer_of, is_head_of
+from projects.access import Rights, is_filer_of, is_finance_of, is_head_of
 
 from .choices import EvaluationStatus
 
@@ -16,6 +16,6 @@ def evaluation_rights(user, evaluation) -> Rights:
         submit=draft and filer,
         sign=submitted and head,
         reopen=evaluation.status == EvaluationStatus.SIGNED and head,
-        withdraw=submitted and filer,
+        withdraw=submitted and is_finance_of(user, evaluation.department_id),
         send_back=submitted and head,
     )

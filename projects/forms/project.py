@@ -35,6 +35,7 @@ class ProjectForm(forms.ModelForm):
 
     def __init__(self, *args, departments, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["key"].validators = []  # clean_key checks the format, with the hint in the message
         self.fields["department"].queryset = departments
         self.fields["department"].empty_label = None
         self.fields["project_type"].choices = TYPES

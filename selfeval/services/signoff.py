@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from projects.access import is_filer_of, is_head_of
+from projects.access import is_filer_of, is_finance_of, is_head_of
 
 from ..choices import EvaluationStatus
 from ..models import EvaluationEvent, SelfEvaluation
@@ -107,7 +107,7 @@ def evaluation_return(*, evaluation_id: int, user, comment: str) -> SelfEvaluati
 def evaluation_withdraw(*, evaluation_id: int, user, comment: str = "") -> SelfEvaluation:
     """Finance staff of the department take back a submitted form before the head signs or returns it."""
     evaluation = evaluation_with_rows(evaluation_id, for_update=True)
-    if not is_filer_of(user, evaluation.department_id):
+    if not is_finance_of(user, evaluation.department_id):
         raise SignoffError("只有本部门的填报人可以撤回自评表。")
     if evaluation.status != EvaluationStatus.SUBMITTED:
         raise SignoffError("只能撤回已提交、尚未签署的自评表。")
