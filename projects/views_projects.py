@@ -113,4 +113,3 @@ def project_template(request: HttpRequest, pk: int) -> HttpResponse:
     filename = f"{year}年{project.name}项目绩效目标申报表（空白）.xlsx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
-

@@ -64,7 +64,11 @@ MATRIX = {
     "selfeval:evaluation_preview": ("POST", "evaluation", row(LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND)),
     "selfeval:evaluation_action": ("POST", "evaluation", row(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, NOT_FOUND)),
     # the signing confirmation: the head of the department, once the form is submitted (a draft here: refused)
-    "selfeval:evaluation_sign": ("GET", "evaluation", row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND)),
+    "selfeval:evaluation_sign": (
+        "GET",
+        "evaluation",
+        row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND),
+    ),
     "selfeval:evaluation_history": ("GET", "evaluation", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
     "selfeval:department_evaluation_create": (
         "POST",

@@ -8,7 +8,9 @@ from ..choices import ProjectType
 from ..models import Project
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")
-KEY_HINT = "小写英文字母、数字和连字符（-），3–60 个字符，如 dxh2021-rczx 或 420112-zzb-2026-001；入库后各年度的表都用它。"
+KEY_HINT = (
+    "小写英文字母、数字和连字符（-），3–60 个字符，如 dxh2021-rczx 或 420112-zzb-2026-001；入库后各年度的表都用它。"
+)
 YEAR_MIN, YEAR_MAX = 2000, 2100
 TYPES = [(value, label) for value, label in ProjectType.choices if value != ProjectType.UNKNOWN]
 

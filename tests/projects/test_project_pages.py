@@ -54,7 +54,9 @@ def test_the_project_list_shows_the_department_and_an_edit_changes_the_project(c
     assert "社区人才驿站建设" in listing and "dxh2021-rczx" in listing and "hs2019" not in listing
     edit = reverse("projects:project_edit", args=[project.pk])
     assert client.get(edit).status_code == 200
-    response = client.post(edit, entry(dongxihu, name="社区人才驿站建设（二期）", project_type="special", period_end="2032"))
+    response = client.post(
+        edit, entry(dongxihu, name="社区人才驿站建设（二期）", project_type="special", period_end="2032")
+    )
     assert response.status_code == 302
     project.refresh_from_db()
     assert (project.name, project.project_type, project.period_end) == ("社区人才驿站建设（二期）", "special", 2032)
