@@ -115,12 +115,6 @@ def evaluations_waiting_for(user, year: int):
 # -- the working year and the 待办 list ----------------------------------------------------------------
 
 
-def last_step(evaluation: SelfEvaluation, action: str) -> EvaluationEvent | None:
-    """The form's latest workflow step when it is ``action`` (e.g. the head's return, with its comment)."""
-    latest = evaluation.events.select_related("user").order_by("-at", "-id").first()
-    return latest if latest is not None and latest.action == action else None
-
-
 def working_year(user, today: date) -> int:
     """The year a user's home page opens on. Self-evaluations are made for the year that ended (today's year − 1),
     declarations for the coming budget year (today's year + 1). Auditors read self-evaluations: the last year,

@@ -20,7 +20,7 @@ from .choices import EvaluationStatus
 from .forms import EvaluationForm, evaluation_formsets
 from .layouts import labels_for
 from .models import SelfEvaluation
-from .selectors import evaluation_with_rows, last_step, years_for
+from .selectors import evaluation_with_rows, years_for
 from .services import filling
 from .services.changes import changes_since
 from .services.dashboard import dashboard_data
@@ -52,6 +52,8 @@ def _evaluation(user, pk: int) -> SelfEvaluation:
 def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = _evaluation(request.user, pk)
     user = request.user
+    events = list(evaluation.events.select_related("user"))
+    latest = events[-1] if events else None
     return render(
         request,
         "selfeval/evaluation_detail.html",
@@ -61,8 +63,11 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "findings": evaluation_findings(evaluation),
             "rights": evaluation_rights(user, evaluation),
             "digest_ok": digest_matches(evaluation.pk) if evaluation.status == EvaluationStatus.SIGNED else None,
-            "events": evaluation.events.select_related("user"),
-            "returned": last_step(evaluation, "return") if evaluation.status == EvaluationStatus.DRAFT else None,
+            "events": events,
+            # a draft whose last step is the head's return shows the comment at the top
+            "returned": latest
+            if evaluation.status == EvaluationStatus.DRAFT and latest and latest.action == "return"
+            else None,
         },
     )
 
