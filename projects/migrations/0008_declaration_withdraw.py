@@ -4,15 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0007_declaration_write_channels'),
+        ("projects", "0007_declaration_write_channels"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='declarationevent',
-            name='action',
-            field=models.CharField(choices=[('create', '创建'), ('carry_over', '由上年结转'), ('import', '由 Excel 导入'), ('api_write', '由接口写入'), ('edit', '页面修改'), ('submit', '提交'), ('approve', '审核通过'), ('return', '退回'), ('withdraw', '撤回'), ('adjust_request', '申请调整'), ('adjust_approve', '同意调整'), ('adjust_reject', '不同意调整')], max_length=16, verbose_name='操作'),
+            model_name="declarationevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("create", "创建"),
+                    ("carry_over", "由上年结转"),
+                    ("import", "由 Excel 导入"),
+                    ("api_write", "由接口写入"),
+                    ("edit", "页面修改"),
+                    ("submit", "提交"),
+                    ("approve", "审核通过"),
+                    ("return", "退回"),
+                    ("withdraw", "撤回"),
+                    ("adjust_request", "申请调整"),
+                    ("adjust_approve", "同意调整"),
+                    ("adjust_reject", "不同意调整"),
+                ],
+                max_length=16,
+                verbose_name="操作",
+            ),
         ),
     ]

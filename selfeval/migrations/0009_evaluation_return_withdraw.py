@@ -4,20 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('selfeval', '0008_schemes_checks_to_projects'),
+        ("selfeval", "0008_schemes_checks_to_projects"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='evaluationevent',
-            name='action',
-            field=models.CharField(choices=[('submit', '提交'), ('withdraw', '撤回'), ('return', '退回'), ('sign', '签署'), ('reopen', '重新打开')], max_length=10, verbose_name='操作'),
+            model_name="evaluationevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("submit", "提交"),
+                    ("withdraw", "撤回"),
+                    ("return", "退回"),
+                    ("sign", "签署"),
+                    ("reopen", "重新打开"),
+                ],
+                max_length=10,
+                verbose_name="操作",
+            ),
         ),
         migrations.AlterField(
-            model_name='evaluationevent',
-            name='comment',
-            field=models.TextField(blank=True, verbose_name='意见或理由'),
+            model_name="evaluationevent",
+            name="comment",
+            field=models.TextField(blank=True, verbose_name="意见或理由"),
         ),
     ]
