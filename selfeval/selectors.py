@@ -104,7 +104,7 @@ def home_rows(user, year: int, projects=None) -> list[dict]:
 
 def evaluations_waiting_for(user, year: int):
     """Self-evaluations that wait for this user: drafts for finance staff, submitted ones for heads to sign."""
-    qs = SelfEvaluation.objects.for_user(user).filter(year=year).select_related("project", "department")
+    qs = with_last_step(SelfEvaluation.objects.for_user(user).filter(year=year).select_related("project", "department"))
     if user.role == Role.FINANCE:
         return qs.filter(status="draft")
     if user.role == Role.HEAD:

@@ -48,6 +48,7 @@ def test_the_head_returns_with_a_comment_and_finance_reads_it_on_the_form_and_ho
     assert client.get(reverse("selfeval:evaluation_edit", args=[form.pk])).status_code == 200  # editable again
     home = client.get(reverse("home"), {"year": "2019"}).content.decode()
     assert "已退回" in home and "退回意见：请补充满意度调查的样本量。" in home
+    assert "已退回：请补充满意度调查的样本量。" in home  # in 等待你处理 too
 
 
 @pytest.mark.parametrize("comment", ["", "   "])
