@@ -26,6 +26,12 @@ MATRIX = {
     "login": ("GET", None, row(OK, OK, OK, OK, OK, OK)),
     "logout": ("POST", None, row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT)),
     "home": ("GET", None, row(LOGIN, OK, OK, OK, OK, OK)),
+    "todo": ("GET", None, row(LOGIN, OK, OK, OK, OK, OK)),
+    "projects:project_list": ("GET", None, row(LOGIN, OK, OK, OK, OK, OK)),
+    # 项目入库: finance staff of the department and administrators; heads and auditors read the list only
+    "projects:project_create": ("GET", None, row(LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, OK)),
+    "projects:project_edit": ("GET", "project", row(LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND)),
+    "projects:project_template": ("GET", "project", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
     "projects:declaration": ("GET", "declaration", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
     "projects:declaration_edit": ("GET", "declaration", row(LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND)),
     "projects:declaration_action": (
@@ -57,6 +63,12 @@ MATRIX = {
     "selfeval:evaluation_edit": ("GET", "evaluation", row(LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND)),
     "selfeval:evaluation_preview": ("POST", "evaluation", row(LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND)),
     "selfeval:evaluation_action": ("POST", "evaluation", row(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, NOT_FOUND)),
+    # the signing confirmation: the head of the department, once the form is submitted (a draft here: refused)
+    "selfeval:evaluation_sign": (
+        "GET",
+        "evaluation",
+        row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND),
+    ),
     "selfeval:evaluation_history": ("GET", "evaluation", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
     "selfeval:department_evaluation_create": (
         "POST",

@@ -30,9 +30,10 @@ def people(dongxihu, hongshan):
         (DeclarationStatus.DRAFT, "finance", Rights(edit=True, submit=True)),
         (DeclarationStatus.DRAFT, "head", Rights()),
         (DeclarationStatus.DRAFT, "admin", Rights(edit=True, submit=True)),
-        (DeclarationStatus.SUBMITTED, "finance", Rights()),
+        (DeclarationStatus.SUBMITTED, "finance", Rights(withdraw=True)),  # before the head acts
         (DeclarationStatus.SUBMITTED, "head", Rights(review=True)),
-        (DeclarationStatus.SUBMITTED, "superuser", Rights()),  # a superuser is nobody's head
+        (DeclarationStatus.SUBMITTED, "superuser", Rights()),  # a superuser is nobody's head, nor withdraws
+        (DeclarationStatus.SUBMITTED, "admin", Rights()),
         (DeclarationStatus.SUBMITTED, "auditor", Rights()),
         (DeclarationStatus.SUBMITTED, "outsider", Rights()),
         (DeclarationStatus.RETURNED, "finance", Rights(edit=True, submit=True)),
@@ -51,8 +52,9 @@ def test_declaration_rights(people, dongxihu, status, who, expected):
     [
         ("draft", "finance", Rights(edit=True, submit=True)),
         ("draft", "head", Rights()),
-        ("submitted", "finance", Rights()),
-        ("submitted", "head", Rights(sign=True)),
+        ("submitted", "finance", Rights(withdraw=True)),
+        ("submitted", "head", Rights(sign=True, send_back=True)),
+        ("submitted", "admin", Rights()),
         ("submitted", "superuser", Rights()),
         ("submitted", "outsider", Rights()),
         ("signed", "head", Rights(reopen=True)),
