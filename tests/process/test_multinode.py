@@ -33,7 +33,7 @@ def wait_http(url: str, timeout: float = 30):
         try:
             requests.get(url, timeout=2)
             return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # a worker still booting on a busy machine
             time.sleep(0.2)
     pytest.fail(f"{url} did not come up")
 
