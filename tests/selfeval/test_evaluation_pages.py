@@ -152,7 +152,8 @@ def test_department_overall_self_evaluation_from_the_declaration(client, finance
     )
     assert client.post(reverse("selfeval:evaluation_edit", args=[evaluation.pk]), data).status_code == 302
     evaluation.refresh_from_db()
-    assert EvaluationCheck.objects.get(evaluation=evaluation).budget_score == Decimal("18.34")  # 1500 / 1636.63 = 91.7 % × 20
+    figures = EvaluationCheck.objects.get(evaluation=evaluation)
+    assert figures.budget_score == Decimal("18.34")  # 1500 / 1636.63 = 91.7 % × 20
     again = client.post(reverse("selfeval:department_evaluation_create", args=[declaration.pk]), follow=True)
     assert "已经存在" in again.content.decode()
 

@@ -29,7 +29,7 @@ def keep_signed_figures(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("selfeval", "0008_schemes_checks_to_projects"),
+        ("selfeval", "0009_evaluation_return_withdraw"),
     ]
 
     operations = [
