@@ -38,6 +38,7 @@ from projects.models import (
     ScoringScheme,
     User,
 )
+from projects.locking import loading_records
 from projects.money import UNIT_FACTORS, MoneyError, to_yuan
 from selfeval.choices import EvaluationKind, EvaluationStatus
 from selfeval.models import EvaluationFunding, EvaluationGoal, EvaluationRow, EvaluationSection, SelfEvaluation
@@ -616,7 +617,7 @@ def load_seed_files(paths: list[Path], *, replace: bool = False, report: LoadRep
     report = report or LoadReport()
     for path in paths:
         data = read_seed_file(path)
-        with transaction.atomic():
+        with transaction.atomic(), loading_records():  # forms are written in the state their documents record
             _Loader(path.name, data, report, replace).run()
     return report
 

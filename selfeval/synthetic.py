@@ -21,6 +21,7 @@ from projects.models import (
     ScoringScheme,
     User,
 )
+from projects.locking import loading_records
 from projects.services.checks import refresh_stale_declarations
 from selfeval.models import EvaluationFunding, EvaluationRow, EvaluationSection, SelfEvaluation
 from selfeval.services.checks import refresh_stale
@@ -43,6 +44,7 @@ def remove(prefix: str) -> None:
 
 
 @transaction.atomic
+@loading_records()  # the synthetic forms are written approved or submitted, as a province's would be
 def generate_province(
     *,
     departments: int = 200,

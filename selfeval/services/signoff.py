@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from projects.access import is_filer_of, is_head_of
+from projects.locking import workflow_transition
 
 from ..choices import EvaluationStatus
 from ..models import EvaluationEvent, SelfEvaluation
@@ -72,7 +73,8 @@ def evaluation_sign(*, evaluation_id: int, user) -> SelfEvaluation:
     digest = evaluation_digest(evaluation)
     evaluation.status = EvaluationStatus.SIGNED
     evaluation.signed_by, evaluation.signed_at, evaluation.signed_digest = user, timezone.now(), digest
-    evaluation.save(update_fields=["status", "signed_by", "signed_at", "signed_digest", "updated_at"])
+    with workflow_transition(evaluation):
+        evaluation.save(update_fields=["status", "signed_by", "signed_at", "signed_digest", "updated_at"])
     store_check(evaluation)  # its last change moved: the overviews' copy follows
     EvaluationEvent.objects.create(evaluation=evaluation, action="sign", user=user, digest=digest)
     transaction.on_commit(lambda: evaluation_signed.send(sender=SelfEvaluation, evaluation_id=evaluation.pk))
@@ -92,8 +94,8 @@ def evaluation_reopen(*, evaluation_id: int, user, reason: str) -> SelfEvaluatio
     old_digest = evaluation.signed_digest
     evaluation.status = EvaluationStatus.DRAFT
     evaluation.signed_by, evaluation.signed_at, evaluation.signed_digest = None, None, ""
-    evaluation._reopening = True
-    evaluation.save(update_fields=["status", "signed_by", "signed_at", "signed_digest", "updated_at"])
+    with workflow_transition(evaluation):
+        evaluation.save(update_fields=["status", "signed_by", "signed_at", "signed_digest", "updated_at"])
     store_check(evaluation)  # its last change moved: the overviews' copy follows
     EvaluationEvent.objects.create(
         evaluation=evaluation, action="reopen", user=user, comment=reason.strip(), digest=old_digest
@@ -138,7 +140,8 @@ def evaluation_submit(*, evaluation_id: int, user) -> SelfEvaluation:
         raise SubmitBlocked(blocked)
     evaluation.status = EvaluationStatus.SUBMITTED
     evaluation.submitted_by, evaluation.submitted_at = user, timezone.now()
-    evaluation.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
+    with workflow_transition(evaluation):
+        evaluation.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
     store_check(evaluation)  # its last change moved: the overviews' copy follows
     EvaluationEvent.objects.create(evaluation=evaluation, action="submit", user=user)
     return evaluation
