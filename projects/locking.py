@@ -32,9 +32,7 @@ class WorkflowFieldsLocked(FormLocked):
 
 class DeclarationLocked(FormLocked):
     def __init__(self, what: str = "这张申报表"):
-        super().__init__(
-            f"{what}已提交或已审核，锁定不能修改；如需修改，请填报人申请调整，经部门负责人同意后再修改。"
-        )
+        super().__init__(f"{what}已提交或已审核，锁定不能修改；如需修改，请填报人申请调整，经部门负责人同意后再修改。")
 
 
 def _key(model, pk) -> tuple[str, object]:
@@ -82,14 +80,6 @@ class GuardedFormMixin(models.Model):
     class Meta:
         abstract = True
 
-    @classmethod
-    def locked_error(cls, what: str | None = None) -> FormLocked:
-        raise NotImplementedError
-
-    @classmethod
-    def _workflow_attnames(cls) -> list[str]:
-        return [cls._meta.get_field(name).attname for name in cls.WORKFLOW_FIELDS]
-
     def save(self, *args, **kwargs):
         if not in_transition(type(self), self.pk):
             stored = self._stored_workflow()
@@ -106,6 +96,14 @@ class GuardedFormMixin(models.Model):
         if self._stored_locked():
             raise self.locked_error()
         return super().delete(*args, **kwargs)
+
+    @classmethod
+    def locked_error(cls, what: str | None = None) -> FormLocked:
+        raise NotImplementedError
+
+    @classmethod
+    def _workflow_attnames(cls) -> list[str]:
+        return [cls._meta.get_field(name).attname for name in cls.WORKFLOW_FIELDS]
 
     def _workflow_values(self) -> dict:
         return {name: getattr(self, name) for name in self._workflow_attnames()}

@@ -18,6 +18,7 @@ from django.db import transaction
 from indicators.categories import match_category
 from indicators.models import IndicatorCategory
 from projects.choices import Role
+from projects.locking import loading_records
 from projects.models import (
     DeclarationBasis,
     Department,
@@ -38,7 +39,6 @@ from projects.models import (
     ScoringScheme,
     User,
 )
-from projects.locking import loading_records
 from projects.money import UNIT_FACTORS, MoneyError, to_yuan
 from selfeval.choices import EvaluationKind, EvaluationStatus
 from selfeval.models import EvaluationFunding, EvaluationGoal, EvaluationRow, EvaluationSection, SelfEvaluation

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from indicators.models import LibraryIndicator
+from projects.locking import loading_records
 from projects.models import (
     Department,
     ExpenseItem,
@@ -21,7 +22,6 @@ from projects.models import (
     ScoringScheme,
     User,
 )
-from projects.locking import loading_records
 from projects.services.checks import refresh_stale_declarations
 from selfeval.models import EvaluationFunding, EvaluationRow, EvaluationSection, SelfEvaluation
 from selfeval.services.checks import refresh_stale

@@ -2,8 +2,10 @@
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from projects.choices import Role
+from projects.locking import workflow_transition
 from projects.models import Department, User
 
 
@@ -24,6 +26,19 @@ def media_root(settings, tmp_path_factory):
 def pytest_collection_modifyitems(items):
     """Browser tests run last: their transactional database is emptied after each of them."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+def set_status(forms, status: str, **fields) -> None:
+    """Put a form (or a queryset of forms) in a workflow state for a test, inside a workflow transition as the
+    workflow services do; a signed self-evaluation gets a signer, time and digest unless given (``signed_by``)."""
+    forms = list(forms) if hasattr(forms, "model") else [forms]
+    if status == "signed":
+        signer = User.objects.filter(role=Role.HEAD).order_by("pk").first()
+        fields = {"signed_by": signer, "signed_at": timezone.now(), "signed_digest": "0" * 64, **fields}
+    with workflow_transition(*forms):
+        for form in forms:
+            type(form).objects.filter(pk=form.pk).update(status=status, **fields)
+            form.refresh_from_db()
 
 
 def make_user(username: str, role: str, department: Department | None, **extra) -> User:

@@ -9,7 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from projects.models import DepartmentDeclaration, Project, ProjectDeclaration
 from selfeval.services.start import evaluation_start
-from tests.conftest import make_user
+from tests.conftest import make_user, set_status
 
 pytestmark = pytest.mark.django_db
 
@@ -119,13 +119,14 @@ def objects(dongxihu, finance_user):
     from reports.models import ExportJob
 
     draft = ProjectDeclaration.objects.get(project__key="dxh2021-rczx")
-    ProjectDeclaration.objects.filter(pk=draft.pk).update(status="draft")
+    set_status(draft, "draft")
     overall = DepartmentDeclaration.objects.get(department=dongxihu, year=2021)
-    approved_overall = DepartmentDeclaration.objects.create(department=dongxihu, year=2022, status="approved")
+    approved_overall = DepartmentDeclaration.objects.create(department=dongxihu, year=2022)
     from projects.models import Goal
 
     Goal.objects.create(department_declaration=approved_overall, kind="annual", seq=1, text="年度目标")
-    DepartmentDeclaration.objects.filter(pk=overall.pk).update(status="draft")
+    set_status(approved_overall, "approved")
+    set_status(overall, "draft")
     approved = ProjectDeclaration.objects.get(project__key="dxh2021-jxkp")
     approved_other = ProjectDeclaration.objects.get(project__key="dxh2021-bgjf")
     evaluation = evaluation_start(declaration=approved)
