@@ -4,50 +4,99 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0007_declaration_write_channels'),
+        ("projects", "0007_declaration_write_channels"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='declarationbasis',
-            options={'base_manager_name': 'objects', 'ordering': ['declaration', 'seq'], 'verbose_name': '项目立项依据', 'verbose_name_plural': '项目立项依据'},
+            name="declarationbasis",
+            options={
+                "base_manager_name": "objects",
+                "ordering": ["declaration", "seq"],
+                "verbose_name": "项目立项依据",
+                "verbose_name_plural": "项目立项依据",
+            },
         ),
         migrations.AlterModelOptions(
-            name='departmentdeclaration',
-            options={'base_manager_name': 'objects', 'ordering': ['-year', 'department__code'], 'verbose_name': '部门整体支出绩效目标申报表', 'verbose_name_plural': '部门整体支出绩效目标申报表'},
+            name="departmentdeclaration",
+            options={
+                "base_manager_name": "objects",
+                "ordering": ["-year", "department__code"],
+                "verbose_name": "部门整体支出绩效目标申报表",
+                "verbose_name_plural": "部门整体支出绩效目标申报表",
+            },
         ),
         migrations.AlterModelOptions(
-            name='departmentfundline',
-            options={'base_manager_name': 'objects', 'ordering': ['declaration', 'seq'], 'verbose_name': '部门总体资金情况', 'verbose_name_plural': '部门总体资金情况'},
+            name="departmentfundline",
+            options={
+                "base_manager_name": "objects",
+                "ordering": ["declaration", "seq"],
+                "verbose_name": "部门总体资金情况",
+                "verbose_name_plural": "部门总体资金情况",
+            },
         ),
         migrations.AlterModelOptions(
-            name='expenseitem',
-            options={'base_manager_name': 'objects', 'ordering': ['declaration', 'seq'], 'verbose_name': '项目支出明细', 'verbose_name_plural': '项目支出明细'},
+            name="expenseitem",
+            options={
+                "base_manager_name": "objects",
+                "ordering": ["declaration", "seq"],
+                "verbose_name": "项目支出明细",
+                "verbose_name_plural": "项目支出明细",
+            },
         ),
         migrations.AlterModelOptions(
-            name='fundingsource',
-            options={'base_manager_name': 'objects', 'ordering': ['declaration', 'seq'], 'verbose_name': '资金来源', 'verbose_name_plural': '资金来源'},
+            name="fundingsource",
+            options={
+                "base_manager_name": "objects",
+                "ordering": ["declaration", "seq"],
+                "verbose_name": "资金来源",
+                "verbose_name_plural": "资金来源",
+            },
         ),
         migrations.AlterModelOptions(
-            name='goal',
-            options={'base_manager_name': 'objects', 'ordering': ['kind', 'seq'], 'verbose_name': '绩效目标', 'verbose_name_plural': '绩效目标'},
+            name="goal",
+            options={
+                "base_manager_name": "objects",
+                "ordering": ["kind", "seq"],
+                "verbose_name": "绩效目标",
+                "verbose_name_plural": "绩效目标",
+            },
         ),
         migrations.AlterModelOptions(
-            name='indicator',
-            options={'base_manager_name': 'objects', 'ordering': ['seq'], 'verbose_name': '绩效指标', 'verbose_name_plural': '绩效指标'},
+            name="indicator",
+            options={
+                "base_manager_name": "objects",
+                "ordering": ["seq"],
+                "verbose_name": "绩效指标",
+                "verbose_name_plural": "绩效指标",
+            },
         ),
         migrations.AlterModelOptions(
-            name='prioryearbudget',
-            options={'base_manager_name': 'objects', 'ordering': ['declaration', 'year'], 'verbose_name': '历年预算执行情况', 'verbose_name_plural': '历年预算执行情况'},
+            name="prioryearbudget",
+            options={
+                "base_manager_name": "objects",
+                "ordering": ["declaration", "year"],
+                "verbose_name": "历年预算执行情况",
+                "verbose_name_plural": "历年预算执行情况",
+            },
         ),
         migrations.AlterModelOptions(
-            name='procurementitem',
-            options={'base_manager_name': 'objects', 'ordering': ['declaration', 'seq'], 'verbose_name': '项目采购', 'verbose_name_plural': '项目采购'},
+            name="procurementitem",
+            options={
+                "base_manager_name": "objects",
+                "ordering": ["declaration", "seq"],
+                "verbose_name": "项目采购",
+                "verbose_name_plural": "项目采购",
+            },
         ),
         migrations.AlterModelOptions(
-            name='projectdeclaration',
-            options={'base_manager_name': 'objects', 'ordering': ['-year', 'project__department__code', 'project__key'], 'verbose_name': '项目绩效目标申报表', 'verbose_name_plural': '项目绩效目标申报表'},
+            name="projectdeclaration",
+            options={
+                "base_manager_name": "objects",
+                "ordering": ["-year", "project__department__code", "project__key"],
+                "verbose_name": "项目绩效目标申报表",
+                "verbose_name_plural": "项目绩效目标申报表",
+            },
         ),
     ]

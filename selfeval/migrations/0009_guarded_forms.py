@@ -5,36 +5,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0008_guarded_forms'),
-        ('selfeval', '0008_schemes_checks_to_projects'),
+        ("projects", "0008_guarded_forms"),
+        ("selfeval", "0008_schemes_checks_to_projects"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='evaluationfunding',
-            options={'base_manager_name': 'objects', 'ordering': ['evaluation', 'seq'], 'verbose_name': '项目资金', 'verbose_name_plural': '项目资金'},
+            name="evaluationfunding",
+            options={
+                "base_manager_name": "objects",
+                "ordering": ["evaluation", "seq"],
+                "verbose_name": "项目资金",
+                "verbose_name_plural": "项目资金",
+            },
         ),
         migrations.AlterModelOptions(
-            name='evaluationgoal',
-            options={'base_manager_name': 'objects', 'ordering': ['evaluation', 'seq'], 'verbose_name': '年度目标', 'verbose_name_plural': '年度目标'},
+            name="evaluationgoal",
+            options={
+                "base_manager_name": "objects",
+                "ordering": ["evaluation", "seq"],
+                "verbose_name": "年度目标",
+                "verbose_name_plural": "年度目标",
+            },
         ),
         migrations.AlterModelOptions(
-            name='evaluationrow',
-            options={'base_manager_name': 'objects', 'ordering': ['evaluation', 'seq'], 'verbose_name': '自评指标', 'verbose_name_plural': '自评指标'},
+            name="evaluationrow",
+            options={
+                "base_manager_name": "objects",
+                "ordering": ["evaluation", "seq"],
+                "verbose_name": "自评指标",
+                "verbose_name_plural": "自评指标",
+            },
         ),
         migrations.AlterModelOptions(
-            name='evaluationsection',
-            options={'base_manager_name': 'objects', 'ordering': ['evaluation', 'seq'], 'verbose_name': '自评分项', 'verbose_name_plural': '自评分项'},
+            name="evaluationsection",
+            options={
+                "base_manager_name": "objects",
+                "ordering": ["evaluation", "seq"],
+                "verbose_name": "自评分项",
+                "verbose_name_plural": "自评分项",
+            },
         ),
         migrations.AlterModelOptions(
-            name='selfevaluation',
-            options={'base_manager_name': 'objects', 'ordering': ['-year', 'department__code', 'kind', 'project__key'], 'verbose_name': '绩效自评表', 'verbose_name_plural': '绩效自评表'},
+            name="selfevaluation",
+            options={
+                "base_manager_name": "objects",
+                "ordering": ["-year", "department__code", "kind", "project__key"],
+                "verbose_name": "绩效自评表",
+                "verbose_name_plural": "绩效自评表",
+            },
         ),
         migrations.AddConstraint(
-            model_name='selfevaluation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'signed'), _negated=True), models.Q(('signed_at__isnull', False), ('signed_by__isnull', False), models.Q(('signed_digest', ''), _negated=True)), _connector='OR'), name='signed_evaluation_has_signature', violation_error_message='已签署的自评表必须有签署人、签署时间和内容摘要。'),
+            model_name="selfevaluation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "signed"), _negated=True),
+                    models.Q(
+                        ("signed_at__isnull", False),
+                        ("signed_by__isnull", False),
+                        models.Q(("signed_digest", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="signed_evaluation_has_signature",
+                violation_error_message="已签署的自评表必须有签署人、签署时间和内容摘要。",
+            ),
         ),
     ]
