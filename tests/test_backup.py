@@ -99,9 +99,10 @@ def test_a_signed_forms_figures_and_a_backup_with_the_removed_computed_fields_re
     from reports.management.commands.restore import REMOVED_FIELDS
     from selfeval.models import SelfEvaluation
     from selfeval.services.signoff import evaluation_sign
+    from tests.conftest import set_status
 
     form = SelfEvaluation.objects.get(project__key="hs2019-rcyz", year=2019)
-    SelfEvaluation.objects.filter(pk=form.pk).update(status="submitted")
+    set_status(form, "submitted")
     evaluation_sign(evaluation_id=form.pk, user=hongshan_head)
     current = tmp_path / "current.json.gz"
     call_command("backup", "--out", str(current))

@@ -20,6 +20,7 @@ from selfeval.services.adapters import form_input
 from selfeval.services.scoring import evaluation_score
 from selfeval.services.signoff import evaluation_reopen, evaluation_sign
 from selfeval.sheets import evaluation_sheet
+from tests.conftest import set_status
 from tests.selfeval.test_evaluation_pages import fill_everything, page_data, started  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +104,7 @@ def test_a_save_on_the_page_is_what_the_lists_show(client, started, auditor_user
 def test_a_signed_form_keeps_its_figures_through_a_new_engine_version_and_a_scheme_edit(
     form, hongshan_head, auditor_user, monkeypatch
 ):
-    SelfEvaluation.objects.filter(pk=form.pk).update(status="submitted")
+    set_status(form, "submitted")
     evaluation_sign(evaluation_id=form.pk, user=hongshan_head)
     at_signing = EvaluationCheck.objects.get(evaluation=form)
     assert at_signing.signed and at_signing.grade in ("优", "良")

@@ -29,7 +29,7 @@ def keep_signed_figures(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("selfeval", "0009_evaluation_return_withdraw"),
+        ("selfeval", "0010_guarded_forms"),
     ]
 
     operations = [
