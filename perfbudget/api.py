@@ -26,6 +26,8 @@ from selfeval.services.filling import UnknownPart
 from selfeval.services.signoff import SignoffError, SubmitBlocked
 from selfeval.services.start import StartError
 
+from .client_ip import client_ip
+
 
 def exception_handler(exc, context):
     """Domain errors as 400/403/409 with their Chinese message; everything else as DRF does it."""
@@ -49,7 +51,12 @@ def exception_handler(exc, context):
 
 
 class TokenThrottle(AnonRateThrottle):
+    """Counts per client as the trusted proxy reports it; a client's own X-Forwarded-For changes nothing."""
+
     scope = "token"
+
+    def get_ident(self, request):
+        return client_ip(request)
 
 
 class ObtainToken(ObtainAuthToken):

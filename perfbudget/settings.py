@@ -5,6 +5,7 @@ With nothing set: development mode on an embedded SQLite database in ``var/``.
 production mode, which then requires ``DJANGO_SECRET_KEY`` and ``DJANGO_ALLOWED_HOSTS``.
 """
 
+import ipaddress
 import json
 import os
 from pathlib import Path
@@ -93,11 +94,23 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",  # last: it answers a locked-out login
 ]
 
+# The proxies whose X-Forwarded-For is believed (addresses or networks, e.g. the compose proxy's 172.30.0.10):
+# the client is the rightmost address in it that is not one of them (perfbudget/client_ip.py). Empty: nobody's.
+PERFBUDGET_TRUSTED_PROXIES = env_list("PERFBUDGET_TRUSTED_PROXIES")
+for _entry in PERFBUDGET_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_entry, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(f"PERFBUDGET_TRUSTED_PROXIES 中的“{_entry}”不是有效的地址或网段。") from _exc
+
 # Login throttling (django-axes): after 5 failed logins a username is locked out at that address for 15 minutes.
+# Keyed on username and address together, so failures from one address never shut the user out elsewhere;
+# the address is the client's as the trusted proxy reports it, not the proxy's own.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "perfbudget.client_ip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 

@@ -38,3 +38,15 @@ def test_the_production_build_serves_the_login_page_and_its_static_files_under_g
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "answered 200" in result.stdout
+
+
+def test_the_compose_proxy_is_the_trusted_proxy_and_sends_the_client_headers():
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    proxy_address = compose["services"]["proxy"]["networks"]["default"]["ipv4_address"]
+    assert compose["services"]["web"]["environment"]["PERFBUDGET_TRUSTED_PROXIES"] == proxy_address
+    nginx = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in nginx
+    assert "proxy_set_header X-Forwarded-Proto $scheme;" in nginx
+    assert "PERFBUDGET_TRUSTED_PROXIES" in (ROOT / "docs" / "deploy.md").read_text()
