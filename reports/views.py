@@ -169,6 +169,9 @@ def export_download(request: HttpRequest, job_id) -> HttpResponse:
     if job.status != ExportStatus.DONE or not job.file:
         messages.error(request, f"压缩包还没有生成完毕（{job.get_status_display()}），完成后才能下载。")
         return redirect("reports:export_job", job_id=job.pk)
+    if not default_storage.exists(job.file.name):  # e.g. a database restored onto a machine without its files
+        messages.error(request, "这个压缩包的文件已经不在了，请重新发起导出。")
+        return redirect("reports:exports")
     filename = f"{job.year}年_{job.department.name if job.department_id else '全部部门'}_PDF.zip"
     response = FileResponse(default_storage.open(job.file.name, "rb"), content_type="application/zip")
     return attachment(response, filename)

@@ -173,6 +173,9 @@ def assemble(job_id) -> None:
     if job.status != ExportStatus.ASSEMBLING:
         return
     items = list(job.items.order_by("seq"))
+    if lost := [item.pk for item in items if not item.part or not default_storage.exists(item.part.name)]:
+        _render_again(job, lost)
+        return
     with tempfile.TemporaryFile() as tmp:
         with zipfile.ZipFile(tmp, "w") as archive:
             for item in items:  # PDFs are compressed already: stored as they are
@@ -191,6 +194,15 @@ def assemble(job_id) -> None:
                 default_storage.delete(item.part.name)
     else:  # somebody else finished (or cancelled) the job meanwhile
         default_storage.delete(path)
+
+
+def _render_again(job: ExportJob, item_ids: list[int]) -> None:
+    """Parts whose files are gone (a database restored onto a machine without its files): render them again."""
+    ExportItem.objects.filter(pk__in=item_ids).update(done=False, part="", filename="", index_row={})
+    if ExportJob.objects.filter(pk=job.pk, status=ExportStatus.ASSEMBLING).update(
+        status=ExportStatus.RUNNING, heartbeat_at=timezone.now()
+    ):
+        enqueue("reports.tasks.run_export", str(job.pk))
 
 
 def fail(job_id, message: str) -> None:

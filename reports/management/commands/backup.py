@@ -1,8 +1,9 @@
 """Export the whole database to one file (gzip-compressed JSON, timestamps to the microsecond):
-`manage.py backup --out perfbudget.json.gz`."""
+`manage.py backup --out perfbudget.json.gz`. The file is written with mode 0600 and holds no API tokens."""
 
 import gzip
 import io
+import os
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -18,6 +19,7 @@ EXCLUDE = [
     "axes",
     "selfeval.evaluationcheck",
     "projects.declarationcheck",
+    "authtoken",  # API tokens are credentials: a restored site issues new ones (users log in again)
 ]
 
 
@@ -33,8 +35,10 @@ class Command(BaseCommand):
             "dumpdata", "--format", "json-full", "--natural-foreign", "--natural-primary", "--indent", "0",
             *[f"--exclude={e}" for e in EXCLUDE], stdout=buffer,
         )  # fmt: skip
-        try:
-            with gzip.open(out, "wt", encoding="utf-8") as f:
+        try:  # readable by its owner only (0600), also when the file exists already
+            fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.fchmod(fd, 0o600)
+            with os.fdopen(fd, "wb") as raw, gzip.open(raw, "wt", encoding="utf-8") as f:
                 f.write(buffer.getvalue())
         except OSError as exc:
             raise CommandError(f"无法写入备份文件：{exc}") from exc
