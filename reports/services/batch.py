@@ -23,6 +23,7 @@ from projects.models import Department, DepartmentDeclaration, ProjectDeclaratio
 from projects.queue import enqueue
 from projects.selectors import declaration_page, department_declaration_page
 from projects.services.xlsx import safe
+from projects.years import YEAR_MESSAGE, is_valid_year
 from selfeval.models import SelfEvaluation
 from selfeval.selectors import evaluation_with_rows
 
@@ -62,6 +63,8 @@ def start_export(*, user, year: int, department_id: int | None, forms: str = "al
     """Plan a job of every form (or every declaration, or every self-evaluation) the user may read; queue it."""
     if forms not in FORM_CHOICES:
         raise ExportError("请选择要导出的表。")
+    if not is_valid_year(year):
+        raise ExportError(YEAR_MESSAGE)
     department = None
     if department_id is not None:
         visible = visible_department_ids(user)
