@@ -18,7 +18,7 @@ from selfeval.models import SelfEvaluation
 from selfeval.selectors import evaluation_with_rows, years_for
 
 from .models import ExportJob, ExportStatus
-from .services.batch import FORM_CHOICES, ExportError, progress, start_export
+from .services.batch import FORM_CHOICES, ExportError, progress, readable_now, start_export
 from .services.pdf import PdfError, form_pdf
 from .services.stored import final_key, store, stored_for
 
@@ -166,6 +166,8 @@ def export_status(request: HttpRequest, job_id) -> JsonResponse:
 def export_download(request: HttpRequest, job_id) -> HttpResponse:
     """The ZIP, once the job is done; a half-built archive is never served."""
     job = _job(request.user, job_id)
+    if not readable_now(request.user, job):
+        raise Http404("没有找到这个导出任务。")  # its forms are no longer all in the user's scope
     if job.status != ExportStatus.DONE or not job.file:
         messages.error(request, f"压缩包还没有生成完毕（{job.get_status_display()}），完成后才能下载。")
         return redirect("reports:export_job", job_id=job.pk)

@@ -88,6 +88,27 @@ def start_export(*, user, year: int, department_id: int | None, forms: str = "al
     return job
 
 
+KIND_MODELS = {
+    "declaration": ProjectDeclaration,
+    "department_declaration": DepartmentDeclaration,
+    "evaluation": SelfEvaluation,
+}
+
+
+def readable_now(user, job: ExportJob) -> bool:
+    """Whether ``user`` may still read everything in ``job``: scope is checked again at download, since the
+    owner may have moved to another department (or lost a role) since the ZIP was made (≤ 4 queries)."""
+    visible = visible_department_ids(user)
+    if job.department_id is not None and visible is not None and job.department_id not in visible:
+        return False
+    wanted: dict[str, set[int]] = {}
+    for kind, object_id in job.items.values_list("kind", "object_id"):
+        wanted.setdefault(kind, set()).add(object_id)
+    return all(
+        KIND_MODELS[kind].objects.for_user(user).filter(pk__in=ids).count() == len(ids) for kind, ids in wanted.items()
+    )
+
+
 def _use_stored(items: list[ExportItem]) -> None:
     """Items whose form is final and already stored are done before any worker starts: no render."""
     stored = signed_evaluation_files(i.object_id for i in items if i.kind == "evaluation")
