@@ -96,10 +96,17 @@ class SelfEvaluation(LockedEvaluationMixin, FormBase):
     history = HistoricalRecords()
 
     class Meta:
+        base_manager_name = "objects"
         verbose_name = "绩效自评表"
         verbose_name_plural = "绩效自评表"
         ordering = ["-year", "department__code", "kind", "project__key"]
         constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status=EvaluationStatus.SIGNED)
+                | (models.Q(signed_by__isnull=False, signed_at__isnull=False) & ~models.Q(signed_digest="")),
+                name="signed_evaluation_has_signature",
+                violation_error_message="已签署的自评表必须有签署人、签署时间和内容摘要。",
+            ),
             models.CheckConstraint(
                 condition=models.Q(kind=EvaluationKind.PROJECT, project__isnull=False)
                 | models.Q(kind=EvaluationKind.DEPARTMENT, project__isnull=True),
@@ -141,6 +148,7 @@ class EvaluationSection(LockedPartMixin, models.Model):
     objects = EvaluationPartQuerySet.as_manager()
 
     class Meta:
+        base_manager_name = "objects"
         verbose_name = "自评分项"
         verbose_name_plural = "自评分项"
         ordering = ["evaluation", "seq"]
@@ -172,6 +180,7 @@ class EvaluationFunding(LockedPartMixin, models.Model):
     objects = EvaluationPartQuerySet.as_manager()
 
     class Meta:
+        base_manager_name = "objects"
         verbose_name = "项目资金"
         verbose_name_plural = "项目资金"
         ordering = ["evaluation", "seq"]
@@ -196,6 +205,7 @@ class EvaluationGoal(LockedPartMixin, models.Model):
     objects = EvaluationPartQuerySet.as_manager()
 
     class Meta:
+        base_manager_name = "objects"
         verbose_name = "年度目标"
         verbose_name_plural = "年度目标"
         ordering = ["evaluation", "seq"]
@@ -237,6 +247,7 @@ class EvaluationRow(LockedPartMixin, IndicatorRowBase):
     objects = EvaluationPartQuerySet.as_manager()
 
     class Meta:
+        base_manager_name = "objects"
         verbose_name = "自评指标"
         verbose_name_plural = "自评指标"
         ordering = ["evaluation", "seq"]
@@ -249,9 +260,10 @@ class EvaluationRow(LockedPartMixin, IndicatorRowBase):
 
 
 class EvaluationEvent(models.Model):
-    """One step of a self-evaluation's workflow (§7): submitted, signed, reopened — who, when, why."""
+    """One step of a self-evaluation's workflow (§7): submitted, withdrawn, returned, signed, reopened — who, when,
+    with which comment (a return's reason, a signature's remark)."""
 
-    ACTIONS = [("submit", "提交"), ("sign", "签署"), ("reopen", "重新打开")]
+    ACTIONS = [("submit", "提交"), ("withdraw", "撤回"), ("return", "退回"), ("sign", "签署"), ("reopen", "重新打开")]
 
     evaluation = models.ForeignKey(
         SelfEvaluation, verbose_name="自评表", on_delete=models.PROTECT, related_name="events"
@@ -259,7 +271,7 @@ class EvaluationEvent(models.Model):
     action = models.CharField("操作", max_length=10, choices=ACTIONS)
     user = models.ForeignKey("projects.User", verbose_name="操作人", on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField("时间", auto_now_add=True)
-    comment = models.TextField("理由", blank=True)
+    comment = models.TextField("意见或理由", blank=True)
     digest = models.CharField("内容摘要（SHA-256）", max_length=64, blank=True)
 
     objects = scoped_queryset("evaluation__department").as_manager()

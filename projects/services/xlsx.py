@@ -14,6 +14,8 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from indicators.services.layout import span_rows
+from projects.formulas import safe_cell, unsafe_cell
+from projects.models import ProjectDeclaration
 from projects.money import MoneyError, format_amount, parse_amount, to_yuan
 
 TEMPLATE = "perfbudget-项目绩效目标申报表-v1"
@@ -25,14 +27,6 @@ WRAP = Alignment(wrap_text=True, vertical="center")
 CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
 BOLD = Font(bold=True)
 INDENT = "　　"  # a 其中 line of 资金来源 is indented with two ideographic spaces
-FORMULA_START = ("=", "+", "-", "@")
-
-
-def safe(value):
-    """Text that a spreadsheet would run as a formula is written with a leading apostrophe (CSV/Excel injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START) and not re.fullmatch(r"[-+]?\d+(\.\d+)?", value):
-        return "'" + value
-    return value
 
 
 class Sheet:
@@ -43,7 +37,7 @@ class Sheet:
         """Write one row: (first column, last column, value) per cell, merged and ruled."""
         self.row += 1
         for first, last, value in cells:
-            cell = self.ws.cell(row=self.row, column=first, value=safe(value))
+            cell = self.ws.cell(row=self.row, column=first, value=safe_cell(value))
             cell.alignment = CENTER if header else WRAP
             if header:
                 cell.font = BOLD
@@ -59,6 +53,17 @@ class Sheet:
         if label2 is None:
             return self.line([(1, 1, label), (2, COLS, value)])
         return self.line([(1, 1, label), (2, 4, value), (5, 5, label2), (6, COLS, value2)])
+
+
+def _parts(d, relation: str) -> list:
+    """A declaration's rows of one table; a blank template (an unsaved declaration) has none."""
+    return list(getattr(d, relation).all()) if d.pk else []
+
+
+def blank_declaration(project, year: int, unit: str):
+    """An unsaved declaration of ``project`` for ``year``, the header filled from the project: what the blank
+    template of a project shows. Imported back, it creates that year's declaration."""
+    return ProjectDeclaration(project=project, year=year, unit=unit, supervising_unit=project.department.name)
 
 
 def export_declaration(d) -> bytes:
@@ -80,7 +85,7 @@ def export_declaration(d) -> bytes:
     s.pair("项目负责人", d.leader, "联系电话", d.phone)
     s.pair("单位地址", d.address, "邮政编码", d.postcode)
     s.pair("项目类型", d.project.project_type_printed or d.project.get_project_type_display())
-    s.pair("项目立项依据", "\n".join(f"{i}、{b.text}" for i, b in enumerate(d.basis_items.all(), start=1)))
+    s.pair("项目立项依据", "\n".join(f"{i}、{b.text}" for i, b in enumerate(_parts(d, "basis_items"), start=1)))
     s.pair("项目申请理由", d.application_reason)
     s.pair("项目主要内容", d.main_content)
     s.pair("项目实施方案", d.implementation_plan)
@@ -88,7 +93,7 @@ def export_declaration(d) -> bytes:
     s.pair("前两年预算及当年预算变动情况", d.prior_budget_note)
     s.line([(1, 1, "项目资金来源"), (2, 6, "资金来源"), (7, COLS, f"金额（{unit}）")], header=True)
     s.line([(1, 1, ""), (2, 6, "合计"), (7, COLS, money(d.funding_total))])
-    for f in d.funding_sources.all():
+    for f in _parts(d, "funding_sources"):
         s.line([(1, 1, ""), (2, 6, INDENT * f.level + f.name), (7, COLS, money(f.amount))])
     s.line(
         [
@@ -101,13 +106,13 @@ def export_declaration(d) -> bytes:
         header=True,
     )
     s.line([(1, 1, ""), (2, 3, "合计"), (4, 4, ""), (5, 5, money(d.expense_total)), (6, COLS, "")])
-    for e in d.expense_items.all():
+    for e in _parts(d, "expense_items"):
         s.line([(1, 1, ""), (2, 3, e.name), (4, 4, e.economic_subject), (5, 5, money(e.amount)), (6, COLS, e.basis)])
     s.pair("测算依据及说明", d.estimation_basis)
     s.line([(1, 1, "项目采购"), (2, 5, "采购品名"), (6, 6, "采购数量"), (7, COLS, f"金额（{unit}）")], header=True)
-    for p in d.procurement_items.all():
+    for p in _parts(d, "procurement_items"):
         s.line([(1, 1, ""), (2, 5, p.name), (6, 6, p.quantity), (7, COLS, money(p.amount))])
-    overall = [g for g in d.goals.all() if g.kind == "overall"]
+    overall = [g for g in _parts(d, "goals") if g.kind == "overall"]
     s.pair("项目绩效总目标", "\n".join(f"{i}、{g.text}" for i, g in enumerate(overall, start=1)))
     s.line([(1, COLS, "项目年度绩效指标")], header=True)
     head = [
@@ -122,7 +127,7 @@ def export_declaration(d) -> bytes:
         "分值",
     ]
     first_row = s.line([(i, i, h) for i, h in enumerate(head, start=1)], header=True)
-    rows = span_rows(list(d.indicators.all()), printed_only=True)
+    rows = span_rows(list(_parts(d, "indicators")), printed_only=True)
     for spanned in rows:
         r = spanned.row
         s.line([
@@ -137,7 +142,7 @@ def export_declaration(d) -> bytes:
                 ws.merge_cells(start_row=offset, start_column=column, end_row=offset + span - 1, end_column=column)
     meta = wb.create_sheet(META)
     meta.append(["template", TEMPLATE])
-    meta.append(["project", d.project.key])
+    meta.append(["project", safe_cell(d.project.key)])
     meta.append(["year", d.year])
     # The version the template was exported at: an import of an older copy is refused (projects/services/writing.py).
     meta.append(["version", d.updated_at.isoformat() if d.updated_at else ""])
@@ -207,7 +212,9 @@ def read_declaration(stream) -> ImportedDeclaration:
     except (TypeError, ValueError):
         raise SheetError(["模板中的年度无效。"]) from None
     version = str(meta.get("version") or "").strip() or None
-    data = ImportedDeclaration(project_key=str(meta.get("project") or ""), year=year, unit=unit, version=version)
+    data = ImportedDeclaration(
+        project_key=str(unsafe_cell(meta.get("project")) or ""), year=year, unit=unit, version=version
+    )
 
     def amount(value, where):
         text = _text(value).strip()
