@@ -9,6 +9,7 @@ from reports.services.batch import ExportError, start_export
 from selfeval.models import EvaluationFunding
 from selfeval.services.start import evaluation_start
 from tests.api.test_api import api, payload
+from tests.conftest import set_status
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +84,7 @@ def test_the_import_takes_the_same_years():
 
 def test_unknown_keys_in_a_workflow_call_are_refused(finance_user, head_user):
     declaration = ProjectDeclaration.objects.get(project__key="dxh2021-rczx")
-    ProjectDeclaration.objects.filter(pk=declaration.pk).update(status="submitted")
+    set_status(declaration, "submitted")
     response = api(head_user).post(
         f"/api/declarations/{declaration.pk}/return/", {"coment": "请补充依据"}, format="json"
     )  # a misspelt comment would otherwise return the form with no reason

@@ -135,7 +135,7 @@ def test_on_a_machine_without_the_old_files_every_pdf_and_export_still_works(
 
     sign(form, hongshan_head, django_capture_on_commit_callbacks)
     declaration = ProjectDeclaration.objects.get(project__key="dxh2021-rczx")
-    ProjectDeclaration.objects.filter(pk=declaration.pk).update(status="submitted")
+    set_status(declaration, "submitted")
     with django_capture_on_commit_callbacks(execute=True):
         declaration_services.declaration_review(declaration=declaration, user=head_user, approve=True)
     old_job = start_export(user=auditor_user, year=2019, department_id=form.department_id)
