@@ -27,6 +27,7 @@ from .models import (
     ProcurementItem,
     Project,
     ProjectDeclaration,
+    SchemeAssignment,
     SchemeSection,
     ScoringScheme,
     User,
@@ -37,9 +38,9 @@ from .resources import IndicatorResource, ProjectResource
 @admin.register(Department)
 class DepartmentAdmin(ScopedAdmin):
     department_lookup = "id"
-    list_display = ["code", "name", "short_name", "region", "parent"]
+    list_display = ["code", "name", "short_name", "region", "division_code", "parent"]
     list_filter = ["region"]
-    search_fields = ["code", "name", "short_name"]
+    search_fields = ["code", "name", "short_name", "division_code"]
     autocomplete_fields = ["parent"]
 
 
@@ -114,7 +115,10 @@ class ProjectIndicatorInline(ScopedTabularInline):
 
 class DeclarationAdminMixin:
     list_filter = ["year", "status", "unit", "incomplete"]
-    readonly_fields = ["submitted_by", "submitted_at", "reviewed_by", "reviewed_at", "created_at", "updated_at"]
+    # the scheme is fixed when the declaration is created (by the scheme assignments), never changed afterwards
+    readonly_fields = [
+        "scheme", "submitted_by", "submitted_at", "reviewed_by", "reviewed_at", "created_at", "updated_at",
+    ]  # fmt: skip
 
 
 @admin.register(ProjectDeclaration)
@@ -266,10 +270,21 @@ class SchemeSectionInline(ScopedTabularInline):
 @admin.register(ScoringScheme)
 class ScoringSchemeAdmin(ScopedAdmin):
     department_lookup = None
-    list_display = ["name", "code", "layout", "weights_per_form", "reverse_rule", "is_active"]
+    list_display = ["name", "code", "layout", "full_points", "weights_per_form", "reverse_rule", "is_active"]
     list_filter = ["layout", "is_active"]
     search_fields = ["name", "code"]
     inlines = [SchemeSectionInline]
+
+
+@admin.register(SchemeAssignment)
+class SchemeAssignmentAdmin(ScopedAdmin):
+    """Which scheme a region's forms use (docs/schemes.md): adding a province needs only this and a scheme."""
+
+    department_lookup = None
+    list_display = ["division_prefix", "form_kind", "year_from", "year_to", "scheme", "basis"]
+    list_filter = ["form_kind", "scheme"]
+    search_fields = ["division_prefix", "scheme__name", "basis"]
+    list_select_related = ["scheme"]
 
 
 @admin.register(DeclarationCheck)

@@ -4,7 +4,7 @@ from django.db import transaction
 
 from indicators.choices import GoalKind
 from projects.choices import DeclarationStatus
-from projects.models import FinalAccountLine, Goal, ProjectDeclaration, ScoringScheme
+from projects.models import FinalAccountLine, Goal, ProjectDeclaration
 
 from ..models import EvaluationFunding, EvaluationGoal, EvaluationRow, EvaluationSection, SelfEvaluation
 
@@ -19,29 +19,15 @@ class StartError(Exception):
     """The self-evaluation cannot be started; the message is for the user."""
 
 
-def default_scheme(declaration: ProjectDeclaration) -> ScoringScheme:
-    """Hubei departments use the Hubei scheme, Hebei ones the Hebei scheme, everyone else the national one."""
-    region = declaration.project.department.root().region
-    code = (
-        "hubei_project"
-        if region.startswith("湖北")
-        else "hebei_project"
-        if region.startswith("河北")
-        else "national_project"
-    )
-    return ScoringScheme.objects.get(code=code)
-
-
 @transaction.atomic
-def evaluation_start(
-    *, declaration: ProjectDeclaration, scheme: ScoringScheme | None = None, user=None
-) -> SelfEvaluation:
-    """A draft self-evaluation whose rows carry the declaration's targets, sections and funding rows as the layout asks."""
+def evaluation_start(*, declaration: ProjectDeclaration, user=None) -> SelfEvaluation:
+    """A draft self-evaluation under the declaration's scheme (fixed when the declaration was created): its rows
+    carry the declaration's targets, its sections and funding rows follow the scheme's layout."""
     if declaration.status != DeclarationStatus.APPROVED:
         raise StartError("只有已审核的申报表可以开始自评。")
     if SelfEvaluation.objects.filter(kind="project", project=declaration.project, year=declaration.year).exists():
         raise StartError(f"{declaration.year} 年“{declaration.project.name}”的自评表已经存在。")
-    scheme = scheme or default_scheme(declaration)
+    scheme = declaration.scheme
     evaluation = SelfEvaluation.objects.create(
         kind="project", department=declaration.project.department, project=declaration.project, declaration=declaration,
         year=declaration.year, unit=declaration.unit, layout=scheme.layout, scheme=scheme,
@@ -82,7 +68,7 @@ def department_evaluation_start(*, declaration, budget=None, executed=None) -> S
         kind="department", department=declaration.department, year=declaration.year
     ).exists():
         raise StartError(f"{declaration.year} 年的部门整体自评表已经存在。")
-    scheme = ScoringScheme.objects.get(code="hubei_department")
+    scheme = declaration.scheme
     goals = list(Goal.objects.filter(department_declaration=declaration, kind="annual").order_by("seq"))
     if not goals:
         raise StartError("部门整体申报表没有年度目标，无法开始自评。")
