@@ -113,18 +113,18 @@ class ProjectDeclaration(FormBase, DeclarationWorkflow):
     def __str__(self) -> str:
         return f"{self.year}年 {self.project.name}"
 
-    def assign_scheme(self) -> None:
-        """Fix the scheme once, when the declaration is created (``NoSchemeAssigned`` when none fits)."""
-        if self.scheme_id is None:
-            self.scheme = assigned_scheme(self.project.department, FormKind.PROJECT, self.year)
+    def save(self, *args, **kwargs):
+        self.assign_scheme()
+        super().save(*args, **kwargs)
 
     def full_clean(self, *args, **kwargs):
         self.assign_scheme()
         super().full_clean(*args, **kwargs)
 
-    def save(self, *args, **kwargs):
-        self.assign_scheme()
-        super().save(*args, **kwargs)
+    def assign_scheme(self) -> None:
+        """Fix the scheme once, when the declaration is created (``NoSchemeAssigned`` when none fits)."""
+        if self.scheme_id is None:
+            self.scheme = assigned_scheme(self.project.department, FormKind.PROJECT, self.year)
 
     @property
     def department(self) -> Department:
@@ -286,18 +286,18 @@ class DepartmentDeclaration(FormBase, DeclarationWorkflow):
     def __str__(self) -> str:
         return f"{self.year}年 {self.department} 部门整体"
 
-    def assign_scheme(self) -> None:
-        """Fix the scheme once, when the declaration is created (``NoSchemeAssigned`` when none fits)."""
-        if self.scheme_id is None:
-            self.scheme = assigned_scheme(self.department, FormKind.DEPARTMENT, self.year)
+    def save(self, *args, **kwargs):
+        self.assign_scheme()
+        super().save(*args, **kwargs)
 
     def full_clean(self, *args, **kwargs):
         self.assign_scheme()
         super().full_clean(*args, **kwargs)
 
-    def save(self, *args, **kwargs):
-        self.assign_scheme()
-        super().save(*args, **kwargs)
+    def assign_scheme(self) -> None:
+        """Fix the scheme once, when the declaration is created (``NoSchemeAssigned`` when none fits)."""
+        if self.scheme_id is None:
+            self.scheme = assigned_scheme(self.department, FormKind.DEPARTMENT, self.year)
 
 
 class DepartmentFundLine(models.Model):
