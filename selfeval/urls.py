@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/preview/", views.evaluation_preview, name="evaluation_preview"),
     path("<int:pk>/action/", views.evaluation_action, name="evaluation_action"),
     path("<int:pk>/history/", views.evaluation_history, name="evaluation_history"),
+    path("<int:pk>/rescale-weights/", views.evaluation_rescale_weights, name="evaluation_rescale_weights"),
     path("from-declaration/<int:declaration_pk>/", views.evaluation_create, name="evaluation_create"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path(

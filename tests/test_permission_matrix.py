@@ -56,6 +56,11 @@ MATRIX = {
     "selfeval:evaluation": ("GET", "evaluation", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
     "selfeval:evaluation_edit": ("GET", "evaluation", row(LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND)),
     "selfeval:evaluation_preview": ("POST", "evaluation", row(LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND)),
+    "selfeval:evaluation_rescale_weights": (
+        "POST",
+        "evaluation",
+        row(LOGIN, REDIRECT, FORBIDDEN, FORBIDDEN, REDIRECT, NOT_FOUND),
+    ),  # fmt: skip
     "selfeval:evaluation_action": ("POST", "evaluation", row(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, NOT_FOUND)),
     "selfeval:evaluation_history": ("GET", "evaluation", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
     "selfeval:department_evaluation_create": (

@@ -121,7 +121,7 @@ class SchemeSection(models.Model):
         return f"{self.name}（{self.points if self.points is not None else '自定'}分）"
 
 
-class SchemeAssignmentQuerySet(models.QuerySet):
+class SchemeAssignmentQuerySet(ReferenceQuerySet):
     def scheme_for(self, *, division_code: str, form_kind: str, year: int) -> "ScoringScheme | None":
         """The scheme of a form of ``form_kind`` filed in ``year`` by a department of ``division_code``: the
         assignment with the longest matching 行政区划 prefix whose years include ``year`` (the empty prefix is the
