@@ -231,7 +231,7 @@ def department_evaluation_create(request: HttpRequest, declaration_pk: int) -> H
     if not is_filer_of(request.user, declaration.department_id):
         raise PermissionDenied("只有本部门的填报人可以开始自评。")
     try:
-        evaluation = department_evaluation_start(declaration=declaration)
+        evaluation = department_evaluation_start(declaration=declaration, user=request.user)
     except StartError as exc:
         messages.error(request, str(exc))
         return redirect("projects:department_declaration", pk=declaration_pk)

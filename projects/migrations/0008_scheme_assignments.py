@@ -6,58 +6,157 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0007_declaration_write_channels'),
+        ("projects", "0007_declaration_write_channels"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='department',
-            name='division_code',
-            field=models.CharField(blank=True, help_text='如 420112（东西湖区）；内设机构可不填，沿用所属部门的代码。决定申报表使用的评分方案。', max_length=12, validators=[django.core.validators.RegexValidator('^\\d*$', '行政区划代码只能由数字组成，如 420112。')], verbose_name='行政区划代码'),
+            model_name="department",
+            name="division_code",
+            field=models.CharField(
+                blank=True,
+                help_text="如 420112（东西湖区）；内设机构可不填，沿用所属部门的代码。决定申报表使用的评分方案。",
+                max_length=12,
+                validators=[django.core.validators.RegexValidator("^\\d+$", "行政区划代码只能由数字组成，如 420112。")],
+                verbose_name="行政区划代码",
+            ),
         ),
         migrations.AddField(
-            model_name='departmentdeclaration',
-            name='scheme',
-            field=models.ForeignKey(help_text='创建时按部门的行政区划代码和年度确定（评分方案适用范围），自评沿用同一方案。', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='department_declarations', to='projects.scoringscheme', verbose_name='评分方案'),
+            model_name="departmentdeclaration",
+            name="scheme",
+            field=models.ForeignKey(
+                help_text="创建时按部门的行政区划代码和年度确定（评分方案适用范围），自评沿用同一方案。",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="department_declarations",
+                to="projects.scoringscheme",
+                verbose_name="评分方案",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaldepartmentdeclaration',
-            name='scheme',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text='创建时按部门的行政区划代码和年度确定（评分方案适用范围），自评沿用同一方案。', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.scoringscheme', verbose_name='评分方案'),
+            model_name="historicaldepartmentdeclaration",
+            name="scheme",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                help_text="创建时按部门的行政区划代码和年度确定（评分方案适用范围），自评沿用同一方案。",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="projects.scoringscheme",
+                verbose_name="评分方案",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalprojectdeclaration',
-            name='scheme',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text='创建时按部门的行政区划代码和年度确定（评分方案适用范围），自评沿用同一方案。', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.scoringscheme', verbose_name='评分方案'),
+            model_name="historicalprojectdeclaration",
+            name="scheme",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                help_text="创建时按部门的行政区划代码和年度确定（评分方案适用范围），自评沿用同一方案。",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="projects.scoringscheme",
+                verbose_name="评分方案",
+            ),
         ),
         migrations.AddField(
-            model_name='projectdeclaration',
-            name='scheme',
-            field=models.ForeignKey(help_text='创建时按部门的行政区划代码和年度确定（评分方案适用范围），自评沿用同一方案。', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='project_declarations', to='projects.scoringscheme', verbose_name='评分方案'),
+            model_name="projectdeclaration",
+            name="scheme",
+            field=models.ForeignKey(
+                help_text="创建时按部门的行政区划代码和年度确定（评分方案适用范围），自评沿用同一方案。",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="project_declarations",
+                to="projects.scoringscheme",
+                verbose_name="评分方案",
+            ),
         ),
         migrations.AddField(
-            model_name='scoringscheme',
-            name='full_points',
-            field=models.DecimalField(blank=True, decimal_places=2, help_text='总分的上限；为空时取各分项分值之和（分值由各表自定时为 100）。', max_digits=6, null=True, verbose_name='满分'),
+            model_name="scoringscheme",
+            name="full_points",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                help_text="总分的上限；为空时取各分项分值之和（分值由各表自定时为 100）。",
+                max_digits=6,
+                null=True,
+                verbose_name="满分",
+            ),
         ),
         migrations.CreateModel(
-            name='SchemeAssignment',
+            name="SchemeAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('division_prefix', models.CharField(blank=True, help_text='如 42（湖北省）、4201（武汉市）、420112（东西湖区）；留空为全国默认。', max_length=12, validators=[django.core.validators.RegexValidator('^\\d*$', '行政区划代码前缀只能由数字组成，如 42（湖北省）、4201（武汉市）。')], verbose_name='行政区划代码前缀')),
-                ('form_kind', models.CharField(choices=[('project', '项目支出'), ('department', '部门整体支出')], default='project', max_length=10, verbose_name='表类别')),
-                ('year_from', models.PositiveSmallIntegerField(blank=True, help_text='留空表示不限。', null=True, verbose_name='起始年度')),
-                ('year_to', models.PositiveSmallIntegerField(blank=True, help_text='留空表示不限。', null=True, verbose_name='终止年度')),
-                ('basis', models.CharField(blank=True, help_text='如 财预〔2020〕10号。', max_length=200, verbose_name='依据')),
-                ('scheme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='projects.scoringscheme', verbose_name='评分方案')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "division_prefix",
+                    models.CharField(
+                        blank=True,
+                        help_text="如 42（湖北省）、4201（武汉市）、420112（东西湖区）；留空为全国默认。",
+                        max_length=12,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d+$", "行政区划代码前缀只能由数字组成，如 42（湖北省）、4201（武汉市）。"
+                            )
+                        ],
+                        verbose_name="行政区划代码前缀",
+                    ),
+                ),
+                (
+                    "form_kind",
+                    models.CharField(
+                        choices=[("project", "项目支出"), ("department", "部门整体支出")],
+                        default="project",
+                        max_length=10,
+                        verbose_name="表类别",
+                    ),
+                ),
+                (
+                    "year_from",
+                    models.PositiveSmallIntegerField(
+                        blank=True, help_text="留空表示不限。", null=True, verbose_name="起始年度"
+                    ),
+                ),
+                (
+                    "year_to",
+                    models.PositiveSmallIntegerField(
+                        blank=True, help_text="留空表示不限。", null=True, verbose_name="终止年度"
+                    ),
+                ),
+                (
+                    "basis",
+                    models.CharField(
+                        blank=True, help_text="如 财预〔2020〕10号。", max_length=200, verbose_name="依据"
+                    ),
+                ),
+                (
+                    "scheme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assignments",
+                        to="projects.scoringscheme",
+                        verbose_name="评分方案",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '评分方案适用范围',
-                'verbose_name_plural': '评分方案适用范围',
-                'ordering': ['form_kind', 'division_prefix', 'year_from'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('year_from__isnull', True), ('year_to__isnull', True), ('year_from__lte', models.F('year_to')), _connector='OR'), name='scheme_assignment_years_ordered', violation_error_message='起始年度不能晚于终止年度。')],
+                "verbose_name": "评分方案适用范围",
+                "verbose_name_plural": "评分方案适用范围",
+                "ordering": ["form_kind", "division_prefix", "year_from"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("year_from__isnull", True),
+                            ("year_to__isnull", True),
+                            ("year_from__lte", models.F("year_to")),
+                            _connector="OR",
+                        ),
+                        name="scheme_assignment_years_ordered",
+                        violation_error_message="起始年度不能晚于终止年度。",
+                    )
+                ],
             },
         ),
     ]

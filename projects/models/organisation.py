@@ -19,7 +19,7 @@ class Department(models.Model):
         "行政区划代码",
         max_length=12,
         blank=True,
-        validators=[RegexValidator(r"^\d*$", "行政区划代码只能由数字组成，如 420112。")],
+        validators=[RegexValidator(r"^\d+$", "行政区划代码只能由数字组成，如 420112。")],
         help_text="如 420112（东西湖区）；内设机构可不填，沿用所属部门的代码。决定申报表使用的评分方案。",
     )
     parent = models.ForeignKey(

@@ -142,7 +142,7 @@ class SchemeAssignment(models.Model):
         "行政区划代码前缀",
         max_length=12,
         blank=True,
-        validators=[RegexValidator(r"^\d*$", "行政区划代码前缀只能由数字组成，如 42（湖北省）、4201（武汉市）。")],
+        validators=[RegexValidator(r"^\d+$", "行政区划代码前缀只能由数字组成，如 42（湖北省）、4201（武汉市）。")],
         help_text="如 42（湖北省）、4201（武汉市）、420112（东西湖区）；留空为全国默认。",
     )
     form_kind = models.CharField("表类别", max_length=10, choices=FormKind.choices, default=FormKind.PROJECT)

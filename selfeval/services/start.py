@@ -1,8 +1,12 @@
 """Start a self-evaluation from an approved declaration, in the layout of the chosen scheme."""
 
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from indicators.choices import GoalKind
+from projects.access import is_filer_of
 from projects.choices import DeclarationStatus
 from projects.models import FinalAccountLine, Goal, ProjectDeclaration
 
@@ -69,6 +73,8 @@ def evaluation_start(*, declaration: ProjectDeclaration, user=None, rescale: boo
 
     Rows whose weights exceed their section are never copied: ``WeightsDoNotFit`` (with the plan) unless
     ``rescale``, which copies every misfitting section's weights rescaled in proportion."""
+    if user is not None and not is_filer_of(user, declaration.project.department_id):
+        raise PermissionDenied("只有本部门的填报人可以开始自评。")
     if declaration.status != DeclarationStatus.APPROVED:
         raise StartError("只有已审核的申报表可以开始自评。")
     if SelfEvaluation.objects.filter(kind="project", project=declaration.project, year=declaration.year).exists():
@@ -107,10 +113,10 @@ def evaluation_start(*, declaration: ProjectDeclaration, user=None, rescale: boo
 
 
 @transaction.atomic
-def department_evaluation_start(*, declaration, budget=None, executed=None) -> SelfEvaluation:
+def department_evaluation_start(*, declaration, budget=None, executed=None, user=None) -> SelfEvaluation:
     """A draft 部门整体绩效自评表 from an approved 部门整体申报表: 预算执行 20 and the annual goals sharing 80."""
-    from decimal import Decimal
-
+    if user is not None and not is_filer_of(user, declaration.department_id):
+        raise PermissionDenied("只有本部门的填报人可以开始自评。")
     if declaration.status != DeclarationStatus.APPROVED:
         raise StartError("只有已审核的部门整体申报表可以开始自评。")
     if SelfEvaluation.objects.filter(
