@@ -241,6 +241,10 @@ def score_form(form: FormInput) -> FormResult:
             score = Decimal(section.given_score)
         else:
             score = sums.get(section.code)
+            if score is None and section.points is not None and Decimal(section.points) == 0:
+                score = quantize(
+                    ZERO, rules.score_places
+                )  # a section the form gives no points (河北's 效果/成本 when unused) has nothing to score
         score = _within(score, section.points)
         result.section_scores[section.code] = score
         if score is None:
