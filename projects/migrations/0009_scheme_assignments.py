@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("projects", "0007_declaration_write_channels"),
+        ("projects", "0008_declaration_withdraw"),
     ]
 
     operations = [
