@@ -10,7 +10,7 @@ from projects.choices import Role
 from projects.models import Department, DepartmentDeclaration, Goal, Indicator
 from selfeval.models import SelfEvaluation
 from tests.api.test_api import api
-from tests.conftest import make_user
+from tests.conftest import make_user, set_status
 
 pytestmark = pytest.mark.django_db
 
@@ -145,7 +145,7 @@ def test_a_department_form_from_declaration_to_signature(admin_user_):
         )
     api(finance).post("/api/evaluations/", {"department_declaration": declaration.pk}, format="json")  # not approved
     assert not SelfEvaluation.objects.filter(department=dept).exists()
-    DepartmentDeclaration.objects.filter(pk=declaration.pk).update(status="approved")  # no review API for these yet
+    set_status(declaration, "approved")  # no review API for these yet
     started = api(finance).post("/api/evaluations/", {"department_declaration": declaration.pk}, format="json")
     assert started.status_code == 201, started.json()
     detail = started.json()

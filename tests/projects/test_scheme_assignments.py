@@ -15,6 +15,7 @@ from projects.models import (
     ScoringScheme,
 )
 from selfeval.services.start import evaluation_start
+from tests.conftest import set_status
 
 pytestmark = pytest.mark.django_db
 
@@ -70,8 +71,7 @@ def test_a_declaration_fixes_its_scheme_when_created_and_the_evaluation_uses_it(
     declaration.refresh_from_db()
     assert declaration.scheme.code == "hubei_project"
     assert new_declaration(department("t-wh2", "420103")).scheme.code == "sichuan_project"
-    declaration.status = "approved"
-    declaration.save()
+    set_status(declaration, "approved")
     evaluation = evaluation_start(declaration=declaration)
     assert evaluation.scheme == declaration.scheme
     assert [s.code for s in evaluation.sections.order_by("seq")] == ["funds", "goal", "indicators"]

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from projects.locking import loading_records
 from projects.models import Indicator, ProjectDeclaration, ScoringScheme
 from selfeval.models import EvaluationSection, SelfEvaluation
 from selfeval.services import engine
@@ -22,12 +23,13 @@ D = Decimal
 def weighted(key: str, weights: list[str], scheme: str | None = None) -> ProjectDeclaration:
     """A seed declaration, approved, whose rows carry ``weights`` (in 序号 order)."""
     declaration = ProjectDeclaration.objects.get(project__key=key)
-    for row, weight in zip(declaration.indicators.order_by("seq"), weights, strict=True):
-        Indicator.objects.filter(pk=row.pk).update(weight=D(weight))
     values = {"status": "approved"}
     if scheme:
         values["scheme"] = ScoringScheme.objects.get(code=scheme)
-    ProjectDeclaration.objects.filter(pk=declaration.pk).update(**values)
+    with loading_records():  # a document recorded with these weights (and scheme), as the seed loader writes it
+        for row, weight in zip(declaration.indicators.order_by("seq"), weights, strict=True):
+            Indicator.objects.filter(pk=row.pk).update(weight=D(weight))
+        ProjectDeclaration.objects.filter(pk=declaration.pk).update(**values)
     return ProjectDeclaration.objects.get(pk=declaration.pk)
 
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("projects", "0008_declaration_withdraw"),
+        ("projects", "0009_guarded_forms"),
     ]
 
     operations = [

@@ -34,7 +34,7 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("projects", "0009_scheme_assignments")]
+    dependencies = [("projects", "0010_scheme_assignments")]
 
     operations = [
         migrations.RunPython(forwards, migrations.RunPython.noop),
