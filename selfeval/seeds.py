@@ -186,6 +186,7 @@ class _Loader:
             "name": _text(entry.get("name")),
             "short_name": _text(entry.get("short_name")),
             "region": _text(entry.get("region")),
+            "division_code": _text(entry.get("division_code")),
             "parent": parent,
         }
         dept = Department.objects.filter(code=str(entry["code"])).first()

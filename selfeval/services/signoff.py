@@ -152,6 +152,8 @@ BLOCKING = {
     "score_reason_missing": "评定得分与建议得分不同时须说明理由",
     "section_over_points": "分项得分不能超过分值",
     "row_unscored": "每行都须评定得分",
+    "section_points_differ": "分项分值由评分方案规定",
+    "section_weights": "各行分值合计须等于分项分值",
 }
 
 

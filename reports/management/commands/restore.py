@@ -9,12 +9,15 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from projects.models import SchemeAssignment
 from selfeval.services.checks import refresh_all
 
 from .backup import EXCLUDE
 
 # Filled by the migrations themselves (the category table, the scoring schemes): the backup holds them too.
-FROM_MIGRATIONS = {"indicators.indicatorcategory", "projects.scoringscheme", "projects.schemesection"}
+FROM_MIGRATIONS = {
+    "indicators.indicatorcategory", "projects.scoringscheme", "projects.schemesection", "projects.schemeassignment",
+}  # fmt: skip
 # Models that moved between apps (their tables did not): a backup written before the move names them so.
 MOVED_MODELS = {
     "indicators.goal": "projects.goal", "indicators.indicator": "projects.indicator",
@@ -85,6 +88,8 @@ class Command(BaseCommand):
             tmp.write(moved_labels(text))
             tmp.flush()
             with transaction.atomic():
+                # the backup holds the administrators' scheme assignments: they replace the migrations' starting set
+                SchemeAssignment.objects.all().delete()
                 call_command("loaddata", tmp.name, verbosity=0)
         evaluations, declarations = refresh_all()
         self.stdout.write(f"已从 {file} 恢复；重新检查自评表 {evaluations} 张、申报表 {declarations} 张。")
