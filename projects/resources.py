@@ -11,6 +11,7 @@ from import_export import fields, resources, widgets
 
 from indicators.categories import match_category
 from indicators.models import IndicatorCategory
+from indicators.services.values import parse_comparator, parse_nature
 from projects.formulas import safe_cell, unsafe_cell
 from projects.models import Indicator
 
@@ -118,13 +119,19 @@ class IndicatorResource(AllOrNothingResource):
     level1_printed = fields.Field(attribute="level1_printed", column_name="一级指标")
     level2_printed = fields.Field(attribute="level2_printed", column_name="二级指标")
     name = fields.Field(attribute="name", column_name="三级指标")
+    nature = fields.Field(attribute="nature", column_name="指标性质")
+    comparator = fields.Field(attribute="comparator", column_name="比较符")
     target = fields.Field(attribute="target", column_name="指标值")
+    unit = fields.Field(attribute="unit", column_name="计量单位")
     standard = fields.Field(attribute="standard", column_name="绩效标准")
     weight = fields.Field(attribute="weight", column_name="分值", widget=WeightWidget())
 
     class Meta:
         model = Indicator
-        fields = ["project", "year", "seq", "level1_printed", "level2_printed", "name", "target", "standard", "weight"]
+        fields = [
+            "project", "year", "seq", "level1_printed", "level2_printed", "name", "nature", "comparator", "target",
+            "unit", "standard", "weight",
+        ]  # fmt: skip
         import_id_fields = []
         clean_model_instances = True
 
@@ -173,5 +180,11 @@ class IndicatorResource(AllOrNothingResource):
         instance.project_declaration = self._declaration(row)
         code1, code2 = match_category(instance.level1_printed, instance.level2_printed)
         instance.level1, instance.level2 = self.categories.get(code1), self.categories.get(code2)
+        for name, parse, label in (("nature", parse_nature, "指标性质"), ("comparator", parse_comparator, "比较符")):
+            printed = str(getattr(instance, name) or "").strip()
+            setattr(instance, name, parse(printed) if printed else "")
+            if printed and not getattr(instance, name):
+                raise ValidationError({name: f"无法识别的{label}“{printed}”。"})
+        instance.unit = str(instance.unit or "").strip()
         if not instance.name:
             raise ValidationError({"name": "三级指标不能为空。"})

@@ -123,7 +123,7 @@ class EvaluationDetailSerializer(EvaluationListSerializer):
             out.append({
                 "id": r.pk, "seq": r.seq, "goal": r.goal_id, "level1": r.level1_printed or (r.level1.name if r.level1_id else ""),
                 "level2": r.level2_printed or (r.level2.name if r.level2_id else ""), "name": r.name, "target": r.target,
-                "actual": r.actual, "reason": r.reason, "weight": num(r.weight), "band": r.band,
+                "nature": r.nature, "comparator": r.comparator, "unit": r.unit, "actual": r.actual, "reason": r.reason, "weight": num(r.weight), "band": r.band,
                 "score_printed": num(r.score_printed), "score_proposed": num(p.score if p else None),
                 "score_final": num(r.score_final), "score_reason": r.score_reason,
                 "met": p.met if p else None, "explanation": p.explanation if p else "",

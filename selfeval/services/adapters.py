@@ -61,6 +61,7 @@ class EvaluationSnapshot:
     goals: tuple
     rows: tuple
     scheme_points: dict = field(default_factory=dict)  # section code → the scheme's points (None: printed per form)
+    year: int | None = None
 
 
 def snapshot_of(evaluation: SelfEvaluation, *, funding=None, sections=None, goals=None, rows=None):
@@ -75,6 +76,7 @@ def snapshot_of(evaluation: SelfEvaluation, *, funding=None, sections=None, goal
         scheme_kinds={s.code: s.kind for s in evaluation.scheme.sections.all()},
         scheme_points={s.code: s.points for s in evaluation.scheme.sections.all()},
         layout=evaluation.layout,
+        year=evaluation.year,
         filed=bool(evaluation.source),
         header={name: getattr(evaluation, name) for name in HEADER_FIELDS},
         funding=parts(funding, "funding_rows"),
@@ -86,6 +88,14 @@ def snapshot_of(evaluation: SelfEvaluation, *, funding=None, sections=None, goal
 
 def _seq(part):
     return part.seq
+
+
+def columns_of(row, year: int | None = None) -> engine.RowColumns:
+    """The columns a form prints beside a row's values (指标性质, comparator, unit), with its category's default
+    and the form's year (for deadlines printed without one)."""
+    return engine.RowColumns(
+        unit=row.unit, comparator=row.comparator, nature=row.nature, default_nature=row.default_nature, year=year
+    )
 
 
 def _snapshot(source) -> EvaluationSnapshot:
@@ -116,6 +126,7 @@ def form_input(source: SelfEvaluation | EvaluationSnapshot) -> engine.FormInput:
             actual=row.actual,
             weight=row.weight,
             final_score=row.score_final,
+            columns=columns_of(row, snap.year),
         )
         for row in snap.rows
     )
@@ -152,6 +163,7 @@ def evaluation_data(
                 score_proposed=proposals[row.pk] if proposals is not None else row.score_proposed,
                 score_reason=row.score_reason,
                 qualitative_band=row.band,
+                columns=columns_of(row, snap.year),
             )
         )
     header = snap.header

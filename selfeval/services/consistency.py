@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from indicators.services.checking import ERROR, WARNING, ZERO, Finding, num, rate_agrees
-from indicators.services.values import format_rate, parse_value
+from indicators.services.values import NATURE_LABELS, SYMBOLS, format_rate, nature_contradicts
 
 from . import engine
 
 # The checker's version: change it with any change of what the checker finds (stored checks are made again).
-CHECKER_VERSION = "2"
+# 3: 指标性质 contradicting the comparator, words as the actual of a quantitative row, rows read with their columns.
+CHECKER_VERSION = "3"
 
 
 # -- self-evaluations ---------------------------------------------------------------------------------
@@ -50,6 +51,7 @@ class RowData:
     score_proposed: Decimal | None = None
     score_reason: str = ""
     qualitative_band: str = ""
+    columns: engine.RowColumns = engine.PLAIN
 
 
 @dataclass(frozen=True)
@@ -188,8 +190,33 @@ def _row_findings(data: EvaluationData) -> tuple[list[Finding], dict[str, Decima
                     f"评定得分 {num(row.score_final)} 与建议得分 {num(row.score_proposed)} 不同，未说明理由。",
                 )  # fmt: skip
             )
-        if engine.needs_reason(row.target, row.actual, data.rules) and not row.reason.strip():
-            target, actual = parse_value(row.target), parse_value(row.actual)
+        values = row.columns.read(row.target, row.actual)
+        if values.target.is_quantitative and nature_contradicts(values.printed_nature, values.target.comparison):
+            nature, symbol = NATURE_LABELS[values.printed_nature], SYMBOLS[values.target.comparison]
+            findings.append(
+                Finding(
+                    "nature_contradicts",
+                    ERROR,
+                    row.label,
+                    nature,
+                    symbol,
+                    f"指标性质为“{nature}”，指标值却是“{symbol}”，请核实指标性质或比较符。",
+                )  # fmt: skip
+            )
+        if engine.is_word_actual(values) and (row.score_final is None or not row.score_reason.strip()):
+            findings.append(
+                Finding(
+                    "actual_not_figure",
+                    ERROR,
+                    row.label,
+                    values.actual.text,
+                    values.target.format(),
+                    f"实际完成值“{values.actual.text}”不是数值，请填写实际完成的数值（目标“{values.target.format()}”），"
+                    "或评定得分并说明理由。",
+                )  # fmt: skip
+            )
+        if engine.needs_reason(row.target, row.actual, data.rules, row.columns) and not row.reason.strip():
+            target, actual = values.target, values.actual
             findings.append(
                 Finding(
                     "reason_missing",

@@ -154,6 +154,7 @@ BLOCKING = {
     "row_unscored": "每行都须评定得分",
     "section_points_differ": "分项分值由评分方案规定",
     "section_weights": "各行分值合计须等于分项分值",
+    "actual_not_figure": "定量指标的实际完成值须填写数值（或评定得分并说明理由）",
 }
 
 

@@ -107,7 +107,7 @@ def evaluation_start(*, declaration: ProjectDeclaration, user=None, rescale: boo
         EvaluationRow.objects.create(
             evaluation=evaluation, seq=seq, section=section, level1=row.level1, level1_printed=row.level1_printed,
             level2=row.level2, level2_printed=row.level2_printed, name=row.name, target=row.target,
-            weight=new_weights.get(row.seq, row.weight),
+            nature=row.nature, comparator=row.comparator, unit=row.unit, weight=new_weights.get(row.seq, row.weight),
         )  # fmt: skip
     return evaluation
 
@@ -160,6 +160,7 @@ def department_evaluation_start(*, declaration, budget=None, executed=None, user
             EvaluationRow.objects.create(
                 evaluation=evaluation, seq=seq, goal=target_goal, section=section, level1=row.level1,
                 level1_printed=row.level1_printed, level2=row.level2, level2_printed=row.level2_printed,
-                name=row.name, target=row.target, weight=row.weight,
+                name=row.name, target=row.target, weight=row.weight, nature=row.nature, comparator=row.comparator,
+                unit=row.unit,
             )  # fmt: skip
     return evaluation
