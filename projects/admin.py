@@ -338,9 +338,9 @@ class DeclarationCheckAdmin(ReadOnlyMixin, ScopedAdmin):
 @admin.register(IndicatorCategory)
 class IndicatorCategoryAdmin(ScopedAdmin):
     department_lookup = None
-    list_display = ["name", "level", "parent", "layout", "code", "seq"]
+    list_display = ["name", "level", "parent", "layout", "aliases", "code", "seq"]
     list_filter = ["level", "layout"]
-    search_fields = ["name", "code"]
+    search_fields = ["name", "code", "aliases"]
 
 
 @admin.register(LibraryIndicator)

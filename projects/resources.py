@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
-from indicators.categories import match_category
+from indicators.categories import match_category, table_of
 from indicators.models import IndicatorCategory
 from indicators.services.values import parse_comparator, parse_nature
 from projects.formulas import safe_cell, unsafe_cell
@@ -178,7 +178,9 @@ class IndicatorResource(AllOrNothingResource):
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)
         instance.project_declaration = self._declaration(row)
-        code1, code2 = match_category(instance.level1_printed, instance.level2_printed)
+        code1, code2 = match_category(
+            instance.level1_printed, instance.level2_printed, table_of(self.categories.values())
+        )
         instance.level1, instance.level2 = self.categories.get(code1), self.categories.get(code2)
         for name, parse, label in (("nature", parse_nature, "指标性质"), ("comparator", parse_comparator, "比较符")):
             printed = str(getattr(instance, name) or "").strip()
