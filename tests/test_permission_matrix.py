@@ -166,7 +166,7 @@ def evaluation_filled(o, u):
     e = evaluation(o)
     rows = [
         {"id": r.pk, "actual": "达成", "weight": str(r.section.points), "score_final": str(r.section.points),
-         "band": "achieved"}
+         "band": "achieved", "score_reason": "按佐证材料评定。"}  # 达成 is words: scored with a reason
         for r in e.rows.select_related("section")
     ]  # fmt: skip
     changes = EvaluationChanges.from_json({"version": e.updated_at.isoformat(), "rows": rows, "goal_actual": "完成"})

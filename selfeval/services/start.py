@@ -8,16 +8,23 @@ from django.db import transaction
 from indicators.choices import GoalKind
 from projects.access import is_filer_of
 from projects.choices import DeclarationStatus
-from projects.models import FinalAccountLine, Goal, ProjectDeclaration
+from projects.models import FinalAccountLine, Goal, ProjectDeclaration, SchemeFundingLine
 
 from ..models import EvaluationFunding, EvaluationGoal, EvaluationRow, EvaluationSection, SelfEvaluation
 from .weights import RowWeight, SectionPlan, SectionWeights, rescale_plan
 
-FUNDING_ROWS = {
-    "hubei": ["年度资金总额", "中央补助", "省补助", "市补助", "国债资金", "区级预算资金", "其他资金"],
-    "national": ["年度资金总额", "其中：当年财政拨款", "上年结转资金", "其他资金"],
-    "hebei": ["合计", "财政资金", "其他"],
-}
+
+def start_funding(evaluation: SelfEvaluation, scheme, annual_budget) -> None:
+    """The funding block as the scheme's form prints it (its rows and 其中 sub-rows are the scheme's data, edited in
+    the admin); the first total carries the declaration's annual budget."""
+    lines = list(scheme.funding_lines.order_by("seq")) or [SchemeFundingLine(seq=1, name="年度资金总额")]
+    made: dict = {}
+    first_total = next((line for line in lines if line.part_of_id is None), lines[0])
+    for seq, line in enumerate(lines, start=1):
+        made[line.pk] = EvaluationFunding.objects.create(
+            evaluation=evaluation, seq=seq, name=line.name, is_total=line is first_total,
+            part_of=made.get(line.part_of_id), budget=annual_budget if line is first_total else None,
+        )  # fmt: skip
 
 
 class StartError(Exception):
@@ -96,11 +103,7 @@ def evaluation_start(*, declaration: ProjectDeclaration, user=None, rescale: boo
         sections[section.code] = EvaluationSection.objects.create(
             evaluation=evaluation, seq=seq, code=section.code, name=section.name, points=section.points
         )
-    for seq, name in enumerate(FUNDING_ROWS.get(scheme.layout, ["年度资金总额"]), start=1):
-        EvaluationFunding.objects.create(
-            evaluation=evaluation, seq=seq, name=name, is_total=seq == 1,
-            budget=declaration.annual_budget if seq == 1 else None,
-        )  # fmt: skip
+    start_funding(evaluation, scheme, declaration.annual_budget)
     scheme_sections = list(scheme.sections.all())
     for seq, row in enumerate(declaration.indicators.select_related("level1", "level2").order_by("seq"), start=1):
         section = sections.get(_section_code(row, scheme_sections))
