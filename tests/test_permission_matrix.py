@@ -83,6 +83,9 @@ MATRIX = {
     "reports:export_download": ("GET", "export", row(LOGIN, OK, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND)),
     "selfeval:evaluation": ("GET", "evaluation", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
     # the signing confirmation: the head of the department, once the form is submitted (a draft here: refused)
+    # forms from outside, entered as printed: finance staff and auditors in scope, administrators
+    "selfeval:evaluation_printed": ("GET", "evaluation", row(LOGIN, OK, FORBIDDEN, OK, OK, NOT_FOUND)),
+    "selfeval:evaluation_printed_template": ("GET", "evaluation", row(LOGIN, OK, FORBIDDEN, OK, OK, NOT_FOUND)),
     "selfeval:evaluation_sign": (
         "GET",
         "evaluation",

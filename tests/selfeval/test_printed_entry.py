@@ -2,9 +2,13 @@
 self-evaluation's printed figures (rates, row and section scores, total, grade) through the service, the API, the
 page and the Excel template, all or nothing; the checker then compares printed and computed."""
 
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
 
 from selfeval.models import EvaluationCheck, SelfEvaluation
 from selfeval.services.start import evaluation_start
@@ -92,4 +96,83 @@ def test_heads_and_outsiders_cannot_enter_printed_figures(head_user, outsider_us
     assert api(head_user).post(f"/api/evaluations/{received.pk}/printed/", payload, format="json").status_code == 403
     hidden = api(outsider_user).post(f"/api/evaluations/{received.pk}/printed/", payload, format="json")
     assert hidden.status_code == 404
+    assert SelfEvaluation.objects.get(pk=received.pk).printed_total is None
+
+
+def test_the_page_saves_typed_figures_all_or_nothing(client, auditor_user, received):
+    client.force_login(auditor_user)
+    url = reverse("selfeval:evaluation_printed", args=[received.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "录入表中数" in page.content.decode()
+    section = received.sections.get(code="goal")
+    bad = client.post(url, {"printed_total": "95", f"sections:{section.pk}:printed_score": "十五"})
+    assert bad.status_code == 200 and "不是数字" in bad.content.decode()
+    assert SelfEvaluation.objects.get(pk=received.pk).printed_total is None  # nothing half-saved
+    good = client.post(
+        url, {"printed_total": "95", "printed_grade": "优", f"sections:{section.pk}:printed_score": "15"}
+    )
+    assert good.status_code == 302
+    assert SelfEvaluation.objects.get(pk=received.pk).printed_total == D(95)
+    assert received.sections.get(code="goal").printed_score == D(15)
+
+
+def test_heads_get_no_printed_page(client, head_user, received):
+    client.force_login(head_user)
+    assert client.get(reverse("selfeval:evaluation_printed", args=[received.pk])).status_code == 403
+
+
+def _filled_template(client, evaluation, values: dict) -> SimpleUploadedFile:
+    response = client.get(reverse("selfeval:evaluation_printed_template", args=[evaluation.pk]))
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
+    wb = load_workbook(io.BytesIO(response.content))
+    ws = wb.worksheets[0]
+    for row in ws.iter_rows(min_row=3):
+        if row[0].value in values:
+            row[4].value = values[row[0].value]
+    out = io.BytesIO()
+    wb.save(out)
+    return SimpleUploadedFile("filled.xlsx", out.getvalue())
+
+
+def test_the_excel_template_is_downloaded_filled_and_imported(client, finance_user, received):
+    client.force_login(finance_user)
+    funding = received.funding_rows.get(is_total=True)
+    row = received.rows.order_by("seq").first()
+    upload = _filled_template(
+        client,
+        received,
+        {"printed_total": "88", "printed_grade": "良", f"funding:{funding.pk}:rate_printed": "100",
+         f"rows:{row.pk}:score_printed": "18.5"},
+    )  # fmt: skip
+    response = client.post(reverse("selfeval:evaluation_printed", args=[received.pk]), {"file": upload})
+    assert response.status_code == 302
+    stored = SelfEvaluation.objects.get(pk=received.pk)
+    assert (stored.printed_total, stored.printed_grade) == (D(88), "良")
+    assert stored.funding_rows.get(pk=funding.pk).rate_printed == "100"
+    assert stored.rows.get(pk=row.pk).score_printed == D("18.5")
+
+
+def test_an_imported_formula_is_never_run_and_nothing_is_saved(client, finance_user, received):
+    client.force_login(finance_user)
+    row = received.rows.order_by("seq").first()
+    upload = _filled_template(
+        client, received, {"printed_total": "90", f"rows:{row.pk}:score_printed": '=HYPERLINK("http://x","1")'}
+    )
+    response = client.post(reverse("selfeval:evaluation_printed", args=[received.pk]), {"file": upload})
+    assert response.status_code == 200 and "单元格是公式" in response.content.decode()
+    assert SelfEvaluation.objects.get(pk=received.pk).printed_total is None
+
+
+def test_a_template_of_another_form_or_not_a_workbook_is_refused(client, finance_user, received):
+    client.force_login(finance_user)
+    url = reverse("selfeval:evaluation_printed", args=[received.pk])
+    upload = _filled_template(client, received, {"printed_total": "90"})
+    wb = load_workbook(io.BytesIO(upload.read()))
+    wb["模板信息"]["B2"].value = received.pk + 100000  # the template of another form
+    out = io.BytesIO()
+    wb.save(out)
+    other = SimpleUploadedFile("other.xlsx", out.getvalue())
+    assert "另一张自评表" in client.post(url, {"file": other}).content.decode()
+    junk = SimpleUploadedFile("x.xlsx", b"not a workbook")
+    assert "不是有效的 .xlsx" in client.post(url, {"file": junk}).content.decode()
     assert SelfEvaluation.objects.get(pk=received.pk).printed_total is None
