@@ -4,6 +4,7 @@ Shared by the detail page and the PDF. Each figure is the form's own: what was p
 paper form, else the evaluator's score, else the engine's; the engine's figures are given beside it.
 """
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -103,7 +104,8 @@ def evaluation_sheet(e, *, group_lines: int = GROUP_LINES) -> dict:
     for f in e.funding_rows.all():
         funding.append(
             {
-                "name": f.name,
+                # The sheet prints 其中： before the first part itself; a name stored with it would read 其中：其中：
+                "name": re.sub(r"^其中[：:]\s*", "", f.name),
                 "is_total": f.is_total,
                 "amounts": [format_amount(getattr(f, column), unit) for column, _ in labels["funding"]],
                 "rate": shown(f.rate_printed, format_rate(f.computed_rate)) or "",

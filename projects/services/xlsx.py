@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from indicators.services.layout import span_rows
+from indicators.services.text import join_sentences
 from projects.money import MoneyError, format_amount, parse_amount, to_yuan
 
 TEMPLATE = "perfbudget-项目绩效目标申报表-v1"
@@ -153,7 +154,7 @@ class SheetError(ValueError):
     """The workbook cannot be read as this template; ``problems`` lists each place."""
 
     def __init__(self, problems: list[str]):
-        super().__init__("；".join(problems))
+        super().__init__(join_sentences(problems))
         self.problems = problems
 
 
