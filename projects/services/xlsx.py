@@ -46,8 +46,8 @@ def number_format(value: Decimal) -> str:
 def put_number(cell, value: Decimal | int | None) -> None:
     """A figure as a number cell (sums and filters work), right-aligned, with the form's decimals."""
     cell.value = value
-    if isinstance(value, Decimal):
-        cell.number_format = number_format(value)
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        cell.number_format = number_format(Decimal(value))
     cell.alignment = RIGHT
 
 
