@@ -278,6 +278,20 @@ def test_the_last_page_is_never_only_the_closing_parts():
         assert last_row in last and "总分" in last, (lines, last[:300])
 
 
+def test_a_declarations_last_page_carries_more_than_its_last_row():
+    checked = 0
+    for pk in ProjectDeclaration.objects.exclude(source="").values_list("pk", flat=True):
+        d = declaration_page(pk)
+        pages = [p for p in pdf_pages(form_pdf(d)[1]) if p]
+        if len(pages) < 2:
+            continue
+        checked += 1
+        names = {squeeze(r.name) for r in d.indicators.all()}
+        on_last = [n for n in names if n in pages[-1] and n not in "".join(pages[:-1])]
+        assert len(on_last) >= 2, (str(d), pages[-1][:300])
+    assert checked
+
+
 def test_footers_name_the_department_and_form_not_a_data_file(head_user):
     data = signed_57_rows(head_user)
     pages = [p for p in pdf_pages(data) if p]
