@@ -6,11 +6,23 @@ Nobody else gets into the admin.
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 
 from projects.uploads import MAX_UPLOAD_BYTES, UploadRejected, checked_xlsx
 
 from .access import is_manager, visible_department_ids
+from .locking import FormLocked, GuardedFormMixin, GuardedPartMixin
+
+
+def locked_reason(obj) -> str | None:
+    """Why the workflow keeps ``obj`` (a form, or a row of one) from changing now; None when it may change."""
+    if isinstance(obj, GuardedFormMixin) and obj.pk and obj.status in obj.LOCKED_STATUSES:
+        return str(obj.locked_error())
+    if isinstance(obj, GuardedPartMixin) and obj.pk and obj.parent_locked():
+        return str(obj._locked_error())
+    return None
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -43,10 +55,50 @@ class ScopedAdmin(admin.ModelAdmin):
         return is_manager(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return is_manager(request.user)
+        return is_manager(request.user) and not self._locked(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return is_manager(request.user)
+        return is_manager(request.user) and not self._locked(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        """A form's workflow fields change only through its workflow services, never in the admin."""
+        workflow = list(getattr(self.model, "WORKFLOW_FIELDS", ()))
+        return [*super().get_readonly_fields(request, obj), *(f for f in workflow if f not in self.readonly_fields)]
+
+    def _locked(self, request, obj) -> bool:
+        if obj is None:
+            return False
+        cache = request.__dict__.setdefault("_locked_reasons", {})
+        key = (obj._meta.label_lower, obj.pk)
+        if key not in cache:
+            cache[key] = locked_reason(obj)
+        return cache[key] is not None
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A locked form is shown read-only with the reason; a change posted to it is refused with the reason
+        (403), and the model layer's refusal (a path not foreseen here) ends the same way, never in a 500."""
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        reason = locked_reason(obj) if obj is not None else None
+        if reason and request.method == "POST":
+            raise PermissionDenied(reason)
+        if reason:
+            messages.warning(request, reason)
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except FormLocked as exc:
+            raise PermissionDenied(str(exc)) from None
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except FormLocked as exc:
+            raise PermissionDenied(str(exc)) from None
+
+    def delete_queryset(self, request, queryset):
+        try:
+            super().delete_queryset(request, queryset)
+        except FormLocked as exc:
+            raise PermissionDenied(str(exc)) from None
 
 
 class ReadOnlyMixin:
@@ -68,7 +120,7 @@ class ReadOnlyMixin:
 
 
 class ScopedInline:
-    """Inline rows follow their parent's permissions."""
+    """Inline rows follow their parent's permissions: read-only while the parent form is locked."""
 
     extra = 0
     show_change_link = False
@@ -77,13 +129,13 @@ class ScopedInline:
         return request.user.is_active and request.user.is_staff
 
     def has_add_permission(self, request, obj=None):
-        return is_manager(request.user)
+        return is_manager(request.user) and not locked_reason(obj)
 
     def has_change_permission(self, request, obj=None):
-        return is_manager(request.user)
+        return is_manager(request.user) and not locked_reason(obj)
 
     def has_delete_permission(self, request, obj=None):
-        return is_manager(request.user)
+        return is_manager(request.user) and not locked_reason(obj)
 
 
 class ScopedTabularInline(ScopedInline, admin.TabularInline):

@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from indicators.services.layout import span_rows
 from indicators.services.text import join_sentences
+from projects.formulas import safe_cell, unsafe_cell
 from projects.models import ProjectDeclaration
 from projects.money import MoneyError, from_yuan, parse_amount, to_yuan
 
@@ -28,14 +29,6 @@ CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
 RIGHT = Alignment(vertical="center", horizontal="right")
 BOLD = Font(bold=True)
 INDENT = "　　"  # a 其中 line of 资金来源 is indented with two ideographic spaces
-FORMULA_START = ("=", "+", "-", "@")
-
-
-def safe(value):
-    """Text that a spreadsheet would run as a formula is written with a leading apostrophe (CSV/Excel injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START) and not re.fullmatch(r"[-+]?\d+(\.\d+)?", value):
-        return "'" + value
-    return value
 
 
 def number_format(value: Decimal) -> str:
@@ -76,7 +69,7 @@ class Sheet:
             if isinstance(value, Decimal):
                 put_number(cell, value)
             else:
-                cell.value = safe(value)
+                cell.value = safe_cell(value)
                 cell.alignment = CENTER if header else WRAP
             if header:
                 cell.font = BOLD
@@ -201,7 +194,7 @@ def export_declaration(d) -> bytes:
                 ws.merge_cells(start_row=offset, start_column=column, end_row=offset + span - 1, end_column=column)
     meta = wb.create_sheet(META)
     meta.append(["template", TEMPLATE])
-    meta.append(["project", d.project.key])
+    meta.append(["project", safe_cell(d.project.key)])
     meta.append(["year", d.year])
     # The version the template was exported at: an import of an older copy is refused (projects/services/writing.py).
     meta.append(["version", d.updated_at.isoformat() if d.updated_at else ""])
@@ -272,7 +265,9 @@ def read_declaration(stream) -> ImportedDeclaration:
     except (TypeError, ValueError):
         raise SheetError(["模板中的年度无效。"]) from None
     version = str(meta.get("version") or "").strip() or None
-    data = ImportedDeclaration(project_key=str(meta.get("project") or ""), year=year, unit=unit, version=version)
+    data = ImportedDeclaration(
+        project_key=str(unsafe_cell(meta.get("project")) or ""), year=year, unit=unit, version=version
+    )
 
     def amount(value, where):
         text = _text(value).strip()

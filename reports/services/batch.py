@@ -22,10 +22,11 @@ from openpyxl.utils import get_column_letter
 
 from indicators.services.text import plain_text
 from projects.access import visible_department_ids
+from projects.formulas import safe_cell
 from projects.models import Department, DepartmentDeclaration, ProjectDeclaration
 from projects.queue import enqueue
 from projects.selectors import declaration_page, department_declaration_page
-from projects.services.xlsx import print_setup, put_number, safe
+from projects.services.xlsx import print_setup, put_number
 from selfeval.models import SelfEvaluation
 from selfeval.selectors import evaluation_with_rows
 
@@ -175,7 +176,7 @@ def index_workbook(job: ExportJob, items: list[ExportItem]) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "索引"
-    ws.append([safe(str(job))])
+    ws.append([safe_cell(str(job))])
     ws["A1"].font = Font(bold=True, size=13)
     ws.append([INDEX_HEADERS.get(column, column) for column in INDEX_COLUMNS])
     for cell in ws[2]:
@@ -207,7 +208,7 @@ def _index_cell(column: str, value):
             return value
     if column == "一致性检查":
         value = _findings_text(value)
-    return safe(value)
+    return safe_cell(value)
 
 
 def assemble(job_id) -> None:
