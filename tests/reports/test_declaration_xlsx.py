@@ -110,7 +110,7 @@ def test_figures_are_number_cells_with_the_forms_decimals_and_the_sheet_prints_o
 
 def test_a_typed_number_reads_back_exactly(admin_user_):
     declaration = ProjectDeclaration.objects.get(project__key="dxh2021-jxkp")
-    ProjectDeclaration.objects.filter(pk=declaration.pk).update(status="draft")
+    set_status(declaration, "draft")
     wb = load_workbook(io.BytesIO(export_declaration(declaration)))
     ws = wb.worksheets[0]
     total = next(row for row in ws.iter_rows() if row[0].value == "项目总预算")
