@@ -7,6 +7,7 @@ from django.forms import inlineformset_factory
 from projects.forms.declaration import BaseRowFormSet, PlainRowForm, UnitAmountMixin
 
 from .models import EvaluationFunding, EvaluationRow, EvaluationSection, SelfEvaluation
+from .services.engine import rate_problem
 
 
 class EvaluationForm(forms.ModelForm):
@@ -31,6 +32,13 @@ class FundingForm(UnitAmountMixin, forms.ModelForm):
     class Meta:
         model = EvaluationFunding
         fields = ["budget_initial", "budget", "received", "executed"]
+
+    def clean(self):
+        cleaned = super().clean()
+        problem = rate_problem(cleaned.get("budget"), cleaned.get("executed"))
+        if problem and "executed" not in self.errors:
+            self.add_error("executed", problem)
+        return cleaned
 
 
 class SectionForm(PlainRowForm):

@@ -15,10 +15,25 @@ from projects.models import CheckBase, FormBase, ScoringScheme, money_field
 
 from .choices import EvaluationKind, EvaluationStatus, QualitativeBand
 from .locking import EvaluationPartQuerySet, EvaluationQuerySet, LockedEvaluationMixin, LockedPartMixin
+from .services.engine import MAX_RATE, MAX_SCORE
 
 
 def score_field(verbose_name: str) -> models.DecimalField:
     return models.DecimalField(verbose_name, max_digits=7, decimal_places=2, null=True, blank=True)
+
+
+def computed_bounds(model: str, **bounds) -> list[models.CheckConstraint]:
+    """The database's own bound on each figure the engine writes (``engine.MAX_RATE``, ``MAX_SCORE``), enforced
+    by SQLite too: a value beyond it is refused when written, never stored to break every later read."""
+    return [
+        models.CheckConstraint(
+            condition=models.Q(**{f"{name}__isnull": True})
+            | models.Q(**{f"{name}__gte": -bound, f"{name}__lte": bound}),
+            name=f"{model}_{name}_bounded",
+            violation_error_message=f"计算结果超出了可保存的范围（±{bound}）。",
+        )
+        for name, bound in bounds.items()
+    ]
 
 
 class SelfEvaluation(LockedEvaluationMixin, FormBase):
@@ -116,6 +131,9 @@ class SelfEvaluation(LockedEvaluationMixin, FormBase):
                 condition=models.Q(kind=EvaluationKind.DEPARTMENT),
                 name="one_department_evaluation_per_year",
             ),
+            *computed_bounds(
+                "evaluation", computed_budget_rate=MAX_RATE, computed_budget_score=MAX_SCORE, computed_total=MAX_SCORE
+            ),
         ]
 
     def __str__(self) -> str:
@@ -144,7 +162,10 @@ class EvaluationSection(LockedPartMixin, models.Model):
         verbose_name = "自评分项"
         verbose_name_plural = "自评分项"
         ordering = ["evaluation", "seq"]
-        constraints = [models.UniqueConstraint(fields=["evaluation", "code"], name="evaluation_section_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "code"], name="evaluation_section_code_unique"),
+            *computed_bounds("evaluation_section", computed_score=MAX_SCORE),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -175,6 +196,7 @@ class EvaluationFunding(LockedPartMixin, models.Model):
         verbose_name = "项目资金"
         verbose_name_plural = "项目资金"
         ordering = ["evaluation", "seq"]
+        constraints = computed_bounds("evaluation_funding", computed_rate=MAX_RATE, computed_score=MAX_SCORE)
 
     def __str__(self) -> str:
         return self.name
@@ -199,7 +221,10 @@ class EvaluationGoal(LockedPartMixin, models.Model):
         verbose_name = "年度目标"
         verbose_name_plural = "年度目标"
         ordering = ["evaluation", "seq"]
-        constraints = [models.UniqueConstraint(fields=["evaluation", "seq"], name="evaluation_goal_seq_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "seq"], name="evaluation_goal_seq_unique"),
+            *computed_bounds("evaluation_goal", computed_score=MAX_SCORE),
+        ]
 
     def __str__(self) -> str:
         return f"年度目标{self.seq}"
@@ -240,6 +265,7 @@ class EvaluationRow(LockedPartMixin, IndicatorRowBase):
         verbose_name = "自评指标"
         verbose_name_plural = "自评指标"
         ordering = ["evaluation", "seq"]
+        constraints = computed_bounds("evaluation_row", score_proposed=MAX_SCORE)
 
     @property
     def score_differs(self) -> bool:
@@ -294,6 +320,7 @@ class EvaluationCheck(CheckBase):
     class Meta:
         verbose_name = "自评表检查结果"
         verbose_name_plural = "自评表检查结果"
+        constraints = computed_bounds("evaluation_check", computed_total=MAX_SCORE, budget_rate=MAX_RATE)
 
     def __str__(self) -> str:
         return f"{self.evaluation_id} 的检查结果"
