@@ -63,22 +63,6 @@ class RowForm(PlainRowForm):
         return cleaned
 
 
-class LoadedPartField(forms.ModelChoiceField):
-    """The hidden id of a part, resolved among the parts already loaded with the form (no query per row)."""
-
-    def __init__(self, parts, **kwargs):
-        self.parts = {str(part.pk): part for part in parts}
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        part = self.parts.get(str(value))
-        if part is None:
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return part
-
-
 class FixedRowsFormSet(BaseRowFormSet):
     """The rows of a self-evaluation come from its declaration: they are filled, not added or removed here.
 
@@ -92,13 +76,10 @@ class FixedRowsFormSet(BaseRowFormSet):
     def get_queryset(self):
         return self.parts
 
-    def add_fields(self, form, index):
-        super().add_fields(form, index)
-        name = self.model._meta.pk.name
-        loaded = form.fields[name]
-        form.fields[name] = LoadedPartField(
-            self.parts, queryset=loaded.queryset, initial=loaded.initial, required=False, widget=loaded.widget
-        )
+    def clean(self):
+        super().clean()
+        if self.total_form_count() != len(self.parts) or self.initial_form_count() != len(self.parts):
+            raise ValidationError("自评表的行来自申报表，不能在此增加或删除；请刷新页面后重新填写，本次没有保存。")
 
     def save(self, commit=True):
         saved = []

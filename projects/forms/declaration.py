@@ -1,6 +1,7 @@
 """The project declaration page: a header form and one inline formset per table of the paper form."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 
 from indicators.choices import GoalKind
@@ -170,12 +171,53 @@ class IndicatorForm(PlainRowForm):
         return super().save(commit)
 
 
+class LoadedRowField(forms.ModelChoiceField):
+    """The hidden id of a row, resolved among the rows loaded with the form only (Django's own field takes any row
+    of the model, another form's too) and without a query per row."""
+
+    def __init__(self, rows, **kwargs):
+        self.rows = {str(row.pk): row for row in rows}
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        row = self.rows.get(str(value))
+        if row is None:
+            raise ValidationError("这一行不属于这张表，请刷新页面后重新填写。", code="invalid_choice")
+        return row
+
+
 class BaseRowFormSet(forms.BaseInlineFormSet):
-    """Rows are numbered in the order they stand on the page; empty new rows are ignored."""
+    """Rows are numbered in the order they stand on the page; empty new rows are ignored. A row's id names one of
+    this form's rows (each at most once, a new row none): an id from elsewhere is a form error, never a write."""
 
     def __init__(self, *args, unit: str, **kwargs):
         kwargs.setdefault("form_kwargs", {})["unit"] = unit
         super().__init__(*args, **kwargs)
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        name = self.model._meta.pk.name
+        loaded = form.fields[name]
+        form.fields[name] = LoadedRowField(
+            self.get_queryset(), queryset=loaded.queryset, initial=loaded.initial, required=False, widget=loaded.widget
+        )
+        if index is not None and index < self.initial_form_count():
+            form.fields[name].required = True
+
+    def clean(self):
+        super().clean()
+        name, seen = self.model._meta.pk.name, set()
+        for index, form in enumerate(self.forms):
+            if name in form.errors:  # the id is a hidden field: its error is the table's
+                raise ValidationError(form.errors[name][0])
+            row = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
+            if row is None:
+                continue
+            if index >= self.initial_form_count() or row.pk in seen:
+                raise ValidationError("表中有重复或无效的行，请刷新页面后重新填写；本次没有保存。")
+            seen.add(row.pk)
 
     def save(self, commit=True):
         for form in self.deleted_forms:

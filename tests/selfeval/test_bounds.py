@@ -120,3 +120,68 @@ def test_the_database_refuses_an_unbounded_figure_on_sqlite_too(started, model, 
     with pytest.raises(IntegrityError), transaction.atomic():
         qs.update(**{field: Decimal("1000000000")})
     qs.update(**{field: Decimal("1")})  # within the bound: stored
+
+
+# -- crafted formsets: another form's row ids, rows added to a fixed table ---------------------------------------
+
+
+def _refused(response, evaluation, before):
+    assert response.status_code == 200
+    assert SelfEvaluation.objects.get(pk=evaluation.pk).updated_at == before
+    assert not EvaluationRow.objects.filter(evaluation=evaluation).exclude(actual="").exists()
+    return response.content.decode()
+
+
+def test_an_evaluation_page_with_another_forms_row_id_changes_nothing(client, started):
+    other = EvaluationRow.objects.exclude(evaluation=started).first()
+    before = SelfEvaluation.objects.get(pk=started.pk).updated_at
+    url = reverse("selfeval:evaluation_edit", args=[started.pk])
+    data = page_data(client, started, **{"rows-0-id": str(other.pk), "rows-0-actual": "12 场"})
+    page = _refused(client.post(url, data), started, before)
+    assert "这一行不属于这张表" in page
+    data = page_data(client, started, **{"rows-1-actual": "12 场"})
+    data["rows-1-id"] = data["rows-0-id"]  # one row twice
+    page = _refused(client.post(url, data), started, before)
+    assert "表中有重复或无效的行" in page
+    assert EvaluationRow.objects.get(pk=other.pk).actual == other.actual
+
+
+def test_an_evaluation_page_with_more_rows_than_the_form_changes_nothing(client, started):
+    before = SelfEvaluation.objects.get(pk=started.pk).updated_at
+    url = reverse("selfeval:evaluation_edit", args=[started.pk])
+    data = page_data(client, started)
+    count = int(data["rows-TOTAL_FORMS"])
+    data.update({"rows-TOTAL_FORMS": str(count + 1), f"rows-{count}-actual": "12 场", "rows-0-actual": "3 场"})
+    page = _refused(client.post(url, data), started, before)
+    assert "不能在此增加或删除" in page
+    data.update({"rows-INITIAL_FORMS": str(count + 1)})
+    _refused(client.post(url, data), started, before)
+    preview = client.post(reverse("selfeval:evaluation_preview", args=[started.pk]), data)
+    assert preview.status_code in {200, 400}
+
+
+def test_a_declaration_page_with_another_forms_row_id_changes_nothing(client, finance_user):
+    from projects.models import Indicator
+    from tests.projects.test_declaration_pages import complete_data
+
+    declaration = ProjectDeclaration.objects.get(project__key="dxh2021-rczx")
+    draft = ProjectDeclaration.objects.create(project=declaration.project, year=2023, unit="万元")
+    client.force_login(finance_user)
+    url = reverse("projects:declaration_edit", args=[draft.pk])
+    assert client.post(url, complete_data(draft)).status_code == 302
+    draft.refresh_from_db()
+    ids = list(draft.indicators.order_by("seq").values_list("pk", flat=True))
+    theirs = Indicator.objects.exclude(project_declaration=draft).first()
+    base = complete_data(draft, **{"indicators-INITIAL_FORMS": "3", "indicators-0-name": "改过的名称"})
+    base.update({f"indicators-{i}-id": str(pk) for i, pk in enumerate(ids)})
+    for tampered in (
+        {"indicators-0-id": str(theirs.pk)},  # another declaration's row
+        {"indicators-1-id": str(ids[0])},  # one row twice
+        {"indicators-INITIAL_FORMS": "0"},  # a new row carrying an id
+    ):
+        response = client.post(url, {**base, **tampered})
+        assert response.status_code == 200, tampered
+        assert "请刷新页面后重新填写" in response.content.decode()
+        assert not Indicator.objects.filter(name="改过的名称").exists()
+    assert Indicator.objects.get(pk=theirs.pk).project_declaration_id == theirs.project_declaration_id
+    assert client.post(url, base).status_code == 302  # the page as it was sent
