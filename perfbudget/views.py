@@ -6,16 +6,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from indicators.params import param_id, param_year
 from projects import selectors as declaration_selectors
 from projects.models import Department, DepartmentDeclaration
 from selfeval import selectors as evaluation_selectors
 
 
 def _year(request: HttpRequest, years: list[int]) -> int:
-    try:
-        return int(request.GET.get("year") or (years[0] if years else timezone.localdate().year))
-    except ValueError:
-        return years[0] if years else timezone.localdate().year
+    return param_year(request.GET.get("year")) or (years[0] if years else timezone.localdate().year)
 
 
 @login_required
@@ -27,10 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if year not in years:
         years = sorted({*years, year}, reverse=True)
     departments = Department.objects.for_user(request.user).order_by("code")
-    try:
-        department_id = int(request.GET["department"]) if request.GET.get("department") else None
-    except ValueError:
-        department_id = None
+    department_id = param_id(request.GET.get("department"))
     page = Paginator(
         evaluation_selectors.home_projects(request.user, year, department_id), evaluation_selectors.HOME_PAGE_SIZE
     ).get_page(request.GET.get("page"))

@@ -11,6 +11,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from indicators.params import ID_MAX
 from projects.models import Goal, Indicator
 from projects.services.findings import declaration_findings, department_declaration_findings
 from projects.services.writing import declaration_write
@@ -295,7 +296,7 @@ class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ProjectFilter(filters.FilterSet):
-    department = filters.NumberFilter(field_name="department_id")
+    department = filters.NumberFilter(field_name="department_id", min_value=1, max_value=ID_MAX)
     department_code = filters.CharFilter(field_name="department__code")
 
     class Meta:
@@ -314,7 +315,7 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class DeclarationFilter(filters.FilterSet):
-    department = filters.NumberFilter(field_name="project__department_id")
+    department = filters.NumberFilter(field_name="project__department_id", min_value=1, max_value=ID_MAX)
     department_code = filters.CharFilter(field_name="project__department__code")
     state = filters.ChoiceFilter(field_name="status", choices=STATUS_CHOICES)
 
