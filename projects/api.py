@@ -4,6 +4,7 @@ A declaration is written with the same service as the page and the Excel import 
 validated by the model, a stale ``version`` refused with 409 and the other person's changes), moved through the workflow with the same services as the page, and read in the scope of ``for_user``.
 """
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
@@ -227,12 +228,14 @@ class DeclarationWriteSerializer(StrictSerializer):
     estimation_basis = serializers.CharField(allow_blank=True, default="")
     total_budget = Amount()
     annual_budget = Amount()
-    basis = serializers.ListField(child=serializers.CharField(max_length=500), default=list, max_length=200)
-    goals = serializers.ListField(child=serializers.CharField(), default=list, max_length=50)
-    funding = FundingIn(many=True, default=list, max_length=50)
-    expenses = ExpenseIn(many=True, default=list, max_length=500)
-    procurement = ProcurementIn(many=True, default=list, max_length=500)
-    indicators = IndicatorIn(many=True, default=list, max_length=500)
+    basis = serializers.ListField(
+        child=serializers.CharField(max_length=500), default=list, max_length=settings.MAX_FORM_ROWS
+    )
+    goals = serializers.ListField(child=serializers.CharField(), default=list, max_length=settings.MAX_FORM_ROWS)
+    funding = FundingIn(many=True, default=list, max_length=settings.MAX_FORM_ROWS)
+    expenses = ExpenseIn(many=True, default=list, max_length=settings.MAX_FORM_ROWS)
+    procurement = ProcurementIn(many=True, default=list, max_length=settings.MAX_FORM_ROWS)
+    indicators = IndicatorIn(many=True, default=list, max_length=settings.MAX_FORM_ROWS)
 
     def imported(self) -> ImportedDeclaration:
         """The validated data in the shape the import service takes (amounts converted to 元)."""

@@ -1,5 +1,6 @@
 """API of self-evaluations and the score report: the page's selector, fill service, sign-off services and lock."""
 
+from django.conf import settings
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -156,9 +157,9 @@ class EvaluationFillSerializer(StrictSerializer):
     goal_actual = serializers.CharField(allow_blank=True, required=False, max_length=20000)
     problems = serializers.CharField(allow_blank=True, required=False, max_length=20000)
     improvement = serializers.CharField(allow_blank=True, required=False, max_length=20000)
-    funding = EvaluationFundingIn(many=True, required=False, max_length=100)
-    sections = SectionIn(many=True, required=False, max_length=100)
-    rows = RowIn(many=True, required=False, max_length=1000)
+    funding = EvaluationFundingIn(many=True, required=False, max_length=settings.MAX_FORM_ROWS)
+    sections = SectionIn(many=True, required=False, max_length=settings.MAX_FORM_ROWS)
+    rows = RowIn(many=True, required=False, max_length=settings.MAX_FORM_ROWS)
 
 
 class ReasonSerializer(serializers.Serializer):

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 
-from projects.forms.declaration import BaseRowFormSet, PlainRowForm, UnitAmountMixin
+from projects.forms.declaration import ROW_CAP, BaseRowFormSet, PlainRowForm, UnitAmountMixin
 
 from .models import EvaluationFunding, EvaluationRow, EvaluationSection, SelfEvaluation
 from .services.engine import rate_problem
@@ -90,7 +90,9 @@ class FixedRowsFormSet(BaseRowFormSet):
 
 
 def _formset(model, form):
-    return inlineformset_factory(SelfEvaluation, model, form=form, formset=FixedRowsFormSet, extra=0, can_delete=False)
+    return inlineformset_factory(
+        SelfEvaluation, model, form=form, formset=FixedRowsFormSet, extra=0, can_delete=False, **ROW_CAP
+    )
 
 
 PART_RELATIONS = {"funding": "funding_rows", "sections": "sections", "rows": "rows"}

@@ -8,6 +8,7 @@ from indicators.choices import GoalKind
 from indicators.models import IndicatorCategory
 from projects.models import Goal, Indicator
 
+from ..limits import max_form_rows
 from ..models import (
     DeclarationBasis,
     ExpenseItem,
@@ -188,9 +189,19 @@ class LoadedRowField(forms.ModelChoiceField):
         return row
 
 
+# No table of a form takes more rows than the cap on a whole form (``projects.limits``): past it the formset is
+# invalid with its message, and no more forms than that are ever built from a posted TOTAL_FORMS.
+ROW_CAP = {"max_num": max_form_rows(), "validate_max": True, "absolute_max": max_form_rows()}
+
+
 class BaseRowFormSet(forms.BaseInlineFormSet):
     """Rows are numbered in the order they stand on the page; empty new rows are ignored. A row's id names one of
     this form's rows (each at most once, a new row none): an id from elsewhere is a form error, never a write."""
+
+    default_error_messages = {
+        **forms.BaseInlineFormSet.default_error_messages,
+        "too_many_forms": "每张表最多 %(num)d 行，本次没有保存任何内容；请删减后再保存。",
+    }
 
     def __init__(self, *args, unit: str, **kwargs):
         kwargs.setdefault("form_kwargs", {})["unit"] = unit
@@ -268,7 +279,7 @@ class GoalFormSet(BaseRowFormSet):
 
 def _formset(model, form, formset=BaseRowFormSet, fk_name=None):
     return inlineformset_factory(
-        ProjectDeclaration, model, form=form, formset=formset, fk_name=fk_name, extra=0, can_delete=True
+        ProjectDeclaration, model, form=form, formset=formset, fk_name=fk_name, extra=0, can_delete=True, **ROW_CAP
     )
 
 
@@ -333,7 +344,7 @@ def _ordered(factory, declaration):
     return qs.order_by("year" if factory.model is PriorYearBudget else "seq")
 
 
-def _kept(formset) -> list:
+def kept_forms(formset) -> list:
     """The forms whose rows stay, in page order: not deleted, and not a new row left empty."""
     deleted = set(map(id, formset.deleted_forms))
     return [f for f in formset.forms if id(f) not in deleted and (f.instance.pk or f.has_changed())]
@@ -361,10 +372,10 @@ def page_content(
     def rows(name, fields, extra=()):
         return [
             {**{k: f.cleaned_data.get(k) for k in fields}, **{k: getattr(f.instance, k) for k in extra}}
-            for f in _kept(formsets[name])
+            for f in kept_forms(formsets[name])
         ]
 
-    indicators = [(_indicator_row(f), f.cleaned_data) for f in _kept(formsets["indicators"])]
+    indicators = [(_indicator_row(f), f.cleaned_data) for f in kept_forms(formsets["indicators"])]
 
     def order(item):  # rows stand grouped by 一级 and 二级 as on paper, in the order typed within a group
         (i, (_row, data)) = item
@@ -373,12 +384,12 @@ def page_content(
 
     return ImportedDeclaration(
         project_key=declaration.project.key, year=declaration.year, unit=unit, header=header,
-        basis=[f.cleaned_data["text"] for f in _kept(formsets["basis"])],
+        basis=[f.cleaned_data["text"] for f in kept_forms(formsets["basis"])],
         prior_years=rows("prior_years", ("year", "budget", "executed", "rate_printed")),
         funding=rows("funding", ("name", "amount", "level")),
         expenses=rows("expenses", ("name", "amount", "economic_subject", "basis"), extra=("remark",)),
         procurement=rows("procurement", ("name", "quantity", "amount")),
-        goals=[f.cleaned_data["text"] for f in _kept(formsets["goals"])],
+        goals=[f.cleaned_data["text"] for f in kept_forms(formsets["goals"])],
         indicators=[row for _i, (row, _data) in sorted(enumerate(indicators), key=order)],
         version=form.cleaned_data.get("version") or None,
     )  # fmt: skip
