@@ -14,6 +14,7 @@ from indicators.models import IndicatorCategory
 from projects.models import Indicator
 
 from .choices import DeclarationStatus, ProjectType
+from .limits import declaration_row_count, row_cap_problem
 from .models import Department, Project, ProjectDeclaration
 
 
@@ -121,6 +122,7 @@ class IndicatorResource(AllOrNothingResource):
         super().__init__(**kwargs)
         self.user = user
         self.categories = {c.code: c for c in IndicatorCategory.objects.all()}
+        self.row_counts: dict[int, int] = {}  # each declaration's rows, counted once and as new rows come in
 
     def get_queryset(self):
         qs = Indicator.objects.filter(project_declaration__isnull=False).select_related("project_declaration__project")
@@ -157,3 +159,10 @@ class IndicatorResource(AllOrNothingResource):
         instance.level1, instance.level2 = self.categories.get(code1), self.categories.get(code2)
         if not instance.name:
             raise ValidationError({"name": "三级指标不能为空。"})
+        if instance.pk is None:
+            declaration = instance.project_declaration
+            if declaration.pk not in self.row_counts:
+                self.row_counts[declaration.pk] = declaration_row_count(declaration)
+            self.row_counts[declaration.pk] += 1
+            if problem := row_cap_problem(self.row_counts[declaration.pk], f"项目“{declaration.project.key}”的申报表"):
+                raise ValidationError(problem)

@@ -201,3 +201,34 @@ def test_the_admin_refuses_a_form_past_the_cap(client, admin_user_):
     assert f"最多 {CAP} 行" in response.content.decode()
     assert ProjectDeclaration.objects.get(pk=declaration.pk).leader != "管理员改"
     assert declaration.indicators.count() == start
+
+
+def test_the_admins_bulk_indicator_import_keeps_each_declaration_within_the_cap(finance_user, settings):
+    import tablib
+
+    from projects.limits import declaration_row_count
+    from projects.resources import IndicatorResource
+
+    declaration = ProjectDeclaration.objects.get(project__key="dxh2021-rczx")
+    ProjectDeclaration.objects.filter(pk=declaration.pk).update(status="draft")
+    have = declaration_row_count(declaration)
+    settings.MAX_FORM_ROWS = cap = have + 5  # the cap is read when checked: a small one keeps this test quick
+    headers = ["项目编码", "年度", "序号", "一级指标", "二级指标", "三级指标", "指标值", "绩效标准", "分值"]
+
+    def rows(count):
+        start = declaration.indicators.count() + 1
+        return tablib.Dataset(
+            *[
+                ["dxh2021-rczx", "2021", str(start + i), "产出指标", "数量指标", f"指标 {i}", "≥1", "", ""]
+                for i in range(count)
+            ],
+            headers=headers,
+        )
+
+    result = IndicatorResource(user=finance_user).import_data(rows(cap + 1 - have), dry_run=False)
+    assert result.has_validation_errors()
+    messages = [str(m) for row in result.invalid_rows for errors in row.error_dict.values() for m in errors]
+    assert any(f"最多 {cap} 行" in m for m in messages)
+    assert declaration_row_count(declaration) == have
+    result = IndicatorResource(user=finance_user).import_data(rows(cap - have), dry_run=False)
+    assert not result.has_validation_errors() and declaration_row_count(declaration) == cap
