@@ -1,6 +1,7 @@
 # perfbudget — the two commands of the README, and the steps they are made of.
 #   make demo   install everything, load the seed data and the demo users, serve http://127.0.0.1:8000
-#   make test   install what the tests need and run the whole suite
+#   make test   install what the tests need and run the whole suite (what CI runs, with `make lint`)
+#   make test-fast   the inner loop: the suite without browser, process and slow tests
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -10,12 +11,17 @@ PORT ?= 8000
 DEBS := fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
 TEST_DEBS := $(DEBS) docker-compose chromium redis-server
 
-.PHONY: demo test redis system-packages system-packages-test venv venv-test migrate seed serve lint clean-db
+.PHONY: demo test test-fast redis system-packages system-packages-test venv venv-test migrate seed serve lint clean-db
 
 demo: system-packages venv migrate seed serve
 
 test: system-packages-test venv-test redis
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# No chromium, no other processes, no long fuzz runs: the tests that run in one process against the test database.
+FAST := not browser and not process and not slow
+test-fast: system-packages-test venv-test
+	$(PY) -m pytest -m "$(FAST)" $(PYTEST_ARGS)
 
 # The Redis the Celery tests use (127.0.0.1:6379): started when it is installed and not running.
 redis:

@@ -103,7 +103,7 @@ def run(users: int, seconds: int, departments: int = 6, projects: int = 6) -> di
             try:
                 requests.get(f"http://127.0.0.1:{port}/accounts/login/", timeout=2)
                 break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # a worker still booting on a busy machine
                 time.sleep(0.2)
         locust = subprocess.run(
             [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "-u", str(users),

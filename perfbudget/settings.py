@@ -112,12 +112,16 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "perfbudget.context_processors.todo",
             ],
         },
     },
 ]
 
 WSGI_APPLICATION = "perfbudget.wsgi.application"
+
+# An auditor's 待办 lists the self-evaluations signed in the last this many days (selfeval.selectors.todo_for).
+PERFBUDGET_NEW_SIGNED_DAYS = env_int("PERFBUDGET_NEW_SIGNED_DAYS", 14)
 
 DATABASES = {
     "default": dj_database_url.parse(

@@ -19,5 +19,6 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("selfeval/", include("selfeval.urls")),
     path("", views.home, name="home"),
+    path("todo/", views.todo, name="todo"),
     path("", include("projects.urls")),
 ]

@@ -1,4 +1,5 @@
-"""The home page: each project's declaration and self-evaluation of a year, and what waits for the user."""
+"""The home page (each project's declaration and self-evaluation of a year, opened on the user's working year) and
+the 待办 list (what waits for the user, across all years)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -8,22 +9,24 @@ from django.utils import timezone
 
 from indicators.params import param_id, param_year
 from projects import selectors as declaration_selectors
+from projects.access import can_manage_projects
 from projects.models import Department, DepartmentDeclaration
 from selfeval import selectors as evaluation_selectors
 
 
-def _year(request: HttpRequest, years: list[int]) -> int:
-    return param_year(request.GET.get("year")) or (years[0] if years else timezone.localdate().year)
+def _year(request: HttpRequest) -> int | None:
+    return param_year(request.GET.get("year"))
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    # Without a chosen year the page opens on the user's working year (selfeval.selectors.working_year).
+    year = _year(request) or evaluation_selectors.working_year(request.user, today)
     years = evaluation_selectors.years_for(request.user)
-    # The year after the latest is offered too, so that next year's declarations can be started.
-    years = sorted({*years, (years[0] + 1) if years else timezone.localdate().year}, reverse=True)
-    year = _year(request, years)
-    if year not in years:
-        years = sorted({*years, year}, reverse=True)
+    # The years where work is (the last year's self-evaluations, the coming budget year's declarations) are offered
+    # even before any form of theirs exists.
+    years = sorted({*years, today.year - 1, today.year + 1, year}, reverse=True)
     departments = Department.objects.for_user(request.user).order_by("code")
     department_id = param_id(request.GET.get("department"))
     page = Paginator(
@@ -44,5 +47,22 @@ def home(request: HttpRequest) -> HttpResponse:
             "overall": DepartmentDeclaration.objects.for_user(request.user)
             .filter(year=year)
             .select_related("department"),
+            "can_enter_projects": can_manage_projects(request.user, request.user.department_id),
+        },
+    )
+
+
+@login_required
+def todo(request: HttpRequest) -> HttpResponse:
+    """待办 across all years: returned forms for finance staff, submitted ones for heads, lately signed ones for
+    auditors."""
+    todo = evaluation_selectors.todo_for(request.user)
+    return render(
+        request,
+        "todo.html",
+        {
+            "declarations": list(todo.declarations),
+            "evaluations": list(todo.evaluations),
+            "new_signed_days": evaluation_selectors.new_signed_days(),
         },
     )

@@ -86,6 +86,12 @@ def is_filer_of(user, department_id: int | None) -> bool:
     return _active(user) and user.role == Role.FINANCE and in_scope(user, department_id)
 
 
+def is_finance_of(user, department_id: int | None) -> bool:
+    """Finance staff of the department only (administrators and superusers excluded): withdraw what their office
+    submitted."""
+    return _active(user) and not user.is_superuser and user.role == Role.FINANCE and in_scope(user, department_id)
+
+
 def is_head_of(user, department_id: int | None) -> bool:
     """The department's head: approves, returns, signs and reopens. Nobody else, superusers included."""
     return _active(user) and user.role == Role.HEAD and in_scope(user, department_id)
@@ -96,6 +102,12 @@ def can_edit_department(user, department_id: int | None) -> bool:
     return is_manager(user) or (
         _active(user) and user.role in {Role.FINANCE, Role.HEAD} and in_scope(user, department_id)
     )
+
+
+def can_manage_projects(user, department_id: int | None) -> bool:
+    """Enter and edit the department's projects (项目入库): its finance staff and administrators; heads and
+    auditors read the project list only."""
+    return is_filer_of(user, department_id)
 
 
 def can_read_export(user, owner_id: int | None) -> bool:
@@ -118,6 +130,8 @@ class Rights:
     start_evaluation: bool = False
     sign: bool = False
     reopen: bool = False
+    withdraw: bool = False  # take back a submitted form before the head acts on it (finance staff)
+    send_back: bool = False  # return a submitted self-evaluation to finance staff with a comment (the head)
 
 
 def declaration_department_id(declaration) -> int:
@@ -139,4 +153,5 @@ def declaration_rights(user, declaration) -> Rights:
         request_adjustment=status == DeclarationStatus.APPROVED and not declaration.adjustment_requested and filer,
         decide_adjustment=bool(declaration.adjustment_requested) and head,
         start_evaluation=status == DeclarationStatus.APPROVED and filer,
+        withdraw=status == DeclarationStatus.SUBMITTED and is_finance_of(user, department_id),
     )

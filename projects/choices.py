@@ -52,6 +52,7 @@ class DeclarationAction(models.TextChoices):
     SUBMIT = "submit", "提交"
     APPROVE = "approve", "审核通过"
     RETURN = "return", "退回"
+    WITHDRAW = "withdraw", "撤回"
     ADJUST_REQUEST = "adjust_request", "申请调整"
     ADJUST_APPROVE = "adjust_approve", "同意调整"
     ADJUST_REJECT = "adjust_reject", "不同意调整"

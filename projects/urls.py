@@ -30,3 +30,12 @@ urlpatterns += [
         name="department_declaration_action",
     ),
 ]
+
+from . import views_projects  # noqa: E402
+
+urlpatterns += [
+    path("projects/", views_projects.project_list, name="project_list"),
+    path("projects/new/", views_projects.project_create, name="project_create"),
+    path("projects/<int:pk>/edit/", views_projects.project_edit, name="project_edit"),
+    path("projects/<int:pk>/template.xlsx", views_projects.project_template, name="project_template"),
+]

@@ -150,6 +150,7 @@ def declaration_action(request: HttpRequest, pk: int) -> HttpResponse:
             declaration=declaration, user=request.user, approve=False, comment=comment
         ),
         "submit": lambda: workflow.declaration_submit(declaration=declaration, user=request.user),
+        "withdraw": lambda: workflow.declaration_withdraw(declaration=declaration, user=request.user, comment=comment),
         "adjust_request": lambda: workflow.declaration_request_adjustment(
             declaration=declaration, user=request.user, reason=comment
         ),
@@ -170,6 +171,7 @@ def declaration_action(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         done = {
             "approve": "已审核通过。", "return": "已退回填报人。", "submit": "已提交。", "adjust_request": "已提交调整申请。",
+            "withdraw": "已撤回，申报表回到草稿状态。",
             "adjust_approve": "已同意调整，申报表回到草稿状态。", "adjust_reject": "已不同意调整。",
         }  # fmt: skip
         messages.success(request, done[action])

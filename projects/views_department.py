@@ -92,6 +92,8 @@ def department_declaration_action(request: HttpRequest, pk: int) -> HttpResponse
     try:
         if action == "submit":
             workflow.declaration_submit(declaration=declaration, user=request.user)
+        elif action == "withdraw":
+            workflow.declaration_withdraw(declaration=declaration, user=request.user, comment=comment)
         elif action in {"approve", "return"}:
             workflow.declaration_review(
                 declaration=declaration, user=request.user, approve=action == "approve", comment=comment
@@ -101,5 +103,6 @@ def department_declaration_action(request: HttpRequest, pk: int) -> HttpResponse
     except workflow.WorkflowError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, {"submit": "已提交。", "approve": "已审核通过。", "return": "已退回填报人。"}[action])
+        done = {"submit": "已提交。", "approve": "已审核通过。", "return": "已退回填报人。", "withdraw": "已撤回。"}
+        messages.success(request, done[action])
     return redirect("projects:department_declaration", pk=pk)

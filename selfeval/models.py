@@ -275,9 +275,10 @@ class EvaluationRow(LockedPartMixin, IndicatorRowBase):
 
 
 class EvaluationEvent(models.Model):
-    """One step of a self-evaluation's workflow (§7): submitted, signed, reopened — who, when, why."""
+    """One step of a self-evaluation's workflow (§7): submitted, withdrawn, returned, signed, reopened — who, when,
+    with which comment (a return's reason, a signature's remark)."""
 
-    ACTIONS = [("submit", "提交"), ("sign", "签署"), ("reopen", "重新打开")]
+    ACTIONS = [("submit", "提交"), ("withdraw", "撤回"), ("return", "退回"), ("sign", "签署"), ("reopen", "重新打开")]
 
     evaluation = models.ForeignKey(
         SelfEvaluation, verbose_name="自评表", on_delete=models.PROTECT, related_name="events"
@@ -285,7 +286,7 @@ class EvaluationEvent(models.Model):
     action = models.CharField("操作", max_length=10, choices=ACTIONS)
     user = models.ForeignKey("projects.User", verbose_name="操作人", on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField("时间", auto_now_add=True)
-    comment = models.TextField("理由", blank=True)
+    comment = models.TextField("意见或理由", blank=True)
     digest = models.CharField("内容摘要（SHA-256）", max_length=64, blank=True)
 
     objects = scoped_queryset("evaluation__department").as_manager()

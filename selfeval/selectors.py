@@ -1,12 +1,18 @@
-"""Reads of self-evaluations that span relations, and of the home page (each project's declaration and
-self-evaluation of a year), with a fixed number of queries."""
+"""Reads of self-evaluations that span relations, of the home page (each project's declaration and
+self-evaluation of a year), of the working year and of the 待办 list, with a fixed number of queries."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from dataclasses import dataclass
+from datetime import date, timedelta
 
-from projects.choices import Role
+from django.conf import settings
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from projects.choices import DeclarationStatus, ProjectType, Role
 from projects.models import Project, ProjectDeclaration
 
-from .models import EvaluationRow, SelfEvaluation
+from .choices import EvaluationStatus
+from .models import EvaluationEvent, EvaluationRow, SelfEvaluation
 
 
 def evaluations_for(user) -> QuerySet[SelfEvaluation]:
@@ -38,15 +44,35 @@ HOME_PAGE_SIZE = 50
 
 
 def home_projects(user, year: int, department_id: int | None = None) -> QuerySet[Project]:
-    """The projects the home page lists for ``year``: those with a form that year, and the recurring ones."""
+    """The projects the home page lists for ``year``, whatever their type: those with a form that year, those
+    whose 项目期 covers the year (a declaration to start), the recurring ones unless their period has ended, and
+    projects entered without a period that were never declared."""
     qs = Project.objects.for_user(user)
     if department_id is not None:
         qs = qs.filter(department_id=department_id)
     with_forms = Q(pk__in=ProjectDeclaration.objects.filter(year=year).values("project_id")) | Q(
         pk__in=SelfEvaluation.objects.filter(year=year, project__isnull=False).values("project_id")
     )
-    return qs.filter(with_forms | Q(project_type__in=["recurring", "continuing"])).order_by(
-        "department__code", "name", "pk"
+    in_period = (
+        (Q(period_start__isnull=False) | Q(period_end__isnull=False))
+        & (Q(period_start__isnull=True) | Q(period_start__lte=year))
+        & (Q(period_end__isnull=True) | Q(period_end__gte=year))
+    )
+    recurring = Q(project_type__in=[ProjectType.RECURRING, ProjectType.CONTINUING]) & (
+        Q(period_end__isnull=True) | Q(period_end__gte=year)
+    )
+    never_declared = Q(period_start__isnull=True, period_end__isnull=True) & ~Q(
+        pk__in=ProjectDeclaration.objects.values("project_id")
+    )
+    return qs.filter(with_forms | in_period | recurring | never_declared).order_by("department__code", "name", "pk")
+
+
+def with_last_step(qs: QuerySet[SelfEvaluation]) -> QuerySet[SelfEvaluation]:
+    """Annotate each form with its latest workflow step (``last_action``, ``last_comment``): a draft whose last
+    step is a return shows the head's comment to finance staff."""
+    latest = EvaluationEvent.objects.filter(evaluation=OuterRef("pk")).order_by("-at", "-id")
+    return qs.annotate(
+        last_action=Subquery(latest.values("action")[:1]), last_comment=Subquery(latest.values("comment")[:1])
     )
 
 
@@ -59,7 +85,11 @@ def home_rows(user, year: int, projects=None) -> list[dict]:
             Prefetch(
                 "declarations", queryset=ProjectDeclaration.objects.filter(year=year), to_attr="year_declarations"
             ),
-            Prefetch("self_evaluations", queryset=SelfEvaluation.objects.filter(year=year), to_attr="year_evaluations"),
+            Prefetch(
+                "self_evaluations",
+                queryset=with_last_step(SelfEvaluation.objects.filter(year=year)),
+                to_attr="year_evaluations",
+            ),
         )
     )
     return [
@@ -74,9 +104,79 @@ def home_rows(user, year: int, projects=None) -> list[dict]:
 
 def evaluations_waiting_for(user, year: int):
     """Self-evaluations that wait for this user: drafts for finance staff, submitted ones for heads to sign."""
-    qs = SelfEvaluation.objects.for_user(user).filter(year=year).select_related("project", "department")
+    qs = with_last_step(SelfEvaluation.objects.for_user(user).filter(year=year).select_related("project", "department"))
     if user.role == Role.FINANCE:
         return qs.filter(status="draft")
     if user.role == Role.HEAD:
         return qs.filter(status="submitted")
     return qs.none()
+
+
+# -- the working year and the 待办 list ----------------------------------------------------------------
+
+
+def working_year(user, today: date) -> int:
+    """The year a user's home page opens on. Self-evaluations are made for the year that ended (today's year − 1),
+    declarations for the coming budget year (today's year + 1). Auditors read self-evaluations: the last year,
+    or the latest earlier year holding any. Finance staff and heads open on the last year while its
+    self-evaluation work is not done (a form not yet signed, an approved declaration without its form), else on
+    the coming budget year."""
+    evaluation_year, budget_year = today.year - 1, today.year + 1
+    evaluations = SelfEvaluation.objects.for_user(user)
+    if user.role not in {Role.FINANCE, Role.HEAD}:
+        latest = evaluations.filter(year__lte=evaluation_year).order_by("-year").values_list("year", flat=True)
+        return latest.first() or evaluation_year
+    unsigned = evaluations.filter(year=evaluation_year).exclude(status=EvaluationStatus.SIGNED)
+    to_start = (
+        ProjectDeclaration.objects.for_user(user)
+        .filter(year=evaluation_year, status=DeclarationStatus.APPROVED)
+        .exclude(project__self_evaluations__year=evaluation_year)
+    )
+    return evaluation_year if unsigned.exists() or to_start.exists() else budget_year
+
+
+def new_signed_days() -> int:
+    return settings.PERFBUDGET_NEW_SIGNED_DAYS
+
+
+def new_signed_since(now=None):
+    """An auditor's 待办 holds the forms signed in the last ``PERFBUDGET_NEW_SIGNED_DAYS`` days (settings, 14 by
+    default): new work to read, without a per-auditor read mark to keep."""
+    return (now or timezone.now()) - timedelta(days=new_signed_days())
+
+
+@dataclass(frozen=True)
+class Todo:
+    """What waits for a user across all years: declarations and self-evaluations, each a queryset."""
+
+    declarations: QuerySet
+    evaluations: QuerySet
+
+    @property
+    def count(self) -> int:
+        """Both kinds counted in one query (the navigation shows it on every page)."""
+        declarations = self.declarations.order_by().values("pk")
+        return declarations.union(self.evaluations.order_by().values("pk"), all=True).count()
+
+
+def todo_for(user) -> Todo:
+    """Finance staff: forms returned to them; heads: forms submitted to them (and adjustment requests);
+    auditors: forms signed lately (``new_signed_since``); others: nothing."""
+    declarations = ProjectDeclaration.objects.for_user(user).select_related("project__department")
+    evaluations = with_last_step(SelfEvaluation.objects.for_user(user).select_related("project", "department"))
+    role = getattr(user, "role", None)
+    if role == Role.FINANCE:
+        declarations = declarations.filter(status=DeclarationStatus.RETURNED)
+        evaluations = evaluations.filter(status=EvaluationStatus.DRAFT, last_action="return")
+    elif role == Role.HEAD:
+        declarations = declarations.filter(Q(status=DeclarationStatus.SUBMITTED) | Q(adjustment_requested=True))
+        evaluations = evaluations.filter(status=EvaluationStatus.SUBMITTED)
+    elif role == Role.AUDITOR:
+        declarations = declarations.none()
+        evaluations = evaluations.filter(status=EvaluationStatus.SIGNED, signed_at__gte=new_signed_since())
+    else:
+        declarations, evaluations = declarations.none(), evaluations.none()
+    return Todo(
+        declarations=declarations.order_by("-year", "project__name", "pk"),
+        evaluations=evaluations.order_by("-year", "department__code", "pk"),
+    )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.evaluation_edit, name="evaluation_edit"),
     path("<int:pk>/preview/", views.evaluation_preview, name="evaluation_preview"),
     path("<int:pk>/action/", views.evaluation_action, name="evaluation_action"),
+    path("<int:pk>/sign/", views.evaluation_sign_confirm, name="evaluation_sign"),
     path("<int:pk>/history/", views.evaluation_history, name="evaluation_history"),
     path("from-declaration/<int:declaration_pk>/", views.evaluation_create, name="evaluation_create"),
     path("dashboard/", views.dashboard, name="dashboard"),

@@ -34,8 +34,10 @@ from .services.signoff import (
     SubmitBlocked,
     digest_matches,
     evaluation_reopen,
+    evaluation_return,
     evaluation_sign,
     evaluation_submit,
+    evaluation_withdraw,
 )
 from .services.start import StartError, department_evaluation_start, evaluation_start
 from .sheets import evaluation_sheet
@@ -51,6 +53,8 @@ def _evaluation(user, pk: int) -> SelfEvaluation:
 def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = _evaluation(request.user, pk)
     user = request.user
+    events = list(evaluation.events.select_related("user"))
+    latest = events[-1] if events else None
     return render(
         request,
         "selfeval/evaluation_detail.html",
@@ -60,8 +64,25 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "findings": evaluation_findings(evaluation),
             "rights": evaluation_rights(user, evaluation),
             "digest_ok": digest_matches(evaluation.pk) if evaluation.status == EvaluationStatus.SIGNED else None,
-            "events": evaluation.events.select_related("user"),
+            "events": events,
+            # a draft whose last step is the head's return shows the comment at the top
+            "returned": latest
+            if evaluation.status == EvaluationStatus.DRAFT and latest and latest.action == "return"
+            else None,
         },
+    )
+
+
+@login_required
+def evaluation_sign_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """The head's confirmation before signing: the form's total and grade, an optional comment."""
+    evaluation = _evaluation(request.user, pk)
+    if not evaluation_rights(request.user, evaluation).sign:
+        raise PermissionDenied("只有本部门负责人可以签署已提交的自评表。")
+    return render(
+        request,
+        "selfeval/evaluation_sign.html",
+        {"evaluation": evaluation, "findings": [f for f in evaluation_findings(evaluation) if f.code in BLOCKING]},
     )
 
 
@@ -164,15 +185,21 @@ def evaluation_preview(request: HttpRequest, pk: int) -> JsonResponse:
 @require_POST
 def evaluation_action(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = _evaluation(request.user, pk)
-    action = request.POST.get("action")
+    action, comment = request.POST.get("action"), request.POST.get("comment", "")
     try:
         if action == "submit":
             return _submit(request, pk)
         if action == "sign":
-            evaluation_sign(evaluation_id=evaluation.pk, user=request.user)
+            evaluation_sign(evaluation_id=evaluation.pk, user=request.user, comment=comment)
             messages.success(request, "已签署，自评表已锁定。")
+        elif action == "return":
+            evaluation_return(evaluation_id=evaluation.pk, user=request.user, comment=comment)
+            messages.success(request, "已退回填报人修改。")
+        elif action == "withdraw":
+            evaluation_withdraw(evaluation_id=evaluation.pk, user=request.user, comment=comment)
+            messages.success(request, "已撤回，自评表回到草稿状态。")
         elif action == "reopen":
-            evaluation_reopen(evaluation_id=evaluation.pk, user=request.user, reason=request.POST.get("comment", ""))
+            evaluation_reopen(evaluation_id=evaluation.pk, user=request.user, reason=comment)
             messages.success(request, "已重新打开，自评表回到草稿状态。")
         else:
             messages.error(request, "未知的操作。")

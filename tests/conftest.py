@@ -1,10 +1,19 @@
-"""Shared test setup: the seed data is loaded once into the test database, and three personas."""
+"""Shared test setup: the seed data is loaded once into the test database, the personas, and the reseeding that
+the browser and process tests (tests/browser, tests/process) share."""
+
+import importlib
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 
 from projects.choices import Role
-from projects.models import Department, User
+from projects.models import Department, SchemeSection, ScoringScheme, User
+from projects.scheme_data import load_schemes
+from tests.builders import make_user
+
+# Markers whose tests use a transactional database, emptied after each of them.
+TRANSACTIONAL_MARKERS = ("browser", "process")
 
 
 @pytest.fixture(scope="session")
@@ -22,15 +31,18 @@ def media_root(settings, tmp_path_factory):
 
 
 def pytest_collection_modifyitems(items):
-    """Browser tests run last: their transactional database is emptied after each of them."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    """Browser and process tests run last: their transactional database is emptied after each of them."""
+    items.sort(key=lambda item: any(item.get_closest_marker(m) for m in TRANSACTIONAL_MARKERS))
 
 
-def make_user(username: str, role: str, department: Department | None, **extra) -> User:
-    user = User(username=username, role=role, department=department, is_staff=True, **extra)
-    user.set_password("pw-for-tests-123")
-    user.save()
-    return user
+@pytest.fixture
+def reseeded(transactional_db):
+    """A transactional test's database may have been emptied by the one before: reload the fixed tables and seeds.
+
+    Used (autouse) by tests/browser and tests/process through their conftest."""
+    importlib.import_module("indicators.migrations.0003_category_table").load(apps, None)
+    load_schemes(ScoringScheme, SchemeSection)
+    call_command("load_seeds", "--no-users", verbosity=0)
 
 
 @pytest.fixture

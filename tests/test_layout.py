@@ -64,3 +64,32 @@ def test_docker_compose_refuses_a_missing_secret_key():
         text=True,
     )
     assert result.returncode != 0
+
+
+LANES = {"browser": ROOT / "tests" / "browser", "process": ROOT / "tests" / "process"}
+
+
+def test_browser_and_process_tests_sit_in_their_folder_with_their_marker():
+    for marker, folder in LANES.items():
+        files = sorted(folder.glob("test_*.py"))
+        assert files, folder
+        for path in files:
+            assert f"pytest.mark.{marker}" in path.read_text(), f"{path.name} lacks the {marker} marker"
+    for path in (ROOT / "tests").rglob("test_*.py"):
+        if path.parent not in LANES.values():
+            text = path.read_text()
+            assert not any(f"pytest.mark.{m}" in text for m in LANES), (
+                f"{path} belongs in tests/browser or tests/process"
+            )
+
+
+def test_make_test_fast_leaves_out_the_slow_lanes_and_ci_lints_first():
+    makefile = (ROOT / "Makefile").read_text()
+    fast = next(line for line in makefile.splitlines() if line.startswith("FAST :="))
+    assert fast.split(":=", 1)[1].strip() == "not browser and not process and not slow"
+    assert "test-fast:" in makefile and '-m "$(FAST)"' in makefile
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "set -euo pipefail" in ci
+    assert ci.index("make lint") < ci.index("make test")
+    registered = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]["markers"]
+    assert {m.split(":")[0] for m in registered} >= {"browser", "process", "slow"}

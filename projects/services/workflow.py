@@ -1,4 +1,4 @@
-"""Declaration workflow (§7): submit, approve, return, adjustment requests — each logged with who and when."""
+"""Declaration workflow (§7): submit, withdraw, approve, return, adjustment requests — each logged with who and when."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -9,7 +9,7 @@ from django.utils import timezone
 from indicators.choices import GoalKind
 from indicators.services.checking import ERROR
 
-from ..access import declaration_department_id, declaration_rights, is_filer_of, is_head_of
+from ..access import declaration_department_id, declaration_rights, is_filer_of, is_finance_of, is_head_of
 from ..choices import DeclarationAction, DeclarationStatus
 from ..models import DeclarationEvent, ProjectDeclaration, SchemeSection
 from ..signals import declaration_approved
@@ -123,6 +123,20 @@ def declaration_submit(*, declaration, user) -> None:
     declaration.submitted_by, declaration.submitted_at = user, timezone.now()
     declaration.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
     _log(declaration, user, DeclarationAction.SUBMIT, before)
+
+
+@transaction.atomic
+def declaration_withdraw(*, declaration, user, comment: str = "") -> None:
+    """已提交 → 草稿: the department's finance staff take back a submitted declaration before the head acts."""
+    declaration = type(declaration).objects.select_for_update().get(pk=declaration.pk)
+    if not is_finance_of(user, declaration_department_id(declaration)):
+        raise WorkflowError("只有本部门的填报人可以撤回申报表。")
+    if declaration.status != DeclarationStatus.SUBMITTED:
+        raise WorkflowError("只能撤回已提交、尚未审核的申报表。")
+    before = declaration.status
+    declaration.status = DeclarationStatus.DRAFT
+    declaration.save(update_fields=["status", "updated_at"])
+    _log(declaration, user, DeclarationAction.WITHDRAW, before, comment.strip())
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from indicators.services.layout import span_rows
 from projects.limits import row_cap_problem
+from projects.models import ProjectDeclaration
 from projects.money import MoneyError, format_amount, parse_amount, to_yuan
 
 TEMPLATE = "perfbudget-项目绩效目标申报表-v1"
@@ -62,6 +63,17 @@ class Sheet:
         return self.line([(1, 1, label), (2, 4, value), (5, 5, label2), (6, COLS, value2)])
 
 
+def _parts(d, relation: str) -> list:
+    """A declaration's rows of one table; a blank template (an unsaved declaration) has none."""
+    return list(getattr(d, relation).all()) if d.pk else []
+
+
+def blank_declaration(project, year: int, unit: str):
+    """An unsaved declaration of ``project`` for ``year``, the header filled from the project: what the blank
+    template of a project shows. Imported back, it creates that year's declaration."""
+    return ProjectDeclaration(project=project, year=year, unit=unit, supervising_unit=project.department.name)
+
+
 def export_declaration(d) -> bytes:
     """The declaration as .xlsx bytes."""
     wb = Workbook()
@@ -81,7 +93,7 @@ def export_declaration(d) -> bytes:
     s.pair("项目负责人", d.leader, "联系电话", d.phone)
     s.pair("单位地址", d.address, "邮政编码", d.postcode)
     s.pair("项目类型", d.project.project_type_printed or d.project.get_project_type_display())
-    s.pair("项目立项依据", "\n".join(f"{i}、{b.text}" for i, b in enumerate(d.basis_items.all(), start=1)))
+    s.pair("项目立项依据", "\n".join(f"{i}、{b.text}" for i, b in enumerate(_parts(d, "basis_items"), start=1)))
     s.pair("项目申请理由", d.application_reason)
     s.pair("项目主要内容", d.main_content)
     s.pair("项目实施方案", d.implementation_plan)
@@ -89,7 +101,7 @@ def export_declaration(d) -> bytes:
     s.pair("前两年预算及当年预算变动情况", d.prior_budget_note)
     s.line([(1, 1, "项目资金来源"), (2, 6, "资金来源"), (7, COLS, f"金额（{unit}）")], header=True)
     s.line([(1, 1, ""), (2, 6, "合计"), (7, COLS, money(d.funding_total))])
-    for f in d.funding_sources.all():
+    for f in _parts(d, "funding_sources"):
         s.line([(1, 1, ""), (2, 6, INDENT * f.level + f.name), (7, COLS, money(f.amount))])
     s.line(
         [
@@ -102,13 +114,13 @@ def export_declaration(d) -> bytes:
         header=True,
     )
     s.line([(1, 1, ""), (2, 3, "合计"), (4, 4, ""), (5, 5, money(d.expense_total)), (6, COLS, "")])
-    for e in d.expense_items.all():
+    for e in _parts(d, "expense_items"):
         s.line([(1, 1, ""), (2, 3, e.name), (4, 4, e.economic_subject), (5, 5, money(e.amount)), (6, COLS, e.basis)])
     s.pair("测算依据及说明", d.estimation_basis)
     s.line([(1, 1, "项目采购"), (2, 5, "采购品名"), (6, 6, "采购数量"), (7, COLS, f"金额（{unit}）")], header=True)
-    for p in d.procurement_items.all():
+    for p in _parts(d, "procurement_items"):
         s.line([(1, 1, ""), (2, 5, p.name), (6, 6, p.quantity), (7, COLS, money(p.amount))])
-    overall = [g for g in d.goals.all() if g.kind == "overall"]
+    overall = [g for g in _parts(d, "goals") if g.kind == "overall"]
     s.pair("项目绩效总目标", "\n".join(f"{i}、{g.text}" for i, g in enumerate(overall, start=1)))
     s.line([(1, COLS, "项目年度绩效指标")], header=True)
     head = [
@@ -123,7 +135,7 @@ def export_declaration(d) -> bytes:
         "分值",
     ]
     first_row = s.line([(i, i, h) for i, h in enumerate(head, start=1)], header=True)
-    rows = span_rows(list(d.indicators.all()), printed_only=True)
+    rows = span_rows(list(_parts(d, "indicators")), printed_only=True)
     for spanned in rows:
         r = spanned.row
         s.line([

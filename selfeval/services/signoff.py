@@ -1,4 +1,8 @@
-"""Submit, sign and reopen a self-evaluation; the signed content is fixed by a SHA-256 digest."""
+"""Submit, withdraw, return, sign and reopen a self-evaluation; the signed content is fixed by a SHA-256 digest.
+
+Every step writes an ``EvaluationEvent`` (who, when, the comment); a return's comment is what finance staff read
+on the form and on the home page (``selfeval.selectors.with_last_step``).
+"""
 
 import hashlib
 import json
@@ -7,7 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from projects.access import is_filer_of, is_head_of
+from projects.access import is_filer_of, is_finance_of, is_head_of
 
 from ..choices import EvaluationStatus
 from ..models import EvaluationEvent, SelfEvaluation
@@ -62,8 +66,9 @@ def digest_matches(evaluation_id: int) -> bool:
 
 
 @transaction.atomic
-def evaluation_sign(*, evaluation_id: int, user) -> SelfEvaluation:
-    """Only the head of the form's department signs a submitted form: status, signer, time and digest."""
+def evaluation_sign(*, evaluation_id: int, user, comment: str = "") -> SelfEvaluation:
+    """Only the head of the form's department signs a submitted form: status, signer, time and digest; an
+    optional comment is logged with the signature."""
     evaluation = evaluation_with_rows(evaluation_id, for_update=True)
     if not is_head_of(user, evaluation.department_id):
         raise SignoffError("只有本部门负责人可以签署自评表。")
@@ -74,8 +79,42 @@ def evaluation_sign(*, evaluation_id: int, user) -> SelfEvaluation:
     evaluation.signed_by, evaluation.signed_at, evaluation.signed_digest = user, timezone.now(), digest
     evaluation.save(update_fields=["status", "signed_by", "signed_at", "signed_digest", "updated_at"])
     store_check(evaluation)  # its last change moved: the overviews' copy follows
-    EvaluationEvent.objects.create(evaluation=evaluation, action="sign", user=user, digest=digest)
+    EvaluationEvent.objects.create(
+        evaluation=evaluation, action="sign", user=user, digest=digest, comment=comment.strip()
+    )
     transaction.on_commit(lambda: evaluation_signed.send(sender=SelfEvaluation, evaluation_id=evaluation.pk))
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_return(*, evaluation_id: int, user, comment: str) -> SelfEvaluation:
+    """The head returns a submitted form to finance staff with a required comment; it becomes a draft again."""
+    evaluation = evaluation_with_rows(evaluation_id, for_update=True)
+    if not is_head_of(user, evaluation.department_id):
+        raise SignoffError("只有本部门负责人可以退回自评表。")
+    if evaluation.status != EvaluationStatus.SUBMITTED:
+        raise SignoffError("只能退回已提交、尚未签署的自评表。")
+    if not comment.strip():
+        raise SignoffError("退回时请填写退回意见，说明需要修改的内容。")
+    evaluation.status = EvaluationStatus.DRAFT
+    evaluation.save(update_fields=["status", "updated_at"])
+    store_check(evaluation)  # its last change moved: the overviews' copy follows
+    EvaluationEvent.objects.create(evaluation=evaluation, action="return", user=user, comment=comment.strip())
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_withdraw(*, evaluation_id: int, user, comment: str = "") -> SelfEvaluation:
+    """Finance staff of the department take back a submitted form before the head signs or returns it."""
+    evaluation = evaluation_with_rows(evaluation_id, for_update=True)
+    if not is_finance_of(user, evaluation.department_id):
+        raise SignoffError("只有本部门的填报人可以撤回自评表。")
+    if evaluation.status != EvaluationStatus.SUBMITTED:
+        raise SignoffError("只能撤回已提交、尚未签署的自评表。")
+    evaluation.status = EvaluationStatus.DRAFT
+    evaluation.save(update_fields=["status", "updated_at"])
+    store_check(evaluation)  # its last change moved: the overviews' copy follows
+    EvaluationEvent.objects.create(evaluation=evaluation, action="withdraw", user=user, comment=comment.strip())
     return evaluation
 
 

@@ -14,7 +14,7 @@ from perfbudget.wsgi import application
 from projects.models import DepartmentDeclaration, ProjectDeclaration
 from selfeval.models import EvaluationRow, SelfEvaluation
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # minutes of generated requests: not in `make test-fast`
 
 
 # The schema view reads no database: it is loaded once, when the module is collected.

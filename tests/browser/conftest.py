@@ -47,16 +47,5 @@ def page_for(browser, live_server):
 
 
 @pytest.fixture(autouse=True)
-def seeded(transactional_db):
-    """A transactional test's database may have been emptied by the one before: reload the fixed tables and seeds."""
-    import importlib
-
-    from django.apps import apps
-    from django.core.management import call_command
-
-    from projects.models import SchemeSection, ScoringScheme
-    from projects.scheme_data import load_schemes
-
-    importlib.import_module("indicators.migrations.0003_category_table").load(apps, None)
-    load_schemes(ScoringScheme, SchemeSection)
-    call_command("load_seeds", "--no-users", verbosity=0)
+def seeded(reseeded):
+    """Every browser test starts from the seed documents (``reseeded`` in tests/conftest.py)."""

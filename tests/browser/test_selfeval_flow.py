@@ -38,6 +38,8 @@ def test_fill_sign_and_audit(page_for, finance_user, head_user, auditor_user, li
     evaluation = SelfEvaluation.objects.get(project=declaration.project, year=2021)
     head = page_for(head_user)
     head.goto(live_server.url + f"/selfeval/{evaluation.pk}/")
+    head.click("#sign-link")  # the confirmation shows the total and grade before signing
+    assert "自评总分" in head.content()
     head.click("button[value=sign]")
     assert "已签署，自评表已锁定" in head.content()
     evaluation.refresh_from_db()

@@ -4,23 +4,33 @@ import pytest
 
 from projects.access import Rights, declaration_rights, is_filer_of, is_head_of, is_manager
 from projects.choices import DeclarationStatus, Role
-from projects.models import ProjectDeclaration
+from projects.models import Indicator
 from selfeval.access import evaluation_rights
-from selfeval.models import SelfEvaluation
-from tests.conftest import make_user
+from selfeval.models import EvaluationRow
+from tests.builders import make_declaration, make_department, make_evaluation, make_project, make_user
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def people(dongxihu, hongshan):
+def own(db):
+    return make_department()
+
+
+@pytest.fixture
+def other(db):
+    return make_department()
+
+
+@pytest.fixture
+def people(own, other):
     return {
-        "finance": make_user("a-finance", Role.FINANCE, dongxihu),
-        "head": make_user("a-head", Role.HEAD, dongxihu),
+        "finance": make_user("a-finance", Role.FINANCE, own),
+        "head": make_user("a-head", Role.HEAD, own),
         "auditor": make_user("a-auditor", Role.AUDITOR, None),
         "admin": make_user("a-admin", Role.ADMIN, None),
-        "superuser": make_user("a-super", Role.FINANCE, hongshan, is_superuser=True),
-        "outsider": make_user("a-outsider", Role.HEAD, hongshan),
+        "superuser": make_user("a-super", Role.FINANCE, other, is_superuser=True),
+        "outsider": make_user("a-outsider", Role.HEAD, other),
     }
 
 
@@ -30,9 +40,10 @@ def people(dongxihu, hongshan):
         (DeclarationStatus.DRAFT, "finance", Rights(edit=True, submit=True)),
         (DeclarationStatus.DRAFT, "head", Rights()),
         (DeclarationStatus.DRAFT, "admin", Rights(edit=True, submit=True)),
-        (DeclarationStatus.SUBMITTED, "finance", Rights()),
+        (DeclarationStatus.SUBMITTED, "finance", Rights(withdraw=True)),  # before the head acts
         (DeclarationStatus.SUBMITTED, "head", Rights(review=True)),
-        (DeclarationStatus.SUBMITTED, "superuser", Rights()),  # a superuser is nobody's head
+        (DeclarationStatus.SUBMITTED, "superuser", Rights()),  # a superuser is nobody's head, nor withdraws
+        (DeclarationStatus.SUBMITTED, "admin", Rights()),
         (DeclarationStatus.SUBMITTED, "auditor", Rights()),
         (DeclarationStatus.SUBMITTED, "outsider", Rights()),
         (DeclarationStatus.RETURNED, "finance", Rights(edit=True, submit=True)),
@@ -40,8 +51,8 @@ def people(dongxihu, hongshan):
         (DeclarationStatus.APPROVED, "head", Rights()),
     ],
 )
-def test_declaration_rights(people, dongxihu, status, who, expected):
-    declaration = ProjectDeclaration.objects.filter(project__department=dongxihu).first()
+def test_declaration_rights(people, own, status, who, expected):
+    declaration = make_declaration(make_project(own))
     declaration.status = status  # not saved: the rights are read from the form's state
     assert declaration_rights(people[who], declaration) == expected
 
@@ -51,8 +62,9 @@ def test_declaration_rights(people, dongxihu, status, who, expected):
     [
         ("draft", "finance", Rights(edit=True, submit=True)),
         ("draft", "head", Rights()),
-        ("submitted", "finance", Rights()),
-        ("submitted", "head", Rights(sign=True)),
+        ("submitted", "finance", Rights(withdraw=True)),
+        ("submitted", "head", Rights(sign=True, send_back=True)),
+        ("submitted", "admin", Rights()),
         ("submitted", "superuser", Rights()),
         ("submitted", "outsider", Rights()),
         ("signed", "head", Rights(reopen=True)),
@@ -60,21 +72,20 @@ def test_declaration_rights(people, dongxihu, status, who, expected):
         ("signed", "auditor", Rights()),
     ],
 )
-def test_evaluation_rights(people, dongxihu, status, who, expected):
-    evaluation = SelfEvaluation.objects.first()
-    evaluation.department_id = dongxihu.pk  # not saved: whose form it is, for the predicates
-    evaluation.status = status
+def test_evaluation_rights(people, own, status, who, expected):
+    evaluation = make_evaluation(make_declaration(make_project(own), status=DeclarationStatus.APPROVED))
+    evaluation.status = status  # not saved: the rights are read from the form's state
     assert evaluation_rights(people[who], evaluation) == expected
 
 
-def test_the_predicates(people, dongxihu, hongshan):
+def test_the_predicates(people, own, other):
     assert is_manager(people["admin"]) and is_manager(people["superuser"]) and not is_manager(people["head"])
-    assert is_head_of(people["head"], dongxihu.pk) and not is_head_of(people["head"], hongshan.pk)
-    assert not is_head_of(people["superuser"], dongxihu.pk) and not is_head_of(people["admin"], dongxihu.pk)
-    assert is_filer_of(people["finance"], dongxihu.pk) and not is_filer_of(people["finance"], hongshan.pk)
-    assert not is_filer_of(people["auditor"], dongxihu.pk)
+    assert is_head_of(people["head"], own.pk) and not is_head_of(people["head"], other.pk)
+    assert not is_head_of(people["superuser"], own.pk) and not is_head_of(people["admin"], own.pk)
+    assert is_filer_of(people["finance"], own.pk) and not is_filer_of(people["finance"], other.pk)
+    assert not is_filer_of(people["auditor"], own.pk)
     people["finance"].is_active = False
-    assert not is_filer_of(people["finance"], dongxihu.pk)
+    assert not is_filer_of(people["finance"], own.pk)
 
 
 def test_every_model_a_user_can_reach_is_scoped_by_for_user():
@@ -96,13 +107,13 @@ def test_every_model_a_user_can_reach_is_scoped_by_for_user():
     assert unscoped == set(reached_otherwise)
 
 
-def test_rows_of_another_departments_form_are_out_of_scope(people, dongxihu):
-    from projects.models import Indicator
-    from selfeval.models import EvaluationRow
-
-    outsider, finance = people["outsider"], people["finance"]  # 洪山 and 东西湖
-    theirs = Indicator.objects.filter(project_declaration__project__department=dongxihu)
-    assert theirs.exists() and not Indicator.objects.for_user(outsider).filter(pk__in=theirs).exists()
-    assert Indicator.objects.for_user(finance).filter(pk__in=theirs).count() == theirs.count()
-    rows = EvaluationRow.objects.exclude(evaluation__department=dongxihu)
-    assert rows.exists() and not EvaluationRow.objects.for_user(finance).filter(pk__in=rows).exists()
+def test_rows_of_another_departments_form_are_out_of_scope(people, own, other):
+    outsider, finance = people["outsider"], people["finance"]  # of the other department and of our own
+    for department in (own, other):
+        make_evaluation(make_declaration(make_project(department), status=DeclarationStatus.APPROVED))
+    ours = Indicator.objects.filter(project_declaration__project__department=own)
+    assert ours.exists() and not Indicator.objects.for_user(outsider).filter(pk__in=ours).exists()
+    assert Indicator.objects.for_user(finance).filter(pk__in=ours).count() == ours.count()
+    theirs = EvaluationRow.objects.filter(evaluation__department=other)
+    assert theirs.exists() and not EvaluationRow.objects.for_user(finance).filter(pk__in=theirs).exists()
+    assert EvaluationRow.objects.for_user(outsider).filter(pk__in=theirs).count() == theirs.count()

@@ -2,18 +2,20 @@
 
 import pytest
 
-from projects.models import ProjectDeclaration
+from projects.choices import DeclarationStatus
 from selfeval.models import EvaluationRow, SelfEvaluation
 from selfeval.services.filling import EvaluationChanges, UnknownPart, evaluation_update
-from selfeval.services.start import evaluation_start
 from tests.api.test_api import api
+from tests.builders import make_declaration, make_evaluation, make_project
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def draft(db):
-    return evaluation_start(declaration=ProjectDeclaration.objects.get(project__key="dxh2021-jxkp"))
+def draft(finance_user):
+    """A draft of the test's own, in the finance staff's department."""
+    project = make_project(finance_user.department)
+    return make_evaluation(make_declaration(project, status=DeclarationStatus.APPROVED))
 
 
 def test_the_api_refuses_unknown_fields_and_ids_in_chinese(draft, finance_user):

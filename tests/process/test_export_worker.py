@@ -17,7 +17,7 @@ from perfbudget.celery import app
 from reports.models import ExportJob, ExportStatus
 from reports.services.batch import start_export
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.process, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
 BROKER = "redis://127.0.0.1:6379/14"
 

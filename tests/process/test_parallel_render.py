@@ -7,7 +7,7 @@ from reports.management.commands.export_pdfs import _System
 from reports.services.batch import forms_for
 from reports.services.parallel import render_forms
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.process, pytest.mark.django_db(transaction=True)]
 
 
 def test_cold_renders_use_every_core_and_give_the_same_files(monkeypatch):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-pytestmark = pytest.mark.browser
+pytestmark = pytest.mark.process
 ROOT = Path(__file__).resolve().parents[2]
 
 
