@@ -16,6 +16,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from projects import api as projects_api
+from projects.locking import FormLocked
 from projects.money import MoneyError
 from projects.services.workflow import WorkflowError
 from projects.services.writing import StaleDeclaration, serialize_changes
@@ -41,6 +42,8 @@ def exception_handler(exc, context):
         return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, EvaluationLocked):
         return Response({"detail": f"{exc} 已签署锁定，不能修改。"}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, FormLocked):
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, Http404):  # DRF's own message names the model in English
         return Response({"detail": "没有找到，或不在你的权限范围内。"}, status=status.HTTP_404_NOT_FOUND)
     if isinstance(exc, DjangoPermissionDenied):

@@ -28,6 +28,11 @@ def visible_department_ids(user) -> list[int] | None:
         return []
     if user.is_superuser or user.role in {Role.AUDITOR, Role.ADMIN}:
         return None
+    return own_department_ids(user)
+
+
+def own_department_ids(user) -> list[int]:
+    """Ids of the user's own department and its internal offices, whatever else the user may read."""
     if user.department_id is None:
         return []
     cached = getattr(user, "_visible_department_ids", None)
@@ -93,8 +98,9 @@ def is_finance_of(user, department_id: int | None) -> bool:
 
 
 def is_head_of(user, department_id: int | None) -> bool:
-    """The department's head: approves, returns, signs and reopens. Nobody else, superusers included."""
-    return _active(user) and user.role == Role.HEAD and in_scope(user, department_id)
+    """The department's head: approves, returns, signs and reopens. Nobody else, superusers included: a
+    superuser with the head's role heads their own department only, not every department they can read."""
+    return _active(user) and user.role == Role.HEAD and department_id in own_department_ids(user)
 
 
 def can_edit_department(user, department_id: int | None) -> bool:

@@ -3,11 +3,13 @@ stored checks and the final accounts."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 from import_export.admin import ImportExportMixin
 
 from indicators.models import IndicatorCategory, LibraryIndicator
 
 from .admin_base import CheckedImportMixin, ReadOnlyMixin, ScopedAdmin, ScopedTabularInline
+from .locking import DECLARATION_WORKFLOW_FIELDS
 from .models import (
     DeclarationBasis,
     DeclarationCheck,
@@ -56,6 +58,32 @@ class UserAdmin(ScopedAdmin, BaseUserAdmin):
         *BaseUserAdmin.add_fieldsets,
         ("岗位", {"fields": ["role", "department"]}),
     ]
+
+    # Rights an administrator who is not a superuser cannot hand out (to anyone, themselves included): what they
+    # grant is what they hold, and the access rules live in ``projects.access`` by role, not in Django permissions.
+    GRANTED_BY_SUPERUSERS_ONLY = ["is_superuser", "groups", "user_permissions"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += [f for f in self.GRANTED_BY_SUPERUSERS_ONLY if f not in fields]
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._above(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._above(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        if not request.user.is_superuser and queryset.filter(is_superuser=True).exists():
+            raise PermissionDenied("只有超级用户可以删除超级用户。")
+        super().delete_queryset(request, queryset)
+
+    @staticmethod
+    def _above(request, obj) -> bool:
+        """A superuser's account is changed or deleted by superusers only."""
+        return obj is not None and obj.is_superuser and not request.user.is_superuser
 
 
 class MergedItemInline(ScopedTabularInline):
@@ -114,7 +142,7 @@ class ProjectIndicatorInline(ScopedTabularInline):
 
 class DeclarationAdminMixin:
     list_filter = ["year", "status", "unit", "incomplete"]
-    readonly_fields = ["submitted_by", "submitted_at", "reviewed_by", "reviewed_at", "created_at", "updated_at"]
+    readonly_fields = [*DECLARATION_WORKFLOW_FIELDS, "created_at", "updated_at"]  # the workflow services set them
 
 
 @admin.register(ProjectDeclaration)
@@ -154,7 +182,15 @@ class ProjectDeclarationAdmin(DeclarationAdminMixin, ScopedAdmin):
                 ]
             },
         ),
-        ("审核", {"fields": ["submitted_by", "submitted_at", "reviewed_by", "reviewed_at", "review_comment"]}),
+        (
+            "审核",
+            {
+                "fields": [
+                    "submitted_by", "submitted_at", "reviewed_by", "reviewed_at", "review_comment",
+                    "adjustment_requested", "adjustment_reason",
+                ]
+            },
+        ),
         ("来源", {"classes": ["collapse"], "fields": ["source", "notes", "created_at", "updated_at"]}),
     ]  # fmt: skip
 

@@ -6,19 +6,31 @@ Nobody else gets into the admin.
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 
 from indicators.params import param_int
 from projects.uploads import MAX_UPLOAD_BYTES, UploadRejected, checked_xlsx
 
 from .access import is_manager, visible_department_ids
 from .limits import max_form_rows, row_cap_problem
+from .locking import FormLocked, GuardedFormMixin, GuardedPartMixin
 
 
 def posted_rows(data) -> int:
     """The rows an admin page posts in all its inlines (their TOTAL_FORMS, less the rows ticked for deletion)."""
     total = sum(param_int(data.get(key), low=0, high=10**6) or 0 for key in data if key.endswith("-TOTAL_FORMS"))
     return total - sum(1 for key in data if key.endswith("-DELETE") and data.get(key))
+
+
+def locked_reason(obj) -> str | None:
+    """Why the workflow keeps ``obj`` (a form, or a row of one) from changing now; None when it may change."""
+    if isinstance(obj, GuardedFormMixin) and obj.pk and obj.status in obj.LOCKED_STATUSES:
+        return str(obj.locked_error())
+    if isinstance(obj, GuardedPartMixin) and obj.pk and obj.parent_locked():
+        return str(obj._locked_error())
+    return None
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -51,10 +63,50 @@ class ScopedAdmin(admin.ModelAdmin):
         return is_manager(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return is_manager(request.user)
+        return is_manager(request.user) and not self._locked(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return is_manager(request.user)
+        return is_manager(request.user) and not self._locked(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        """A form's workflow fields change only through its workflow services, never in the admin."""
+        workflow = list(getattr(self.model, "WORKFLOW_FIELDS", ()))
+        return [*super().get_readonly_fields(request, obj), *(f for f in workflow if f not in self.readonly_fields)]
+
+    def _locked(self, request, obj) -> bool:
+        if obj is None:
+            return False
+        cache = request.__dict__.setdefault("_locked_reasons", {})
+        key = (obj._meta.label_lower, obj.pk)
+        if key not in cache:
+            cache[key] = locked_reason(obj)
+        return cache[key] is not None
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A locked form is shown read-only with the reason; a change posted to it is refused with the reason
+        (403), and the model layer's refusal (a path not foreseen here) ends the same way, never in a 500."""
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        reason = locked_reason(obj) if obj is not None else None
+        if reason and request.method == "POST":
+            raise PermissionDenied(reason)
+        if reason:
+            messages.warning(request, reason)
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except FormLocked as exc:
+            raise PermissionDenied(str(exc)) from None
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except FormLocked as exc:
+            raise PermissionDenied(str(exc)) from None
+
+    def delete_queryset(self, request, queryset):
+        try:
+            super().delete_queryset(request, queryset)
+        except FormLocked as exc:
+            raise PermissionDenied(str(exc)) from None
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         """With inlines, the form refuses a page whose inlines hold more rows than the cap on a form."""
@@ -91,7 +143,8 @@ class ReadOnlyMixin:
 
 
 class ScopedInline:
-    """Inline rows follow their parent's permissions; no inline takes more rows than the cap on a form."""
+    """Inline rows follow their parent's permissions: read-only while the parent form is locked; no inline takes
+    more rows than the cap on a form."""
 
     extra = 0
     show_change_link = False
@@ -108,13 +161,13 @@ class ScopedInline:
         return request.user.is_active and request.user.is_staff
 
     def has_add_permission(self, request, obj=None):
-        return is_manager(request.user)
+        return is_manager(request.user) and not locked_reason(obj)
 
     def has_change_permission(self, request, obj=None):
-        return is_manager(request.user)
+        return is_manager(request.user) and not locked_reason(obj)
 
     def has_delete_permission(self, request, obj=None):
-        return is_manager(request.user)
+        return is_manager(request.user) and not locked_reason(obj)
 
 
 class ScopedTabularInline(ScopedInline, admin.TabularInline):

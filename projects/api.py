@@ -237,6 +237,18 @@ class DeclarationWriteSerializer(StrictSerializer):
     procurement = ProcurementIn(many=True, default=list, max_length=settings.MAX_FORM_ROWS)
     indicators = IndicatorIn(many=True, default=list, max_length=settings.MAX_FORM_ROWS)
 
+    def to_representation(self, instance):
+        """What the browsable API's PUT form starts from: the form's key, year and unit and empty content, never
+        a guess at the stored content; without ``version`` a write from it is refused, so nothing is wiped."""
+        if isinstance(instance, ProjectDeclaration):
+            return {
+                **self.get_initial(),
+                "project_key": instance.project.key,
+                "year": instance.year,
+                "unit": instance.unit,
+            }
+        return super().to_representation(instance)
+
     def imported(self) -> ImportedDeclaration:
         """The validated data in the shape the import service takes (amounts converted to 元)."""
         v = self.validated_data

@@ -11,6 +11,7 @@ from import_export import fields, resources, widgets
 
 from indicators.categories import match_category
 from indicators.models import IndicatorCategory
+from projects.formulas import safe_cell, unsafe_cell
 from projects.models import Indicator
 
 from .choices import DeclarationStatus, ProjectType
@@ -73,7 +74,16 @@ class WeightWidget(widgets.DecimalWidget):
 
 
 class AllOrNothingResource(resources.ModelResource):
-    """Any invalid row rolls the whole import back, wherever it is started from."""
+    """Any invalid row rolls the whole import back, wherever it is started from. Exported text that a spreadsheet
+    would run as a formula is written as text (``projects.formulas``), and read back without the apostrophe."""
+
+    def export_resource(self, instance, selected_fields=None, **kwargs):
+        return [safe_cell(value) for value in super().export_resource(instance, selected_fields, **kwargs)]
+
+    def before_import_row(self, row, **kwargs):
+        for key, value in list(row.items()):
+            row[key] = unsafe_cell(value)
+        super().before_import_row(row, **kwargs)
 
     def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
         kwargs["rollback_on_validation_errors"] = True
@@ -125,10 +135,17 @@ class IndicatorResource(AllOrNothingResource):
         self.row_counts: dict[int, int] = {}  # each declaration's rows, counted once and as new rows come in
 
     def get_queryset(self):
-        qs = Indicator.objects.filter(project_declaration__isnull=False).select_related("project_declaration__project")
+        return self.filter_export(Indicator.objects.all()).order_by(
+            "project_declaration__project__key", "project_declaration__year", "seq"
+        )
+
+    def filter_export(self, queryset, **kwargs):
+        """Project declarations' rows only, in the user's scope, whatever queryset the admin passes: a 部门整体
+        row has no 项目编码 and does not fit this sheet."""
+        queryset = queryset.filter(project_declaration__isnull=False).select_related("project_declaration__project")
         if self.user is not None:
-            qs = qs.filter(project_declaration__in=ProjectDeclaration.objects.for_user(self.user))
-        return qs.order_by("project_declaration__project__key", "project_declaration__year", "seq")
+            queryset = queryset.filter(project_declaration__in=ProjectDeclaration.objects.for_user(self.user))
+        return queryset
 
     def dehydrate_project(self, indicator):
         return indicator.project_declaration.project.key

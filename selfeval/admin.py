@@ -4,7 +4,6 @@ from django.contrib import admin
 
 from projects.admin_base import ReadOnlyMixin, ScopedAdmin, ScopedTabularInline
 
-from .choices import EvaluationStatus
 from .models import (
     EvaluationCheck,
     EvaluationEvent,
@@ -16,20 +15,8 @@ from .models import (
 )
 
 
-def _locked(obj) -> bool:
-    """A signed self-evaluation is read-only everywhere, also for administrators."""
-    return isinstance(obj, SelfEvaluation) and obj.status == EvaluationStatus.SIGNED
-
-
 class LockedInline(ScopedTabularInline):
-    def has_add_permission(self, request, obj=None):
-        return not _locked(obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return not _locked(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return not _locked(obj) and super().has_delete_permission(request, obj)
+    """A signed self-evaluation's rows are read-only everywhere, also for administrators (``ScopedInline``)."""
 
 
 class SectionInline(LockedInline):
@@ -83,7 +70,7 @@ class SelfEvaluationAdmin(ScopedAdmin):
     autocomplete_fields = ["project"]
     readonly_fields = [
         "computed_budget_rate", "computed_budget_score", "computed_total", "computed_grade", "computed_at",
-        "submitted_by", "submitted_at", "signed_by", "signed_at", "signed_digest", "created_at", "updated_at",
+        "status", "submitted_by", "submitted_at", "signed_by", "signed_at", "signed_digest", "created_at", "updated_at",
     ]  # fmt: skip
     inlines = [SectionInline, FundingInline, GoalInline, RowInline]
     fieldsets = [
@@ -113,12 +100,6 @@ class SelfEvaluationAdmin(ScopedAdmin):
         ),
         ("来源", {"classes": ["collapse"], "fields": ["incomplete", "source", "notes", "created_at", "updated_at"]}),
     ]  # fmt: skip
-
-    def has_change_permission(self, request, obj=None):
-        return not _locked(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return not _locked(obj) and super().has_delete_permission(request, obj)
 
     def get_form(self, request, obj=None, **kwargs):
         request._evaluation = obj

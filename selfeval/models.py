@@ -111,10 +111,17 @@ class SelfEvaluation(LockedEvaluationMixin, FormBase):
     history = HistoricalRecords()
 
     class Meta:
+        base_manager_name = "objects"
         verbose_name = "绩效自评表"
         verbose_name_plural = "绩效自评表"
         ordering = ["-year", "department__code", "kind", "project__key"]
         constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status=EvaluationStatus.SIGNED)
+                | (models.Q(signed_by__isnull=False, signed_at__isnull=False) & ~models.Q(signed_digest="")),
+                name="signed_evaluation_has_signature",
+                violation_error_message="已签署的自评表必须有签署人、签署时间和内容摘要。",
+            ),
             models.CheckConstraint(
                 condition=models.Q(kind=EvaluationKind.PROJECT, project__isnull=False)
                 | models.Q(kind=EvaluationKind.DEPARTMENT, project__isnull=True),
@@ -159,6 +166,7 @@ class EvaluationSection(LockedPartMixin, models.Model):
     objects = EvaluationPartQuerySet.as_manager()
 
     class Meta:
+        base_manager_name = "objects"
         verbose_name = "自评分项"
         verbose_name_plural = "自评分项"
         ordering = ["evaluation", "seq"]
@@ -193,6 +201,7 @@ class EvaluationFunding(LockedPartMixin, models.Model):
     objects = EvaluationPartQuerySet.as_manager()
 
     class Meta:
+        base_manager_name = "objects"
         verbose_name = "项目资金"
         verbose_name_plural = "项目资金"
         ordering = ["evaluation", "seq"]
@@ -218,6 +227,7 @@ class EvaluationGoal(LockedPartMixin, models.Model):
     objects = EvaluationPartQuerySet.as_manager()
 
     class Meta:
+        base_manager_name = "objects"
         verbose_name = "年度目标"
         verbose_name_plural = "年度目标"
         ordering = ["evaluation", "seq"]
@@ -262,6 +272,7 @@ class EvaluationRow(LockedPartMixin, IndicatorRowBase):
     objects = EvaluationPartQuerySet.as_manager()
 
     class Meta:
+        base_manager_name = "objects"
         verbose_name = "自评指标"
         verbose_name_plural = "自评指标"
         ordering = ["evaluation", "seq"]

@@ -18,6 +18,7 @@ from django.db import transaction
 from indicators.categories import match_category
 from indicators.models import IndicatorCategory
 from projects.choices import Role
+from projects.locking import loading_records
 from projects.models import (
     DeclarationBasis,
     Department,
@@ -616,7 +617,7 @@ def load_seed_files(paths: list[Path], *, replace: bool = False, report: LoadRep
     report = report or LoadReport()
     for path in paths:
         data = read_seed_file(path)
-        with transaction.atomic():
+        with transaction.atomic(), loading_records():  # forms are written in the state their documents record
             _Loader(path.name, data, report, replace).run()
     return report
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from indicators.models import LibraryIndicator
+from projects.locking import loading_records
 from projects.models import (
     Department,
     ExpenseItem,
@@ -43,6 +44,7 @@ def remove(prefix: str) -> None:
 
 
 @transaction.atomic
+@loading_records()  # the synthetic forms are written approved or submitted, as a province's would be
 def generate_province(
     *,
     departments: int = 200,

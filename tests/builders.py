@@ -11,6 +11,7 @@ from decimal import Decimal
 from indicators.choices import GoalKind
 from indicators.models import IndicatorCategory
 from projects.choices import DeclarationStatus, Role
+from projects.locking import loading_records
 from projects.models import (
     Department,
     DepartmentDeclaration,
@@ -80,23 +81,29 @@ def make_declaration(
             "expense_total": Decimal("1000000"),
         }  # fmt: skip
         fields = {**header, **fields}
-    declaration = ProjectDeclaration.objects.create(project=project, year=year, status=status, **fields)
-    if complete:
-        FundingSource.objects.create(declaration=declaration, seq=1, name="公共预算财政拨款", amount=Decimal("1000000"))
-        ExpenseItem.objects.create(declaration=declaration, seq=1, name="测试支出", amount=Decimal("1000000"))
-        Goal.objects.create(project_declaration=declaration, kind=GoalKind.OVERALL, seq=1, text="测试总目标")
-    for seq, (level1, name, target) in enumerate(ROWS if rows is None and complete else rows or [], start=1):
-        Indicator.objects.create(
-            project_declaration=declaration, seq=seq, level1=IndicatorCategory.objects.get(code=level1),
-            level2=level2_of(level1), name=name, target=target,
-        )  # fmt: skip
+    with loading_records():  # written in the state asked for, as the seed loader writes documents
+        declaration = ProjectDeclaration.objects.create(project=project, year=year, status=status, **fields)
+        if complete:
+            FundingSource.objects.create(
+                declaration=declaration, seq=1, name="公共预算财政拨款", amount=Decimal("1000000")
+            )
+            ExpenseItem.objects.create(declaration=declaration, seq=1, name="测试支出", amount=Decimal("1000000"))
+            Goal.objects.create(project_declaration=declaration, kind=GoalKind.OVERALL, seq=1, text="测试总目标")
+        for seq, (level1, name, target) in enumerate(ROWS if rows is None and complete else rows or [], start=1):
+            Indicator.objects.create(
+                project_declaration=declaration, seq=seq, level1=IndicatorCategory.objects.get(code=level1),
+                level2=level2_of(level1), name=name, target=target,
+            )  # fmt: skip
     return declaration
 
 
 def make_department_declaration(department: Department | None = None, *, year: int = 2030, **fields):
     """A 部门整体支出绩效目标申报表 with one annual goal."""
-    declaration = DepartmentDeclaration.objects.create(department=department or make_department(), year=year, **fields)
-    Goal.objects.create(department_declaration=declaration, kind=GoalKind.ANNUAL, seq=1, text="测试年度目标")
+    with loading_records():
+        declaration = DepartmentDeclaration.objects.create(
+            department=department or make_department(), year=year, **fields
+        )
+        Goal.objects.create(department_declaration=declaration, kind=GoalKind.ANNUAL, seq=1, text="测试年度目标")
     return declaration
 
 

@@ -6,8 +6,10 @@ import importlib
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.utils import timezone
 
 from projects.choices import Role
+from projects.locking import workflow_transition
 from projects.models import Department, SchemeSection, ScoringScheme, User
 from projects.scheme_data import load_schemes
 from tests.builders import make_user
@@ -43,6 +45,19 @@ def reseeded(transactional_db):
     importlib.import_module("indicators.migrations.0003_category_table").load(apps, None)
     load_schemes(ScoringScheme, SchemeSection)
     call_command("load_seeds", "--no-users", verbosity=0)
+
+
+def set_status(forms, status: str, **fields) -> None:
+    """Put a form (or a queryset of forms) in a workflow state for a test, inside a workflow transition as the
+    workflow services do; a signed self-evaluation gets a signer, time and digest unless given (``signed_by``)."""
+    forms = list(forms) if hasattr(forms, "model") else [forms]
+    if status == "signed":
+        signer = User.objects.filter(role=Role.HEAD).order_by("pk").first()
+        fields = {"signed_by": signer, "signed_at": timezone.now(), "signed_digest": "0" * 64, **fields}
+    with workflow_transition(*forms):
+        for form in forms:
+            type(form).objects.filter(pk=form.pk).update(status=status, **fields)
+            form.refresh_from_db()
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from django.urls import reverse
 from projects.models import Department, Project, ProjectDeclaration
 from selfeval.choices import EvaluationStatus
 from selfeval.models import SelfEvaluation
+from tests.conftest import set_status
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +103,7 @@ def test_auditors_read_everything_and_change_nothing(client, auditor_user):
 
 def test_a_signed_self_evaluation_is_read_only_in_the_admin(client, admin_user_):
     evaluation = SelfEvaluation.objects.filter(rows__isnull=False).first()
-    SelfEvaluation.objects.filter(pk=evaluation.pk).update(status=EvaluationStatus.SIGNED)
+    set_status(evaluation, EvaluationStatus.SIGNED)
     client.force_login(admin_user_)
     url = reverse("admin:selfeval_selfevaluation_change", args=[evaluation.pk])
     assert client.get(url).status_code == 200

@@ -18,6 +18,7 @@ from selfeval.selectors import evaluation_with_rows
 from selfeval.services.filling import EvaluationChanges, evaluation_update
 from selfeval.services.start import evaluation_start
 from tests.api.test_api import api
+from tests.conftest import set_status
 from tests.reports.test_declaration_xlsx import upload
 
 pytestmark = pytest.mark.django_db
@@ -71,8 +72,7 @@ def test_a_huge_year_or_department_in_a_post_is_refused(client, finance_user):
 @pytest.mark.parametrize("amount", ["1e309", "1E+30", "99999999999999999999", "inf", "NaN"])
 def test_a_template_amount_beyond_any_column_refuses_the_file(client, finance_user, amount):
     declaration = ProjectDeclaration.objects.get(project__key="dxh2021-rczx")
-    ProjectDeclaration.objects.filter(pk=declaration.pk).update(status="draft")
-    declaration.refresh_from_db()
+    set_status(declaration, "draft")
     wb = load_workbook(io.BytesIO(export_declaration(declaration)))
     for row in wb.worksheets[0].iter_rows():
         if row[1].value == "人才活动相关经费":

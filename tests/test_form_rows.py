@@ -17,6 +17,7 @@ from projects.services.xlsx import export_declaration, read_declaration
 from selfeval.forms import evaluation_formsets
 from selfeval.models import SelfEvaluation
 from tests.api.test_api import api, payload
+from tests.conftest import set_status
 from tests.projects.test_declaration_pages import category, complete_data, management
 from tests.reports.test_declaration_xlsx import upload
 
@@ -179,6 +180,7 @@ def test_the_admin_saves_the_57_row_seed_evaluation(client, admin_user_):
 
 def test_the_admin_refuses_a_form_past_the_cap(client, admin_user_):
     declaration = ProjectDeclaration.objects.get(project__key="dxh2021-rczx")
+    set_status(declaration, "draft")  # an approved one is read-only in the admin
     client.force_login(admin_user_)
     url = reverse("admin:projects_projectdeclaration_change", args=[declaration.pk])
     data = _admin_post(client, url)
@@ -210,7 +212,7 @@ def test_the_admins_bulk_indicator_import_keeps_each_declaration_within_the_cap(
     from projects.resources import IndicatorResource
 
     declaration = ProjectDeclaration.objects.get(project__key="dxh2021-rczx")
-    ProjectDeclaration.objects.filter(pk=declaration.pk).update(status="draft")
+    set_status(declaration, "draft")
     have = declaration_row_count(declaration)
     settings.MAX_FORM_ROWS = cap = have + 5  # the cap is read when checked: a small one keeps this test quick
     headers = ["项目编码", "年度", "序号", "一级指标", "二级指标", "三级指标", "指标值", "绩效标准", "分值"]

@@ -5,6 +5,7 @@ from simple_history.models import HistoricalRecords
 
 from ..access import scoped_queryset
 from ..choices import DeclarationAction, DeclarationStatus, FundSection
+from ..locking import GuardedDeclarationMixin, GuardedPartMixin, guarded_form_queryset, guarded_part_queryset
 from ..money import UNIT_CHOICES
 from .fields import money_field, unit_field
 from .organisation import Department, Project, User
@@ -25,8 +26,11 @@ class FormBase(models.Model):
         abstract = True
 
 
-class DeclarationWorkflow(models.Model):
-    """The review states of a target declaration (§7): 草稿 → 已提交 → 已审核 / 已退回."""
+class DeclarationWorkflow(GuardedDeclarationMixin):
+    """The review states of a target declaration (§7): 草稿 → 已提交 → 已审核 / 已退回.
+
+    Submitted and approved declarations are locked, their workflow fields change only in the workflow
+    services (``projects.locking``)."""
 
     status = models.CharField(
         "状态", max_length=10, choices=DeclarationStatus.choices, default=DeclarationStatus.DRAFT, db_index=True
@@ -73,11 +77,12 @@ class ProjectDeclaration(FormBase, DeclarationWorkflow):
     expense_total = money_field("项目支出明细合计（表中数）")
     estimation_basis = models.TextField("测算依据及说明", blank=True)
 
-    objects = scoped_queryset("project__department").as_manager()
+    objects = guarded_form_queryset("project__department").as_manager()
 
     history = HistoricalRecords()
 
     class Meta:
+        base_manager_name = "objects"
         verbose_name = "项目绩效目标申报表"
         verbose_name_plural = "项目绩效目标申报表"
         ordering = ["-year", "project__department__code", "project__key"]
@@ -91,13 +96,14 @@ class ProjectDeclaration(FormBase, DeclarationWorkflow):
         return self.project.department
 
 
-class DeclarationLine(models.Model):
+class DeclarationLine(GuardedPartMixin):
     """A numbered line under a project declaration."""
 
     seq = models.PositiveSmallIntegerField("序号")
 
     class Meta:
         abstract = True
+        base_manager_name = "objects"
         ordering = ["declaration", "seq"]
 
 
@@ -111,7 +117,7 @@ class DeclarationBasis(DeclarationLine):
 
     history = HistoricalRecords()
 
-    objects = scoped_queryset("declaration__project__department").as_manager()
+    objects = guarded_part_queryset("declaration__project__department").as_manager()
 
     class Meta(DeclarationLine.Meta):
         verbose_name = "项目立项依据"
@@ -121,7 +127,7 @@ class DeclarationBasis(DeclarationLine):
         return self.text[:60]
 
 
-class PriorYearBudget(models.Model):
+class PriorYearBudget(GuardedPartMixin):
     """A row of the 历年预算执行 table (年度, 预算数, 执行数, 执行率)."""
 
     declaration = models.ForeignKey(
@@ -134,9 +140,10 @@ class PriorYearBudget(models.Model):
 
     history = HistoricalRecords()
 
-    objects = scoped_queryset("declaration__project__department").as_manager()
+    objects = guarded_part_queryset("declaration__project__department").as_manager()
 
     class Meta:
+        base_manager_name = "objects"
         verbose_name = "历年预算执行情况"
         verbose_name_plural = "历年预算执行情况"
         ordering = ["declaration", "year"]
@@ -158,7 +165,7 @@ class FundingSource(DeclarationLine):
 
     history = HistoricalRecords()
 
-    objects = scoped_queryset("declaration__project__department").as_manager()
+    objects = guarded_part_queryset("declaration__project__department").as_manager()
 
     class Meta(DeclarationLine.Meta):
         verbose_name = "资金来源"
@@ -182,7 +189,7 @@ class ExpenseItem(DeclarationLine):
 
     history = HistoricalRecords()
 
-    objects = scoped_queryset("declaration__project__department").as_manager()
+    objects = guarded_part_queryset("declaration__project__department").as_manager()
 
     class Meta(DeclarationLine.Meta):
         verbose_name = "项目支出明细"
@@ -204,7 +211,7 @@ class ProcurementItem(DeclarationLine):
 
     history = HistoricalRecords()
 
-    objects = scoped_queryset("declaration__project__department").as_manager()
+    objects = guarded_part_queryset("declaration__project__department").as_manager()
 
     class Meta(DeclarationLine.Meta):
         verbose_name = "项目采购"
@@ -226,11 +233,12 @@ class DepartmentDeclaration(FormBase, DeclarationWorkflow):
     functions = models.TextField("部门职能概述", blank=True)
     annual_tasks = models.TextField("年度工作任务", blank=True)
 
-    objects = scoped_queryset("department").as_manager()
+    objects = guarded_form_queryset("department").as_manager()
 
     history = HistoricalRecords()
 
     class Meta:
+        base_manager_name = "objects"
         verbose_name = "部门整体支出绩效目标申报表"
         verbose_name_plural = "部门整体支出绩效目标申报表"
         ordering = ["-year", "department__code"]
@@ -240,7 +248,7 @@ class DepartmentDeclaration(FormBase, DeclarationWorkflow):
         return f"{self.year}年 {self.department} 部门整体"
 
 
-class DepartmentFundLine(models.Model):
+class DepartmentFundLine(GuardedPartMixin):
     """A line of 部门总体资金情况: 收入构成 or 支出构成, this year with its share and the two years before."""
 
     declaration = models.ForeignKey(
@@ -256,9 +264,10 @@ class DepartmentFundLine(models.Model):
 
     history = HistoricalRecords()
 
-    objects = scoped_queryset("declaration__department").as_manager()
+    objects = guarded_part_queryset("declaration__department").as_manager()
 
     class Meta:
+        base_manager_name = "objects"
         verbose_name = "部门总体资金情况"
         verbose_name_plural = "部门总体资金情况"
         ordering = ["declaration", "seq"]

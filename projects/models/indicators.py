@@ -9,10 +9,10 @@ from simple_history.models import HistoricalRecords
 from indicators.choices import GoalKind
 from indicators.models import IndicatorRowBase
 
-from ..access import scoped_queryset
+from ..locking import GuardedPartMixin, guarded_part_queryset
 
 
-class Goal(models.Model):
+class Goal(GuardedPartMixin):
     """A goal of a declaration: a project's 总目标, a department's 长期/年度目标, or 003's 目标名称 group."""
 
     project_declaration = models.ForeignKey(
@@ -38,11 +38,14 @@ class Goal(models.Model):
 
     history = HistoricalRecords(table_name="indicators_historicalgoal")
 
-    objects = scoped_queryset(
+    PARENT_FIELDS = ("project_declaration", "department_declaration")
+
+    objects = guarded_part_queryset(
         "project_declaration__project__department", "department_declaration__department"
     ).as_manager()
 
     class Meta:
+        base_manager_name = "objects"
         db_table = "indicators_goal"  # the table keeps the name it had in the indicators app
         verbose_name = "绩效目标"
         verbose_name_plural = "绩效目标"
@@ -60,7 +63,7 @@ class Goal(models.Model):
         return f"{self.get_kind_display()}{self.seq}：{self.text[:40]}"
 
 
-class Indicator(IndicatorRowBase):
+class Indicator(GuardedPartMixin, IndicatorRowBase):
     """A row of a declaration's 年度绩效指标 table (003 adds 目标名称 and the 前年/上年 values)."""
 
     project_declaration = models.ForeignKey(
@@ -88,11 +91,14 @@ class Indicator(IndicatorRowBase):
 
     history = HistoricalRecords(table_name="indicators_historicalindicator")
 
-    objects = scoped_queryset(
+    PARENT_FIELDS = ("project_declaration", "department_declaration")
+
+    objects = guarded_part_queryset(
         "project_declaration__project__department", "department_declaration__department"
     ).as_manager()
 
     class Meta:
+        base_manager_name = "objects"
         db_table = "indicators_indicator"  # the table keeps the name it had in the indicators app
         verbose_name = "绩效指标"
         verbose_name_plural = "绩效指标"

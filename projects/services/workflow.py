@@ -11,6 +11,7 @@ from indicators.services.checking import ERROR
 
 from ..access import declaration_department_id, declaration_rights, is_filer_of, is_finance_of, is_head_of
 from ..choices import DeclarationAction, DeclarationStatus
+from ..locking import workflow_transition
 from ..models import DeclarationEvent, ProjectDeclaration, SchemeSection
 from ..signals import declaration_approved
 from .findings import declaration_findings
@@ -121,7 +122,8 @@ def declaration_submit(*, declaration, user) -> None:
     before = declaration.status
     declaration.status = DeclarationStatus.SUBMITTED
     declaration.submitted_by, declaration.submitted_at = user, timezone.now()
-    declaration.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
+    with workflow_transition(declaration):
+        declaration.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
     _log(declaration, user, DeclarationAction.SUBMIT, before)
 
 
@@ -135,7 +137,8 @@ def declaration_withdraw(*, declaration, user, comment: str = "") -> None:
         raise WorkflowError("只能撤回已提交、尚未审核的申报表。")
     before = declaration.status
     declaration.status = DeclarationStatus.DRAFT
-    declaration.save(update_fields=["status", "updated_at"])
+    with workflow_transition(declaration):
+        declaration.save(update_fields=["status", "updated_at"])
     _log(declaration, user, DeclarationAction.WITHDRAW, before, comment.strip())
 
 
@@ -153,7 +156,8 @@ def declaration_review(*, declaration, user, approve: bool, comment: str = "") -
     declaration.status = DeclarationStatus.APPROVED if approve else DeclarationStatus.RETURNED
     declaration.reviewed_by, declaration.reviewed_at = user, timezone.now()
     declaration.review_comment = comment.strip()
-    declaration.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment", "updated_at"])
+    with workflow_transition(declaration):
+        declaration.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment", "updated_at"])
     _log(declaration, user, DeclarationAction.APPROVE if approve else DeclarationAction.RETURN, before, comment)
     if approve:
         transaction.on_commit(
@@ -174,7 +178,8 @@ def declaration_request_adjustment(*, declaration, user, reason: str) -> None:
     if declaration.adjustment_requested:
         raise WorkflowError("已有待处理的调整申请。")
     declaration.adjustment_requested, declaration.adjustment_reason = True, reason.strip()
-    declaration.save(update_fields=["adjustment_requested", "adjustment_reason", "updated_at"])
+    with workflow_transition(declaration):
+        declaration.save(update_fields=["adjustment_requested", "adjustment_reason", "updated_at"])
     _log(declaration, user, DeclarationAction.ADJUST_REQUEST, declaration.status, reason)
 
 
@@ -190,7 +195,8 @@ def declaration_decide_adjustment(*, declaration, user, allow: bool, comment: st
     declaration.adjustment_requested = False
     if allow:
         declaration.status = DeclarationStatus.DRAFT
-    declaration.save(update_fields=["adjustment_requested", "status", "updated_at"])
+    with workflow_transition(declaration):
+        declaration.save(update_fields=["adjustment_requested", "status", "updated_at"])
     _log(
         declaration,
         user,

@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from indicators.services.layout import span_rows
+from projects.formulas import safe_cell, unsafe_cell
 from projects.limits import row_cap_problem
 from projects.models import ProjectDeclaration
 from projects.money import MoneyError, format_amount, parse_amount, to_yuan
@@ -27,14 +28,6 @@ WRAP = Alignment(wrap_text=True, vertical="center")
 CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
 BOLD = Font(bold=True)
 INDENT = "　　"  # a 其中 line of 资金来源 is indented with two ideographic spaces
-FORMULA_START = ("=", "+", "-", "@")
-
-
-def safe(value):
-    """Text that a spreadsheet would run as a formula is written with a leading apostrophe (CSV/Excel injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START) and not re.fullmatch(r"[-+]?\d+(\.\d+)?", value):
-        return "'" + value
-    return value
 
 
 class Sheet:
@@ -45,7 +38,7 @@ class Sheet:
         """Write one row: (first column, last column, value) per cell, merged and ruled."""
         self.row += 1
         for first, last, value in cells:
-            cell = self.ws.cell(row=self.row, column=first, value=safe(value))
+            cell = self.ws.cell(row=self.row, column=first, value=safe_cell(value))
             cell.alignment = CENTER if header else WRAP
             if header:
                 cell.font = BOLD
@@ -150,7 +143,7 @@ def export_declaration(d) -> bytes:
                 ws.merge_cells(start_row=offset, start_column=column, end_row=offset + span - 1, end_column=column)
     meta = wb.create_sheet(META)
     meta.append(["template", TEMPLATE])
-    meta.append(["project", d.project.key])
+    meta.append(["project", safe_cell(d.project.key)])
     meta.append(["year", d.year])
     # The version the template was exported at: an import of an older copy is refused (projects/services/writing.py).
     meta.append(["version", d.updated_at.isoformat() if d.updated_at else ""])
@@ -225,7 +218,9 @@ def read_declaration(stream) -> ImportedDeclaration:
     except (TypeError, ValueError):
         raise SheetError(["模板中的年度无效。"]) from None
     version = str(meta.get("version") or "").strip() or None
-    data = ImportedDeclaration(project_key=str(meta.get("project") or ""), year=year, unit=unit, version=version)
+    data = ImportedDeclaration(
+        project_key=str(unsafe_cell(meta.get("project")) or ""), year=year, unit=unit, version=version
+    )
 
     def amount(value, where):
         text = _text(value).strip()

@@ -19,10 +19,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from projects.access import visible_department_ids
+from projects.formulas import safe_cell
 from projects.models import Department, DepartmentDeclaration, ProjectDeclaration
 from projects.queue import enqueue
 from projects.selectors import declaration_page, department_declaration_page
-from projects.services.xlsx import safe
 from selfeval.models import SelfEvaluation
 from selfeval.selectors import evaluation_with_rows
 
@@ -149,14 +149,14 @@ def index_workbook(job: ExportJob, items: list[ExportItem]) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "索引"
-    ws.append([safe(str(job))])
+    ws.append([safe_cell(str(job))])
     ws["A1"].font = Font(bold=True, size=13)
     ws.append(INDEX_COLUMNS)
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for item in items:
         row = {**item.index_row, "序号": item.seq}
-        ws.append([safe(row.get(column, "")) for column in INDEX_COLUMNS])
+        ws.append([safe_cell(row.get(column, "")) for column in INDEX_COLUMNS])
     widths = [6, 48, 26, 26, 30, 6, 16, 22, 8, 10, 12, 6, 80]
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[ws.cell(row=2, column=index).column_letter].width = width

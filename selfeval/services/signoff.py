@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from projects.access import is_filer_of, is_finance_of, is_head_of
+from projects.locking import workflow_transition
 
 from ..choices import EvaluationStatus
 from ..models import EvaluationEvent, SelfEvaluation
@@ -77,7 +78,8 @@ def evaluation_sign(*, evaluation_id: int, user, comment: str = "") -> SelfEvalu
     digest = evaluation_digest(evaluation)
     evaluation.status = EvaluationStatus.SIGNED
     evaluation.signed_by, evaluation.signed_at, evaluation.signed_digest = user, timezone.now(), digest
-    evaluation.save(update_fields=["status", "signed_by", "signed_at", "signed_digest", "updated_at"])
+    with workflow_transition(evaluation):
+        evaluation.save(update_fields=["status", "signed_by", "signed_at", "signed_digest", "updated_at"])
     store_check(evaluation)  # its last change moved: the overviews' copy follows
     EvaluationEvent.objects.create(
         evaluation=evaluation, action="sign", user=user, digest=digest, comment=comment.strip()
@@ -97,7 +99,8 @@ def evaluation_return(*, evaluation_id: int, user, comment: str) -> SelfEvaluati
     if not comment.strip():
         raise SignoffError("退回时请填写退回意见，说明需要修改的内容。")
     evaluation.status = EvaluationStatus.DRAFT
-    evaluation.save(update_fields=["status", "updated_at"])
+    with workflow_transition(evaluation):
+        evaluation.save(update_fields=["status", "updated_at"])
     store_check(evaluation)  # its last change moved: the overviews' copy follows
     EvaluationEvent.objects.create(evaluation=evaluation, action="return", user=user, comment=comment.strip())
     return evaluation
@@ -112,7 +115,8 @@ def evaluation_withdraw(*, evaluation_id: int, user, comment: str = "") -> SelfE
     if evaluation.status != EvaluationStatus.SUBMITTED:
         raise SignoffError("只能撤回已提交、尚未签署的自评表。")
     evaluation.status = EvaluationStatus.DRAFT
-    evaluation.save(update_fields=["status", "updated_at"])
+    with workflow_transition(evaluation):
+        evaluation.save(update_fields=["status", "updated_at"])
     store_check(evaluation)  # its last change moved: the overviews' copy follows
     EvaluationEvent.objects.create(evaluation=evaluation, action="withdraw", user=user, comment=comment.strip())
     return evaluation
@@ -131,8 +135,8 @@ def evaluation_reopen(*, evaluation_id: int, user, reason: str) -> SelfEvaluatio
     old_digest = evaluation.signed_digest
     evaluation.status = EvaluationStatus.DRAFT
     evaluation.signed_by, evaluation.signed_at, evaluation.signed_digest = None, None, ""
-    evaluation._reopening = True
-    evaluation.save(update_fields=["status", "signed_by", "signed_at", "signed_digest", "updated_at"])
+    with workflow_transition(evaluation):
+        evaluation.save(update_fields=["status", "signed_by", "signed_at", "signed_digest", "updated_at"])
     store_check(evaluation)  # its last change moved: the overviews' copy follows
     EvaluationEvent.objects.create(
         evaluation=evaluation, action="reopen", user=user, comment=reason.strip(), digest=old_digest
@@ -177,7 +181,8 @@ def evaluation_submit(*, evaluation_id: int, user) -> SelfEvaluation:
         raise SubmitBlocked(blocked)
     evaluation.status = EvaluationStatus.SUBMITTED
     evaluation.submitted_by, evaluation.submitted_at = user, timezone.now()
-    evaluation.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
+    with workflow_transition(evaluation):
+        evaluation.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
     store_check(evaluation)  # its last change moved: the overviews' copy follows
     EvaluationEvent.objects.create(evaluation=evaluation, action="submit", user=user)
     return evaluation

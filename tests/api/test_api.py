@@ -283,3 +283,14 @@ def test_staff_of_another_role_cannot_fill(draft, head_user, auditor_user):
         assert response.status_code == 403
     assert SelfEvaluation.objects.get(pk=draft.pk).filler == ""
     make_user("t-spare", "finance", None)
+
+
+def test_the_browsable_api_shows_a_declaration(client, finance_user):
+    from projects.models import ProjectDeclaration
+
+    declaration = ProjectDeclaration.objects.for_user(finance_user).first()
+    client.force_login(finance_user)
+    response = client.get(f"/api/declarations/{declaration.pk}/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert declaration.project.name in page and declaration.project.key in page  # the detail and the PUT form

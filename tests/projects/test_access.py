@@ -4,9 +4,9 @@ import pytest
 
 from projects.access import Rights, declaration_rights, is_filer_of, is_head_of, is_manager
 from projects.choices import DeclarationStatus, Role
-from projects.models import Indicator
+from projects.models import Indicator, ProjectDeclaration
 from selfeval.access import evaluation_rights
-from selfeval.models import EvaluationRow
+from selfeval.models import EvaluationRow, SelfEvaluation
 from tests.builders import make_declaration, make_department, make_evaluation, make_project, make_user
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +117,24 @@ def test_rows_of_another_departments_form_are_out_of_scope(people, own, other):
     theirs = EvaluationRow.objects.filter(evaluation__department=other)
     assert theirs.exists() and not EvaluationRow.objects.for_user(finance).filter(pk__in=theirs).exists()
     assert EvaluationRow.objects.for_user(outsider).filter(pk__in=theirs).count() == theirs.count()
+
+
+def test_a_superuser_with_the_head_role_heads_only_their_own_department(dongxihu, hongshan, finance_user):
+    from projects.services import workflow
+    from selfeval.services.signoff import SignoffError, evaluation_sign
+
+    boss = make_user("a-super-head", Role.HEAD, dongxihu, is_superuser=True)
+    assert is_head_of(boss, dongxihu.pk) and not is_head_of(boss, hongshan.pk)
+    submitted = SelfEvaluation.objects.get(department=hongshan, status="submitted", project__name="组织日常运转经费")
+    assert not evaluation_rights(boss, submitted).sign
+    with pytest.raises(SignoffError, match="只有本部门负责人"):
+        evaluation_sign(evaluation_id=submitted.pk, user=boss)
+    declaration = ProjectDeclaration.objects.exclude(project__department=dongxihu).first()
+    from tests.conftest import set_status
+
+    set_status(declaration, DeclarationStatus.SUBMITTED)
+    assert not declaration_rights(boss, declaration).review
+    with pytest.raises(workflow.WorkflowError, match="只有本部门负责人"):
+        workflow.declaration_review(declaration=declaration, user=boss, approve=True)
+    declaration.refresh_from_db()
+    assert declaration.status == DeclarationStatus.SUBMITTED

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from projects.models import Indicator, Project, ProjectDeclaration
 from projects.resources import IndicatorResource, ProjectResource
+from tests.conftest import set_status
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +63,7 @@ def test_indicator_rows_import_into_a_draft_only(finance_user):
     result = IndicatorResource(user=finance_user).import_data(data, dry_run=False)
     assert result.has_validation_errors() or result.has_errors()
     assert declaration.indicators.count() == 8  # approved: refused
-    ProjectDeclaration.objects.filter(pk=declaration.pk).update(status="draft")
+    set_status(declaration, "draft")
     result = IndicatorResource(user=finance_user).import_data(data, dry_run=False)
     assert not result.has_errors() and not result.has_validation_errors(), [r.error_dict for r in result.invalid_rows]
     row = declaration.indicators.get(seq=9)
@@ -70,7 +71,7 @@ def test_indicator_rows_import_into_a_draft_only(finance_user):
 
 
 def test_indicator_import_is_scoped(outsider_user):
-    ProjectDeclaration.objects.filter(project__key="dxh2021-rczx").update(status="draft")
+    set_status(ProjectDeclaration.objects.filter(project__key="dxh2021-rczx"), "draft")
     headers = ["项目编码", "年度", "序号", "一级指标", "二级指标", "三级指标", "指标值", "绩效标准", "分值"]
     data = tablib.Dataset(
         ["dxh2021-rczx", "2021", "9", "产出指标", "质量指标", "越权写入", "100%", "", ""], headers=headers

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from indicators.models import IndicatorCategory
 from projects.models import DepartmentDeclaration, Goal
+from tests.conftest import set_status
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,7 @@ def test_the_page_reads_like_the_paper_form(client, auditor_user, overall):
 
 
 def test_finance_staff_edit_a_draft_and_add_a_row_to_a_goal(client, finance_user, overall):
-    DepartmentDeclaration.objects.filter(pk=overall.pk).update(status="draft")
+    set_status(overall, "draft")
     client.force_login(finance_user)
     goal = Goal.objects.get(department_declaration=overall, kind="annual", seq=3)
     total = overall.indicators.count()
@@ -80,7 +81,7 @@ def test_scope_and_roles(client, outsider_user, auditor_user, head_user, finance
     assert client.get(reverse("projects:department_declaration", args=[overall.pk])).status_code == 404
     client.force_login(auditor_user)
     assert client.get(reverse("projects:department_declaration_edit", args=[overall.pk])).status_code == 403
-    DepartmentDeclaration.objects.filter(pk=overall.pk).update(status="draft")
+    set_status(overall, "draft")
     client.force_login(finance_user)
     client.post(reverse("projects:department_declaration_action", args=[overall.pk]), {"action": "submit"})
     client.force_login(head_user)

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from projects.models import ProjectDeclaration
 from projects.services.importing import declaration_import
 from projects.services.xlsx import SheetError, export_declaration, read_declaration
+from tests.conftest import set_status
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,7 @@ def upload(content: bytes, name="申报表.xlsx"):
 @pytest.mark.parametrize("key", ["qk2020-zzbgzjf", "dxh2021-jxkp", "dxh2021-bgjf", "dxh2021-gbkc", "dxh2021-hsyq"])
 def test_round_trip_gives_identical_data(key, finance_user, admin_user_):
     declaration = ProjectDeclaration.objects.get(project__key=key)
-    ProjectDeclaration.objects.filter(pk=declaration.pk).update(status="draft")
+    set_status(declaration, "draft")
     before = snapshot(declaration)
     content = export_declaration(declaration)
     imported = declaration_import(data=read_declaration(io.BytesIO(content)), user=admin_user_)
@@ -81,11 +82,11 @@ def test_the_sheet_is_laid_out_like_the_paper_form():
 
 def test_formula_injection_is_neutralised(admin_user_):
     declaration = ProjectDeclaration.objects.get(project__key="dxh2021-jxkp")
+    set_status(declaration, "draft")  # an approved declaration is locked
     declaration.leader = '=HYPERLINK("http://evil","x")'
     declaration.save()
     ws = load_workbook(io.BytesIO(export_declaration(declaration))).worksheets[0]
     assert '\'=HYPERLINK("http://evil","x")' in [c for row in ws.iter_rows(values_only=True) for c in row]
-    ProjectDeclaration.objects.filter(pk=declaration.pk).update(status="draft")
     imported = declaration_import(data=read_declaration(io.BytesIO(export_declaration(declaration))), user=admin_user_)
     assert imported.leader == '=HYPERLINK("http://evil","x")'
 
@@ -141,7 +142,7 @@ def test_bad_files_are_refused_whole(client, finance_user, content, name, messag
 
 def test_a_bad_amount_refuses_the_whole_file(client, finance_user):
     declaration = ProjectDeclaration.objects.get(project__key="dxh2021-rczx")
-    ProjectDeclaration.objects.filter(pk=declaration.pk).update(status="draft")
+    set_status(declaration, "draft")
     wb = load_workbook(io.BytesIO(export_declaration(declaration)))
     ws = wb.worksheets[0]
     for row in ws.iter_rows():
@@ -177,7 +178,7 @@ def test_import_creates_next_years_declaration_and_refuses_approved_ones(client,
 
 def test_other_departments_cannot_import(client, outsider_user):
     declaration = ProjectDeclaration.objects.get(project__key="dxh2021-rczx")
-    ProjectDeclaration.objects.filter(pk=declaration.pk).update(status="draft")
+    set_status(declaration, "draft")
     client.force_login(outsider_user)
     response = client.post(
         reverse("reports:declaration_import"), {"file": upload(export_declaration(declaration))}, follow=True

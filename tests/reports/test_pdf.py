@@ -18,6 +18,7 @@ from reports.templatetags.paper import paper
 from selfeval.models import EvaluationRow, SelfEvaluation
 from selfeval.selectors import evaluation_with_rows
 from selfeval.sheets import score_text
+from tests.conftest import set_status
 
 pytestmark = pytest.mark.django_db
 
@@ -173,9 +174,7 @@ def test_a_long_table_keeps_its_labels_and_header_on_every_page():
 
 def test_every_page_is_numbered_and_a_signed_form_shows_its_signature(head_user):
     e = SelfEvaluation.objects.get(source__startswith="000", printed_total=Decimal("93.68"))
-    SelfEvaluation.objects.filter(pk=e.pk).update(
-        status="signed", signed_by=head_user, signed_at="2026-01-05T10:00:00+08:00", signed_digest="ab" * 32
-    )
+    set_status(e, "signed", signed_by=head_user, signed_at="2026-01-05T10:00:00+08:00", signed_digest="ab" * 32)
     pages = pdf_pages(form_pdf(evaluation_with_rows(e.pk))[1])
     count = len([p for p in pages if p])
     assert count >= 2

@@ -12,6 +12,7 @@ from selfeval.services.adapters import form_input
 from selfeval.services.filling import EvaluationChanges, evaluation_update
 from selfeval.services.findings import evaluation_findings
 from selfeval.services.signoff import evaluation_sign
+from tests.conftest import set_status
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def test_every_seed_form_reads_what_the_engine_and_checker_say():
 
 
 def test_an_edit_on_the_page_updates_the_stored_check(form, outsider_user):
-    SelfEvaluation.objects.filter(pk=form.pk).update(status="draft")
+    set_status(form, "draft")
     form = evaluation_with_rows(form.pk)
     row = next(r for r in form.rows.all() if r.name == "聘请人才专员人数")
     checks.refresh_all()
@@ -129,6 +130,7 @@ def test_declaration_checks_are_the_checker_live_and_follow_a_change():
         assert now(d) == [f.as_dict() for f in declaration_findings(d)]
     office = ProjectDeclaration.objects.get(project__name="办公经费")  # 001: 10+10+12+10 = 42, 合计 45
     assert "expense_total" in {f["code"] for f in now(office)}
+    set_status(office, "draft")  # a submitted or approved declaration is locked
     item = office.expense_items.order_by("pk").first()
     item.amount += office.expense_total - sum(e.amount for e in office.expense_items.all())
     item.save()

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from projects.models import ProjectDeclaration
 from selfeval.models import SelfEvaluation
+from tests.conftest import set_status
 
 pytestmark = pytest.mark.django_db
 
@@ -188,9 +189,10 @@ def test_department_budget_execution_comes_from_the_final_accounts():
     from selfeval.services.start import department_evaluation_start
 
     hanyang = Department.objects.get(code="420105-zzb")
-    declaration = DepartmentDeclaration.objects.create(department=hanyang, year=2022, status="approved")
+    declaration = DepartmentDeclaration.objects.create(department=hanyang, year=2022)
     Goal.objects.create(department_declaration=declaration, kind="annual", seq=1, text="目标")
-    SelfEvaluation.objects.filter(kind="department", department=hanyang, year=2022).update(status="draft")
+    set_status(declaration, "approved")
+    set_status(SelfEvaluation.objects.filter(kind="department", department=hanyang, year=2022), "draft")
     SelfEvaluation.objects.filter(kind="department", department=hanyang, year=2022).delete()
     evaluation = department_evaluation_start(declaration=declaration)
     line = evaluation.funding_rows.get()

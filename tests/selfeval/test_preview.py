@@ -12,7 +12,7 @@ from projects.choices import Role
 from selfeval.models import EvaluationRow, SelfEvaluation
 from selfeval.selectors import evaluation_with_rows
 from selfeval.services.findings import evaluation_findings
-from tests.conftest import make_user
+from tests.conftest import make_user, set_status
 from tests.selfeval.test_evaluation_pages import page_data
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ WRITES = ("INSERT", "UPDATE", "DELETE", "SAVEPOINT", "RELEASE", "ROLLBACK")
 def large(client):
     """The seed form with the most rows, reopened as a draft and grown to 60 rows, and its finance clerk."""
     evaluation = max(SelfEvaluation.objects.all(), key=lambda e: e.rows.count())
-    SelfEvaluation.objects.filter(pk=evaluation.pk).update(status="draft")
+    set_status(evaluation, "draft")
     last = evaluation.rows.order_by("-seq").first()
     for seq in range(last.seq + 1, 61):
         EvaluationRow.objects.create(

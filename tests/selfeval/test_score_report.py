@@ -10,6 +10,7 @@ from projects.models import DeclarationCheck
 from selfeval.choices import EvaluationStatus
 from selfeval.models import EvaluationCheck, SelfEvaluation
 from selfeval.services.scoring import EvaluationLocked, evaluation_score
+from tests.conftest import set_status
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +88,7 @@ def test_unknown_department_is_a_clear_error():
 
 def test_a_signed_evaluation_is_not_rescored():
     evaluation = SelfEvaluation.objects.filter(rows__isnull=False).first()
-    SelfEvaluation.objects.filter(pk=evaluation.pk).update(status=EvaluationStatus.SIGNED)
+    set_status(evaluation, EvaluationStatus.SIGNED)
     with pytest.raises(EvaluationLocked, match="已签署"):
         evaluation_score(evaluation_id=evaluation.pk)
     evaluation.refresh_from_db()

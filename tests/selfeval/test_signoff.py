@@ -11,6 +11,7 @@ from selfeval.locking import EvaluationLocked
 from selfeval.models import EvaluationRow, EvaluationSection, SelfEvaluation
 from selfeval.services.scoring import evaluation_score
 from selfeval.services.signoff import SignoffError, digest_matches, evaluation_reopen, evaluation_sign
+from tests.conftest import set_status
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def test_only_the_head_of_that_department_signs(form, head_user, finance_user, a
 
 
 def test_a_draft_is_not_signed(form, hongshan_head):
-    SelfEvaluation.objects.filter(pk=form.pk).update(status="draft")
+    set_status(form, "draft")
     with pytest.raises(SignoffError, match="只能签署已提交"):
         evaluation_sign(evaluation_id=form.pk, user=hongshan_head)
 

@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("indicators", "0006_goal_indicator_to_projects"),
         ("projects", "0007_declaration_write_channels"),
-        ("selfeval", "0009_evaluation_return_withdraw"),
+        ("selfeval", "0010_guarded_forms"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
