@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from indicators.params import param_id, param_int, param_year
 from projects.models import ProjectDeclaration
 from projects.services.xlsx import export_declaration
-from selfeval.models import EvaluationFunding, SelfEvaluation
+from selfeval.models import EvaluationCheck, EvaluationFunding, SelfEvaluation
 from selfeval.selectors import evaluation_with_rows
 from selfeval.services.filling import EvaluationChanges, evaluation_update
 from selfeval.services.start import evaluation_start
@@ -110,8 +110,11 @@ def test_any_amount_saves_within_bounds_or_is_refused(draft, finance_user, budge
     )
     result = evaluation_update(evaluation=evaluation, user=finance_user, changes=changes)
     assert result.saved or result.errors
-    stored = evaluation_with_rows(draft.pk)  # every figure loads again
-    assert stored.computed_budget_rate is None or abs(stored.computed_budget_rate) <= Decimal(10)
+    evaluation_with_rows(draft.pk)  # every figure loads again
+    for check in EvaluationCheck.objects.filter(evaluation=draft):  # the stored copy of every figure
+        assert check.budget_rate is None or abs(check.budget_rate) <= Decimal(10)
+        assert all(abs(Decimal(rate)) <= Decimal(10) for rate in check.funding_rates.values())
+    list(EvaluationCheck.objects.filter(evaluation=draft).values())
     list(SelfEvaluation.objects.filter(pk=draft.pk).values())
     list(EvaluationFunding.objects.filter(evaluation=draft).values())
     if not result.saved:

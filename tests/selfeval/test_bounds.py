@@ -65,7 +65,10 @@ def test_the_highest_rate_within_the_bound_saves_and_reads(client, started):
     data = page_data(client, started, **{"funding-0-budget": "100", "funding-0-executed": "1000"})
     response = client.post(reverse("selfeval:evaluation_edit", args=[started.pk]), data)
     assert response.status_code == 302
-    assert evaluation_with_rows(started.pk).computed_budget_rate == engine.MAX_RATE
+    check = EvaluationCheck.objects.get(evaluation=started)  # the stored copy of the figures
+    assert check.budget_rate == engine.MAX_RATE
+    line = EvaluationFunding.objects.filter(evaluation=started).order_by("seq").first()
+    assert check.funding_rate(line.seq) == engine.MAX_RATE
     _year_pages_answer(client, started)
 
 
@@ -104,25 +107,45 @@ def test_the_engine_gives_no_figure_beyond_its_bound():
 @pytest.mark.parametrize(
     ("model", "field"),
     [
-        (SelfEvaluation, "computed_budget_rate"),
-        (SelfEvaluation, "computed_total"),
-        (EvaluationFunding, "computed_rate"),
-        (EvaluationRow, "score_proposed"),
+        (EvaluationCheck, "computed_total"),
         (EvaluationCheck, "budget_rate"),
+        (EvaluationCheck, "budget_score"),
+        (EvaluationRow, "score_proposed"),
     ],
 )
 def test_the_database_refuses_an_unbounded_figure_on_sqlite_too(started, model, field):
     from selfeval.services.scoring import evaluation_score
 
     evaluation_score(evaluation_id=started.pk)  # its check exists
-    relation = "pk" if model is SelfEvaluation else "evaluation"
-    qs = model.objects.filter(**{relation: started.pk})
+    qs = model.objects.filter(evaluation=started.pk)
     bound = engine.MAX_RATE if "rate" in field else engine.MAX_SCORE
     # Past the bound: the constraint refuses it (PostgreSQL's numeric column refuses what is past its width first).
     for value in (bound + 1, Decimal("1000000000")):
         with pytest.raises((IntegrityError, DataError)), transaction.atomic():
             qs.update(**{field: value})
     qs.update(**{field: bound})  # the bound itself is stored
+
+
+def test_the_figures_the_check_keeps_in_json_are_bounded_by_their_writer(client, started, monkeypatch):
+    """No constraint reaches into the check's JSON: its one writer keeps out a section score or a funding line's
+    rate beyond its bound (the engine gives none; were one given, it is not stored), and the pages keep loading."""
+    from selfeval.services import checks
+    from selfeval.services.adapters import form_input
+
+    evaluation = evaluation_with_rows(started.pk)
+    result = engine.score_form(form_input(evaluation))
+    codes = [s.code for s in evaluation.sections.all()]
+    result.section_scores = {codes[0]: engine.MAX_SCORE + 1, codes[1]: -engine.MAX_SCORE - 1, codes[2]: Decimal(7)}
+    monkeypatch.setattr(engine, "budget_rate", lambda budget, executed, rules=None: Decimal("1000000000"))
+    checks.save_figures(evaluation, result)
+    stored = EvaluationCheck.objects.get(evaluation=started)
+    assert stored.section_scores == {codes[2]: "7"} and stored.funding_rates == {}
+    monkeypatch.setattr(engine, "budget_rate", lambda budget, executed, rules=None: engine.MAX_RATE)
+    checks.save_figures(evaluation, result)
+    stored = EvaluationCheck.objects.get(evaluation=started)
+    assert set(stored.funding_rates.values()) == {str(engine.MAX_RATE)}  # the bound itself is stored
+    monkeypatch.undo()
+    _year_pages_answer(client, started)
 
 
 # -- crafted formsets: another form's row ids, rows added to a fixed table ---------------------------------------
