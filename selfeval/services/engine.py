@@ -52,8 +52,8 @@ class Rules:
     deviation_above: Decimal | None = None  # e.g. 1.30: a reason is also required at ≥ 130 % of target
 
 
-# The bounds of every figure the engine gives (the storage of the computed fields, and the database constraints
-# built from these constants): an execution rate B / A beyond ±10 (1000 %) is an amount in the wrong unit, and
+# The bounds of every figure the engine gives (the storage of the stored check's figures: the database constraints
+# on its columns and the bounds its one writer keeps in its JSON, built from these constants): an execution rate B / A beyond ±10 (1000 %) is an amount in the wrong unit, and
 # with it the budget score stays within a score's storage (points ≤ 9 999.99 × 10). A figure beyond its bound is
 # not given (None, like a rate without a budget) and the result names it in ``problems``, so that the write
 # services refuse the form with that message before anything is written, and no read can meet a value it cannot
