@@ -22,6 +22,7 @@ from .choices import DeclarationAction, DeclarationStatus
 from .models import Department, DepartmentDeclaration, Project, ProjectDeclaration
 from .money import UNIT_CHOICES, format_amount, to_yuan
 from .services import workflow
+from .years import YEAR_VALIDATORS
 
 STATUS_CHOICES = DeclarationStatus.choices
 
@@ -30,6 +31,8 @@ class Amount(serializers.DecimalField):
     """An amount in the form's unit (万元 or 元), as on the page; stored in 元."""
 
     def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("error_messages", {"min_value": "金额不能为负数。"})
         super().__init__(max_digits=20, decimal_places=6, allow_null=True, required=False, **kwargs)
 
 
@@ -212,7 +215,7 @@ class DeclarationWriteSerializer(StrictSerializer):
         help_text="读取时详情中的 version；修改已有的申报表时必填，过期则 409 并列出他人的改动",
     )  # fmt: skip
     project_key = serializers.CharField(max_length=60)
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = serializers.IntegerField(validators=YEAR_VALIDATORS)
     unit = serializers.ChoiceField(choices=UNIT_CHOICES, default="万元")
     fill_date = serializers.DateField(allow_null=True, required=False)
     supervising_unit = serializers.CharField(max_length=120, allow_blank=True, default="")
@@ -295,7 +298,7 @@ class StaleSerializer(serializers.Serializer):
     changes = ChangeEntrySerializer(many=True)
 
 
-class CommentSerializer(serializers.Serializer):
+class CommentSerializer(StrictSerializer):
     comment = serializers.CharField(allow_blank=True, default="", max_length=2000)
 
 

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from indicators.services.values import format_rate
 from projects.money import format_amount
 from projects.services.checks import ChecksPending
+from projects.years import YEAR_MESSAGE, is_valid_year
 from selfeval.services.adapters import form_input
 
 from .choices import EvaluationStatus
@@ -188,7 +189,7 @@ class EvaluationFillSerializer(StrictSerializer):
     rows = RowIn(many=True, required=False, max_length=settings.MAX_FORM_ROWS)
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=2000)
 
 
@@ -318,8 +319,8 @@ class ScoreReportView(APIView):
             year = int(year) if year not in (None, "") else None
         except ValueError:
             return Response({"detail": "year 应为年度数字。"}, status=400)
-        if year is not None and not 1900 <= year <= 2200:
-            return Response({"detail": "year 应为年度数字。"}, status=400)
+        if year is not None and not is_valid_year(year):
+            return Response({"detail": YEAR_MESSAGE}, status=400)
         try:
             lines = score_report(year=year, kind=kind, user=request.user)
         except ChecksPending as exc:

@@ -7,14 +7,14 @@ from ..access import scoped_queryset
 from ..choices import DeclarationAction, DeclarationStatus, FundSection
 from ..locking import GuardedDeclarationMixin, GuardedPartMixin, guarded_form_queryset, guarded_part_queryset
 from ..money import UNIT_CHOICES
-from .fields import money_field, unit_field
+from .fields import money_field, unit_field, year_field
 from .organisation import Department, Project, User
 
 
 class FormBase(models.Model):
     """What every filed form carries: the year, its unit, where the data came from, and reading notes."""
 
-    year = models.PositiveSmallIntegerField("年度", db_index=True)
+    year = year_field(db_index=True)
     unit = unit_field()
     incomplete = models.BooleanField("原件内容不全", default=False, help_text="原件缺页或截断，仅保留现有内容。")
     notes = models.JSONField("录入说明", default=list, blank=True)
@@ -133,7 +133,7 @@ class PriorYearBudget(GuardedPartMixin):
     declaration = models.ForeignKey(
         ProjectDeclaration, verbose_name="申报表", on_delete=models.CASCADE, related_name="prior_years"
     )
-    year = models.PositiveSmallIntegerField("年度")
+    year = year_field()
     budget = money_field("预算数")
     executed = money_field("执行数")
     rate_printed = models.CharField("执行率（表中数）", max_length=20, blank=True)

@@ -42,13 +42,17 @@ def moved_labels(text: str) -> str:
         raise CommandError(f"备份文件不是有效的 JSON：{exc}") from exc
     if not isinstance(objects, list):
         raise CommandError("备份文件的内容不是对象列表。")
+    kept = []
     for obj in objects:
         if isinstance(obj, dict) and obj.get("model") in MOVED_MODELS:
             obj["model"] = MOVED_MODELS[obj["model"]]
         if isinstance(obj, dict) and isinstance(obj.get("fields"), dict):
             for name in REMOVED_FIELDS.get(obj.get("model"), ()):
                 obj["fields"].pop(name, None)
-    return json.dumps(objects, ensure_ascii=False)
+        if isinstance(obj, dict) and str(obj.get("model", "")).startswith("authtoken."):
+            continue  # an older backup's API tokens: credentials are not carried over (backup leaves them out too)
+        kept.append(obj)
+    return json.dumps(kept, ensure_ascii=False)
 
 
 def is_empty() -> bool:
