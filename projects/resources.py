@@ -15,6 +15,7 @@ from projects.formulas import safe_cell, unsafe_cell
 from projects.models import Indicator
 
 from .choices import DeclarationStatus, ProjectType
+from .limits import declaration_row_count, row_cap_problem
 from .models import Department, Project, ProjectDeclaration
 from .years import YEAR_MESSAGE, is_valid_year
 
@@ -132,6 +133,7 @@ class IndicatorResource(AllOrNothingResource):
         super().__init__(**kwargs)
         self.user = user
         self.categories = {c.code: c for c in IndicatorCategory.objects.all()}
+        self.row_counts: dict[int, int] = {}  # each declaration's rows, counted once and as new rows come in
 
     def get_queryset(self):
         return self.filter_export(Indicator.objects.all()).order_by(
@@ -177,3 +179,10 @@ class IndicatorResource(AllOrNothingResource):
         instance.level1, instance.level2 = self.categories.get(code1), self.categories.get(code2)
         if not instance.name:
             raise ValidationError({"name": "三级指标不能为空。"})
+        if instance.pk is None:
+            declaration = instance.project_declaration
+            if declaration.pk not in self.row_counts:
+                self.row_counts[declaration.pk] = declaration_row_count(declaration)
+            self.row_counts[declaration.pk] += 1
+            if problem := row_cap_problem(self.row_counts[declaration.pk], f"项目“{declaration.project.key}”的申报表"):
+                raise ValidationError(problem)
