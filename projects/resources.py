@@ -16,6 +16,7 @@ from projects.formulas import safe_cell, unsafe_cell
 from projects.models import Indicator
 
 from .choices import DeclarationStatus, ProjectType
+from .limits import declaration_row_count, row_cap_problem
 from .models import Department, Project, ProjectDeclaration
 from .years import YEAR_MESSAGE, is_valid_year
 
@@ -139,6 +140,7 @@ class IndicatorResource(AllOrNothingResource):
         super().__init__(**kwargs)
         self.user = user
         self.categories = {c.code: c for c in IndicatorCategory.objects.all()}
+        self.row_counts: dict[int, int] = {}  # each declaration's rows, counted once and as new rows come in
 
     def get_queryset(self):
         return self.filter_export(Indicator.objects.all()).order_by(
@@ -172,7 +174,9 @@ class IndicatorResource(AllOrNothingResource):
         if declaration is None:
             raise ValidationError(f"没有找到项目“{key}”{year} 年的申报表，或不在你的部门范围内。")
         if declaration.status not in {DeclarationStatus.DRAFT, DeclarationStatus.RETURNED}:
-            raise ValidationError(f"项目“{key}”{year} 年的申报表已{declaration.get_status_display()}，不能导入修改。")
+            raise ValidationError(
+                f"项目“{key}”{year} 年的申报表现为“{declaration.get_status_display()}”，不能导入修改。"
+            )
         return declaration
 
     def import_instance(self, instance, row, **kwargs):
@@ -190,3 +194,10 @@ class IndicatorResource(AllOrNothingResource):
         instance.unit = str(instance.unit or "").strip()
         if not instance.name:
             raise ValidationError({"name": "三级指标不能为空。"})
+        if instance.pk is None:
+            declaration = instance.project_declaration
+            if declaration.pk not in self.row_counts:
+                self.row_counts[declaration.pk] = declaration_row_count(declaration)
+            self.row_counts[declaration.pk] += 1
+            if problem := row_cap_problem(self.row_counts[declaration.pk], f"项目“{declaration.project.key}”的申报表"):
+                raise ValidationError(problem)

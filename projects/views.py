@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from indicators.params import param_year
+from indicators.services.text import join_sentences
 from projects.services.findings import declaration_findings
 
 from . import selectors
@@ -117,7 +119,7 @@ def _save(request, declaration, form, formsets, unit, submit: bool, conflict: li
             )
             return False
         except SheetError as exc:
-            messages.error(request, "本次没有保存任何内容：" + "；".join(exc.problems[:20]))
+            messages.error(request, "本次没有保存任何内容：" + join_sentences(exc.problems[:20]))
             return False
         if submit:
             declaration = ProjectDeclaration.objects.get(pk=declaration.pk)  # without the page's prefetched rows
@@ -186,9 +188,8 @@ def declaration_create(request: HttpRequest, project_pk: int) -> HttpResponse:
         raise Http404("没有找到这个项目。")
     if not is_filer_of(request.user, project.department_id):
         raise PermissionDenied("只有本部门的填报人可以新建申报表。")
-    try:
-        year = int(request.POST.get("year", ""))
-    except ValueError:
+    year = param_year(request.POST.get("year"))
+    if year is None:
         messages.error(request, "年度不正确。")
         return redirect("home")
     existing = ProjectDeclaration.objects.filter(project=project, year=year).first()

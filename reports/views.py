@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from indicators.params import param_id, param_year
+from indicators.services.text import join_sentences
 from projects.access import can_read_export
 from projects.models import Department, DepartmentDeclaration, ProjectDeclaration
 from projects.selectors import declaration_page, department_declaration_page
@@ -96,7 +98,7 @@ def declaration_import_view(request: HttpRequest) -> HttpResponse:
     except UploadRejected as exc:
         messages.error(request, f"导入失败：{exc}")
     except SheetError as exc:
-        messages.error(request, "导入失败，未写入任何内容：" + "；".join(exc.problems[:20]))
+        messages.error(request, "导入失败，未写入任何内容：" + join_sentences(exc.problems[:20]))
     else:
         messages.success(request, f"已导入 {declaration.year} 年“{declaration.project.name}”的申报表。")
         return redirect("projects:declaration", pk=declaration.pk)
@@ -120,11 +122,9 @@ def export_list(request: HttpRequest) -> HttpResponse:
     years = years_for(user)
     departments = Department.objects.for_user(user).order_by("code")
     if request.method == "POST":
-        try:
-            year = int(request.POST.get("year", ""))
-            raw = request.POST.get("department") or ""
-            department_id = int(raw) if raw else None
-        except ValueError:
+        year, raw = param_year(request.POST.get("year")), request.POST.get("department") or ""
+        department_id = param_id(raw) if raw else None
+        if year is None or (raw and department_id is None):
             messages.error(request, "请选择有效的年度和部门。")
             return redirect("reports:exports")
         try:

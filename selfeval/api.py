@@ -1,5 +1,6 @@
 """API of self-evaluations and the score report: the page's selector, fill service, sign-off services and lock."""
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -9,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from indicators.params import ID_MAX
 from indicators.services.values import format_rate
 from projects.api import StrictSerializer
 from projects.models import DepartmentDeclaration, ProjectDeclaration
@@ -40,8 +42,8 @@ class EvaluationListSerializer(serializers.ModelSerializer):
     computed_total = serializers.SerializerMethodField()
     computed_grade = serializers.SerializerMethodField()
     department_code = serializers.CharField(source="department.code", read_only=True)
-    project_key = serializers.CharField(source="project.key", read_only=True, default=None)
-    project_name = serializers.CharField(source="project.name", read_only=True, default=None)
+    project_key = serializers.CharField(source="project.key", read_only=True, default=None, allow_null=True)
+    project_name = serializers.CharField(source="project.name", read_only=True, default=None, allow_null=True)
     scheme = serializers.CharField(source="scheme.code", read_only=True)
 
     def get_computed_total(self, e) -> str | None:
@@ -178,9 +180,9 @@ class EvaluationFillSerializer(StrictSerializer):
     goal_actual = serializers.CharField(allow_blank=True, required=False, max_length=20000)
     problems = serializers.CharField(allow_blank=True, required=False, max_length=20000)
     improvement = serializers.CharField(allow_blank=True, required=False, max_length=20000)
-    funding = EvaluationFundingIn(many=True, required=False, max_length=100)
-    sections = SectionIn(many=True, required=False, max_length=100)
-    rows = RowIn(many=True, required=False, max_length=1000)
+    funding = EvaluationFundingIn(many=True, required=False, max_length=settings.MAX_FORM_ROWS)
+    sections = SectionIn(many=True, required=False, max_length=settings.MAX_FORM_ROWS)
+    rows = RowIn(many=True, required=False, max_length=settings.MAX_FORM_ROWS)
 
 
 def _printed(**kwargs):
@@ -218,8 +220,10 @@ class PrintedFiguresSerializer(StrictSerializer):
 class EvaluationStartSerializer(StrictSerializer):
     """Start a self-evaluation from an approved declaration (as the page's 开始自评 does)."""
 
-    declaration = serializers.IntegerField(required=False, help_text="项目申报表的 id")
-    department_declaration = serializers.IntegerField(required=False, help_text="部门整体申报表的 id")
+    declaration = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX, help_text="项目申报表的 id")
+    department_declaration = serializers.IntegerField(
+        required=False, min_value=1, max_value=ID_MAX, help_text="部门整体申报表的 id"
+    )
     rescale = serializers.BooleanField(
         default=False, help_text="申报表分值超出评分方案的分项时，按比例调整（先不带此项请求，查看返回的调整方案）"
     )

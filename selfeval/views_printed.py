@@ -28,7 +28,7 @@ def _evaluation(user, pk: int) -> SelfEvaluation:
         raise Http404("没有找到这张自评表。")
     evaluation = evaluation_with_rows(pk)
     if not evaluation_rights(user, evaluation).enter_printed:
-        raise PermissionDenied("只有本部门的财务人员、审计人员和管理员可以录入表中数，已签署的自评表不能录入。")
+        raise PermissionDenied("只有本部门的财务人员、审计人员和管理员可以录入原表数，已签署的自评表不能录入。")
     return evaluation
 
 
@@ -64,7 +64,7 @@ def evaluation_printed(request: HttpRequest, pk: int) -> HttpResponse:
             errors = getattr(exc, "problems", None) or getattr(exc, "errors", None) or [str(exc)]
             messages.error(request, "有内容需要更正，本次没有保存任何内容。")
         else:
-            messages.success(request, "表中数已保存，检查结果已更新。")
+            messages.success(request, "原表数已保存，检查结果已更新。")
             return redirect("selfeval:evaluation_printed", pk=evaluation.pk)
     lines = [
         {"key": key, "kind": kind, "name": name, "label": label, "value": typed.get(key, "" if v is None else v)}
@@ -82,6 +82,6 @@ def evaluation_printed_template(request: HttpRequest, pk: int) -> HttpResponse:
     """The Excel template of the form's printed figures, to fill from the paper form and import back."""
     evaluation = _evaluation(request.user, pk)
     response = HttpResponse(printed_template(evaluation), content_type=XLSX)
-    filename = f"{evaluation}（表中数）.xlsx"
+    filename = f"{evaluation}（原表数）.xlsx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response

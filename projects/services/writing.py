@@ -15,9 +15,11 @@ from django.utils import timezone
 from indicators.categories import match_category, table_of
 from indicators.choices import GoalKind
 from indicators.models import IndicatorCategory
+from indicators.services.text import join_sentences
 from projects.access import declaration_rights, is_filer_of
 from projects.choices import DeclarationAction
 from projects.history import describe_record
+from projects.limits import row_cap_problem
 from projects.models import (
     DeclarationBasis,
     DeclarationEvent,
@@ -79,6 +81,8 @@ def declaration_write(
 
 
 def _write(*, user, data, version, channel, declaration):
+    if problem := row_cap_problem(data.row_count(), "这张申报表"):
+        raise SheetError([problem])
     project = Project.objects.for_user(user).filter(key=data.project_key).select_related("department").first()
     if project is None:
         raise SheetError(["模板中的项目不存在，或不在你的部门范围内。"])
@@ -90,7 +94,7 @@ def _write(*, user, data, version, channel, declaration):
     if current is not None:
         if not declaration_rights(user, current).edit:
             how = "不能通过导入修改" if channel == DeclarationAction.IMPORT else "不能再修改"
-            raise SheetError([f"{data.year} 年的申报表已{current.get_status_display()}，{how}。"])
+            raise SheetError([f"{data.year} 年的申报表现为“{current.get_status_display()}”，{how}。"])
         _check_version(current, version, channel)
     else:
         current = ProjectDeclaration(project=project, year=data.year)
@@ -162,7 +166,9 @@ def _apply(declaration: ProjectDeclaration, data: DeclarationContent, user, chan
             _sync(PriorYearBudget, "declaration", declaration, [dict(line) for line in data.prior_years], key=("year",))
         _write_goals_and_indicators(declaration, data.goals, data.indicators)
     except ValidationError as exc:
-        raise SheetError([f"{field}：{'；'.join(messages)}" for field, messages in exc.message_dict.items()]) from None
+        raise SheetError(
+            [f"{field}：{join_sentences(messages)}" for field, messages in exc.message_dict.items()]
+        ) from None
     if channel == DeclarationAction.EDIT:
         return  # the page's saves are in the history (change reason 页面), not among the workflow steps
     DeclarationEvent.objects.create(

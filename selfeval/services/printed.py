@@ -98,12 +98,12 @@ def evaluation_enter_printed(*, evaluation_id: int, user, figures: PrintedFigure
     """Enter a form's printed figures: all of them or none (``PrintedFiguresRefused`` with every problem)."""
     evaluation = evaluation_with_rows(evaluation_id, for_update=True)
     if not evaluation_rights(user, evaluation).enter_printed:
-        raise PermissionDenied("只有本部门的财务人员、审计人员和管理员可以录入表中数，已签署的自评表不能录入。")
+        raise PermissionDenied("只有本部门的财务人员、审计人员和管理员可以录入原表数，已签署的自评表不能录入。")
     errors: list[str] = []
     header = {}
     for name, value in figures.header.items():
         if name not in HEADER:
-            errors.append(f"没有“{name}”这一项表中数。")
+            errors.append(f"没有“{name}”这一项原表数。")
             continue
         header[name] = _read(name, value, HEADER[name], evaluation, errors)
     parts = {
@@ -122,7 +122,7 @@ def evaluation_enter_printed(*, evaluation_id: int, user, figures: PrintedFigure
                 continue
             for name, value in (values or {}).items():
                 if name not in PART_FIELDS[prefix]:
-                    errors.append(f"{label(obj)}：“{name}”不是可录入的表中数。")
+                    errors.append(f"{label(obj)}：“{name}”不是可录入的原表数。")
                     continue
                 setattr(obj, name, _read(name, value, label(obj), evaluation, errors))
             changed[prefix].append(obj)

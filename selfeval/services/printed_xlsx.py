@@ -19,7 +19,7 @@ from .printed import HEADER, PrintedFigures
 
 TEMPLATE = "selfeval-printed-1"
 META = "模板信息"
-COLUMNS = ["编号", "类别", "名称", "项目", "表中数"]
+COLUMNS = ["编号", "类别", "名称", "项目", "原表数"]
 PART_LABELS = {
     ("funding", "rate_printed"): "执行率",
     ("funding", "score_printed"): "得分",
@@ -61,8 +61,8 @@ def printed_template(evaluation: SelfEvaluation) -> bytes:
     """The template of one form loaded by ``evaluation_with_rows``, holding its printed figures as they are."""
     wb = Workbook()
     ws = wb.active
-    ws.title = "自评表表中数"
-    ws.append([safe_cell(f"{evaluation} · 表中数（按纸质或 Excel 自评表填写，不要改动编号列）")])
+    ws.title = "自评表原表数"
+    ws.append([safe_cell(f"{evaluation} · 原表数（按纸质或 Excel 自评表填写，不要改动编号列）")])
     ws.append(COLUMNS)
     for cell in ws[2]:
         cell.font = Font(bold=True)
@@ -94,7 +94,7 @@ def read_printed(stream, evaluation: SelfEvaluation) -> PrintedFigures:
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds; the user needs one message
         raise PrintedSheetError(["无法读取该 Excel 文件。"]) from None
     if META not in wb.sheetnames:
-        raise PrintedSheetError(["这不是由本系统导出的自评表表中数模板（缺少模板标记），请先下载模板再填写。"])
+        raise PrintedSheetError(["这不是由本系统导出的自评表原表数模板（缺少模板标记），请先下载模板再填写。"])
     meta = {str(r[0].value): r[1].value for r in wb[META].iter_rows(min_row=1, max_row=10) if r[0].value}
     if meta.get("template") != TEMPLATE:
         raise PrintedSheetError(["模板版本不符，请重新下载模板。"])

@@ -103,7 +103,7 @@ def test_the_page_saves_typed_figures_all_or_nothing(client, auditor_user, recei
     client.force_login(auditor_user)
     url = reverse("selfeval:evaluation_printed", args=[received.pk])
     page = client.get(url)
-    assert page.status_code == 200 and "录入表中数" in page.content.decode()
+    assert page.status_code == 200 and "录入原表数" in page.content.decode()
     section = received.sections.get(code="goal")
     bad = client.post(url, {"printed_total": "95", f"sections:{section.pk}:printed_score": "十五"})
     assert bad.status_code == 200 and "不是数字" in bad.content.decode()

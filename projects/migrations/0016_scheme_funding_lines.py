@@ -13,7 +13,7 @@ def ship_funding_lines(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0013_printed_row_columns'),
+        ('projects', '0015_printed_row_columns'),
     ]
 
     operations = [

@@ -5,12 +5,12 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("projects", "0012_ship_scheme_assignments"),
+        ("selfeval", "0014_office_words"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="historicalindicator",
+            model_name="evaluationrow",
             name="comparator",
             field=models.CharField(
                 blank=True,
@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.AddField(
-            model_name="historicalindicator",
+            model_name="evaluationrow",
             name="nature",
             field=models.CharField(
                 blank=True,
@@ -32,14 +32,14 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.AddField(
-            model_name="historicalindicator",
+            model_name="evaluationrow",
             name="unit",
             field=models.CharField(
                 blank=True, help_text="表中单列的计量单位，如 %、人次。", max_length=20, verbose_name="计量单位"
             ),
         ),
         migrations.AddField(
-            model_name="indicator",
+            model_name="historicalevaluationrow",
             name="comparator",
             field=models.CharField(
                 blank=True,
@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.AddField(
-            model_name="indicator",
+            model_name="historicalevaluationrow",
             name="nature",
             field=models.CharField(
                 blank=True,
@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.AddField(
-            model_name="indicator",
+            model_name="historicalevaluationrow",
             name="unit",
             field=models.CharField(
                 blank=True, help_text="表中单列的计量单位，如 %、人次。", max_length=20, verbose_name="计量单位"

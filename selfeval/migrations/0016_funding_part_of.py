@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('selfeval', '0013_printed_row_columns'),
+        ('selfeval', '0015_printed_row_columns'),
     ]
 
     operations = [

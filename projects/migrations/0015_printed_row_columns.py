@@ -5,12 +5,12 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("selfeval", "0012_money_not_negative_and_year_range"),
+        ("projects", "0014_amounts_not_negative_after_relabel"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="evaluationrow",
+            model_name="historicalindicator",
             name="comparator",
             field=models.CharField(
                 blank=True,
@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.AddField(
-            model_name="evaluationrow",
+            model_name="historicalindicator",
             name="nature",
             field=models.CharField(
                 blank=True,
@@ -32,14 +32,14 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.AddField(
-            model_name="evaluationrow",
+            model_name="historicalindicator",
             name="unit",
             field=models.CharField(
                 blank=True, help_text="表中单列的计量单位，如 %、人次。", max_length=20, verbose_name="计量单位"
             ),
         ),
         migrations.AddField(
-            model_name="historicalevaluationrow",
+            model_name="indicator",
             name="comparator",
             field=models.CharField(
                 blank=True,
@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.AddField(
-            model_name="historicalevaluationrow",
+            model_name="indicator",
             name="nature",
             field=models.CharField(
                 blank=True,
@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.AddField(
-            model_name="historicalevaluationrow",
+            model_name="indicator",
             name="unit",
             field=models.CharField(
                 blank=True, help_text="表中单列的计量单位，如 %、人次。", max_length=20, verbose_name="计量单位"

@@ -33,5 +33,5 @@ def remove(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("indicators", "0006_goal_indicator_to_projects")]
+    dependencies = [("indicators", "0007_office_words")]
     operations = [migrations.RunPython(add, remove)]
