@@ -11,31 +11,55 @@ def ship_funding_lines(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0015_printed_row_columns'),
+        ("projects", "0015_printed_row_columns"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='scoringscheme',
-            name='rate_in_percent',
-            field=models.BooleanField(default=True, help_text='表头为“执行率(%)”：填写的“100”读作 100%，不是 100 倍。', verbose_name='执行率列为百分数'),
+            model_name="scoringscheme",
+            name="rate_in_percent",
+            field=models.BooleanField(
+                default=True,
+                help_text="表头为“执行率(%)”：填写的“100”读作 100%，不是 100 倍。",
+                verbose_name="执行率列为百分数",
+            ),
         ),
         migrations.CreateModel(
-            name='SchemeFundingLine',
+            name="SchemeFundingLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveSmallIntegerField(verbose_name='序号')),
-                ('name', models.CharField(max_length=60, verbose_name='资金项目')),
-                ('part_of', models.ForeignKey(blank=True, help_text='空：合计行（或独立行）；选定：本行是该合计行的“其中”行。', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='parts', to='projects.schemefundingline', verbose_name='其中行所属合计行')),
-                ('scheme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='funding_lines', to='projects.scoringscheme', verbose_name='评分方案')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("seq", models.PositiveSmallIntegerField(verbose_name="序号")),
+                ("name", models.CharField(max_length=60, verbose_name="资金项目")),
+                (
+                    "part_of",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="空：合计行（或独立行）；选定：本行是该合计行的“其中”行。",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="parts",
+                        to="projects.schemefundingline",
+                        verbose_name="其中行所属合计行",
+                    ),
+                ),
+                (
+                    "scheme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="funding_lines",
+                        to="projects.scoringscheme",
+                        verbose_name="评分方案",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '评分方案资金行',
-                'verbose_name_plural': '评分方案资金行',
-                'ordering': ['scheme', 'seq'],
-                'constraints': [models.UniqueConstraint(fields=('scheme', 'seq'), name='scheme_funding_line_seq_unique')],
+                "verbose_name": "评分方案资金行",
+                "verbose_name_plural": "评分方案资金行",
+                "ordering": ["scheme", "seq"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("scheme", "seq"), name="scheme_funding_line_seq_unique")
+                ],
             },
         ),
         migrations.RunPython(ship_funding_lines, migrations.RunPython.noop),

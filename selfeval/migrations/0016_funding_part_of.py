@@ -5,20 +5,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('selfeval', '0015_printed_row_columns'),
+        ("selfeval", "0015_printed_row_columns"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='evaluationfunding',
-            name='part_of',
-            field=models.ForeignKey(blank=True, help_text='本行是该合计行的“其中”行：合计行与其中各行相互核对。', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='parts', to='selfeval.evaluationfunding', verbose_name='其中行所属合计行'),
+            model_name="evaluationfunding",
+            name="part_of",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="本行是该合计行的“其中”行：合计行与其中各行相互核对。",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="parts",
+                to="selfeval.evaluationfunding",
+                verbose_name="其中行所属合计行",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalevaluationfunding',
-            name='part_of',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text='本行是该合计行的“其中”行：合计行与其中各行相互核对。', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='selfeval.evaluationfunding', verbose_name='其中行所属合计行'),
+            model_name="historicalevaluationfunding",
+            name="part_of",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                help_text="本行是该合计行的“其中”行：合计行与其中各行相互核对。",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="selfeval.evaluationfunding",
+                verbose_name="其中行所属合计行",
+            ),
         ),
     ]
