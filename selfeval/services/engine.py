@@ -218,6 +218,8 @@ class FormResult:
     proposals: dict[object, Proposal] = field(default_factory=dict)
     total: Decimal | None = None
     grade: str = ""
+    # The sum of what is known so far (a row not yet scored counts its proposal): shown as 暂计 until ``total``.
+    provisional_total: Decimal | None = None
 
 
 def score_form(form: FormInput) -> FormResult:
@@ -228,11 +230,17 @@ def score_form(form: FormInput) -> FormResult:
     b_score = budget_score(budget_section.points, rate, rules) if budget_section and budget_section.points else None
     result = FormResult(budget_rate=rate, budget_score=b_score)
     sums: dict[str, Decimal] = {}
+    known: dict[str, Decimal] = {}  # final scores, and proposals where no final score is given yet
     for row in form.rows:
-        result.proposals[row.key] = propose_row_score(row.target, row.actual, row.weight, rules)
-        if row.final_score is not None and row.section is not None:
+        proposal = result.proposals[row.key] = propose_row_score(row.target, row.actual, row.weight, rules)
+        if row.section is None:
+            continue
+        if row.final_score is not None:
             sums[row.section] = sums.get(row.section, ZERO) + quantize(Decimal(row.final_score), rules.score_places)
-    total, complete = ZERO, True
+        score = row.final_score if row.final_score is not None else proposal.score
+        if score is not None:
+            known[row.section] = known.get(row.section, ZERO) + quantize(Decimal(score), rules.score_places)
+    total, complete, provisional = ZERO, True, None
     for section in form.sections:
         if section.kind == "budget":
             score = b_score
@@ -245,7 +253,13 @@ def score_form(form: FormInput) -> FormResult:
             complete = False
         else:
             total += score
+        by_rows = section.kind != "budget" and section.given_score is None
+        so_far = known.get(section.code, score) if by_rows else score
+        if so_far is not None:
+            provisional = (provisional or ZERO) + so_far
     if complete and form.sections:
         result.total = quantize(total, rules.score_places)
         result.grade = grade_of(result.total, rules)
+    if provisional is not None:
+        result.provisional_total = quantize(provisional, rules.score_places)
     return result

@@ -19,7 +19,7 @@ from ..models import EvaluationEvent, SelfEvaluation
 from ..selectors import evaluation_with_rows
 from ..signals import evaluation_signed
 from .checks import store_check
-from .findings import evaluation_findings
+from .findings import BLOCKING, evaluation_findings
 
 CONTENT_FIELDS = [
     "kind", "department_id", "project_id", "year", "unit", "layout", "scheme_id", "eval_date_printed", "fill_unit",
@@ -144,15 +144,6 @@ def evaluation_reopen(*, evaluation_id: int, user, reason: str) -> SelfEvaluatio
     return evaluation
 
 
-BLOCKING = {
-    "reason_missing": "未达到目标的行须填写未完成原因",
-    "row_over_weight": "得分不能超过分值",
-    "row_negative": "得分不能小于 0",
-    "row_band": "定性指标的得分须在所选档次内",
-    "score_reason_missing": "评定得分与建议得分不同时须说明理由",
-    "section_over_points": "分项得分不能超过分值",
-    "row_unscored": "每行都须评定得分",
-}
 
 
 class SubmitBlocked(SignoffError):
