@@ -37,5 +37,6 @@ urlpatterns += [
     path("projects/", views_projects.project_list, name="project_list"),
     path("projects/new/", views_projects.project_create, name="project_create"),
     path("projects/<int:pk>/edit/", views_projects.project_edit, name="project_edit"),
+    path("profile/", views_projects.profile_edit, name="profile"),
     path("projects/<int:pk>/template.xlsx", views_projects.project_template, name="project_template"),
 ]

@@ -4,9 +4,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 
+from indicators.services.values import format_number
 from projects.forms.declaration import BaseRowFormSet, PlainRowForm, UnitAmountMixin
 
 from .models import EvaluationFunding, EvaluationRow, EvaluationSection, SelfEvaluation
+from .services.engine import QUALITATIVE_BANDS
 
 
 class EvaluationForm(forms.ModelForm):
@@ -45,6 +47,10 @@ class RowForm(PlainRowForm):
         fields = ["actual", "reason", "weight", "band", "score_final", "score_reason"]
         widgets = {"reason": forms.Textarea(attrs={"rows": 1}), "score_reason": forms.Textarea(attrs={"rows": 1})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["band"].choices = band_choices(self.instance.weight)
+
     def clean(self):
         cleaned = super().clean()
         score, weight = cleaned.get("score_final"), cleaned.get("weight")
@@ -53,6 +59,16 @@ class RowForm(PlainRowForm):
         if score is not None and weight is not None and score > weight:
             self.add_error("score_final", f"得分不能超过分值 {weight}。")
         return cleaned
+
+
+def band_choices(weight) -> list[tuple[str, str]]:
+    """The qualitative bands, each with its point range on a row of this weight: 达成年度指标（8–10 分）."""
+    if not weight or weight <= 0:
+        return [("", "—")] + [(key, label) for key, label, _low, _high in QUALITATIVE_BANDS]
+    return [("", "—")] + [
+        (key, f"{label}（{format_number(low * weight)}–{format_number(high * weight)} 分）")
+        for key, label, low, high in QUALITATIVE_BANDS
+    ]
 
 
 class LoadedPartField(forms.ModelChoiceField):

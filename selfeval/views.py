@@ -155,7 +155,9 @@ def _submit(request, pk):
         evaluation_submit(evaluation_id=pk, user=request.user)
     except SubmitBlocked as exc:
         rules = "；".join(dict.fromkeys(BLOCKING[finding.code] for finding in exc.findings))
-        messages.error(request, f"未提交：还有 {len(exc.findings)} 处须更正（{rules}），已在各栏旁标出；填写的内容已保存。")
+        messages.error(
+            request, f"未提交：还有 {len(exc.findings)} 处须更正（{rules}），已在各栏旁标出；填写的内容已保存。"
+        )
         return redirect(reverse("selfeval:evaluation_edit", args=[pk]) + "?check=1")
     except SignoffError as exc:
         messages.error(request, str(exc))
@@ -257,7 +259,7 @@ def department_evaluation_create(request: HttpRequest, declaration_pk: int) -> H
     if not is_filer_of(request.user, declaration.department_id):
         raise PermissionDenied("只有本部门的填报人可以开始自评。")
     try:
-        evaluation = department_evaluation_start(declaration=declaration)
+        evaluation = department_evaluation_start(declaration=declaration, user=request.user)
     except StartError as exc:
         messages.error(request, str(exc))
         return redirect("projects:department_declaration", pk=declaration_pk)

@@ -23,7 +23,7 @@ from ..selectors import evaluation_with_rows
 from . import engine
 from .adapters import EvaluationSnapshot, form_input, snapshot_of
 from .changes import changes_since
-from .findings import evaluation_findings, findings_at_parts, finding_text, is_blocking
+from .findings import evaluation_findings, finding_text, findings_at_parts, is_blocking
 from .prefill import prefills, take_proposals
 from .scoring import evaluation_score
 

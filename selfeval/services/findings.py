@@ -7,7 +7,6 @@ from ..models import SelfEvaluation
 from . import consistency
 from .adapters import EvaluationSnapshot, evaluation_data, row_label, snapshot_of
 
-
 # The findings that refuse a submission (they read 错误 on the page); every other finding is a hint (提示).
 BLOCKING = {
     "reason_missing": "未达到目标的行须填写未完成原因",

@@ -144,8 +144,6 @@ def evaluation_reopen(*, evaluation_id: int, user, reason: str) -> SelfEvaluatio
     return evaluation
 
 
-
-
 class SubmitBlocked(SignoffError):
     """Findings that must be fixed before submitting; ``findings`` lists them."""
 
