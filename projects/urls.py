@@ -7,6 +7,7 @@ app_name = "projects"
 urlpatterns = [
     path("declarations/<int:pk>/", views.declaration_detail, name="declaration"),
     path("declarations/<int:pk>/edit/", views.declaration_edit, name="declaration_edit"),
+    path("declarations/<int:pk>/history/", views.declaration_history, name="declaration_history"),
     path("declarations/<int:pk>/action/", views.declaration_action, name="declaration_action"),
     path("projects/<int:project_pk>/declarations/new/", views.declaration_create, name="declaration_create"),
 ]
@@ -23,6 +24,11 @@ urlpatterns += [
         "departments/declarations/<int:pk>/edit/",
         views_department.department_declaration_edit,
         name="department_declaration_edit",
+    ),
+    path(
+        "departments/declarations/<int:pk>/history/",
+        views_department.department_declaration_history,
+        name="department_declaration_history",
     ),
     path(
         "departments/declarations/<int:pk>/action/",

@@ -69,6 +69,9 @@ MATRIX = {
     "projects:project_edit": ("GET", "project", row(LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND)),
     "projects:project_template": ("GET", "project", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
     "projects:declaration": ("GET", "declaration", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
+    "projects:declaration_history": ("GET", "declaration", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
+    "projects:department_declaration_history": ("GET", "overall", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
+    "projects:profile": ("GET", None, row(LOGIN, OK, OK, OK, OK, OK)),  # one's own profile: every signed-in user
     "projects:department_declaration": ("GET", "overall", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
     "indicators:parse": ("GET", None, row(LOGIN, OK, OK, OK, OK, OK)),
     "indicators:library": ("GET", None, row(LOGIN, OK, OK, OK, OK, OK)),
