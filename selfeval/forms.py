@@ -1,5 +1,7 @@
 """The self-evaluation page: header, funding rows, section scores and the indicator rows."""
 
+import json
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
@@ -50,6 +52,9 @@ class RowForm(PlainRowForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["band"].choices = band_choices(self.instance.weight)
+        # the page recomputes the ranges as the 分值 is typed
+        bands = [[key, label, str(low), str(high)] for key, label, low, high in QUALITATIVE_BANDS]
+        self.fields["band"].widget.attrs["data-bands"] = json.dumps(bands, ensure_ascii=False)
 
     def clean(self):
         cleaned = super().clean()

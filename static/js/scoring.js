@@ -27,6 +27,23 @@
     row.dataset.follows = (input.value === "" || Number(input.value) === Number(proposal)) ? "1" : "0";
     input.addEventListener("input", function () { row.dataset.follows = input.value === "" ? "1" : "0"; });
   });
+  // each qualitative band shows its point range for the row's 分值, as it is typed
+  function points(x) { return String(Number(x.toFixed(2))); }
+  function updateBands(tr) {
+    var select = tr.querySelector("select[data-bands]"), weight = tr.querySelector("input[name$='-weight']");
+    if (!select || !weight) return;
+    var w = Number(weight.value), bands = JSON.parse(select.dataset.bands);
+    bands.forEach(function (band) {
+      var option = select.querySelector("option[value='" + band[0] + "']");
+      if (!option) return;
+      option.textContent = band[1] + (weight.value !== "" && w > 0
+        ? "（" + points(Number(band[2]) * w) + "–" + points(Number(band[3]) * w) + " 分）" : "");
+    });
+  }
+  form.querySelectorAll("tr[data-row]").forEach(function (tr) {
+    var weight = tr.querySelector("input[name$='-weight']");
+    if (weight) weight.addEventListener("input", function () { updateBands(tr); });
+  });
   function showErrors(errors) {
     form.querySelectorAll("td .errorlist").forEach(function (el) { el.remove(); });
     form.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
