@@ -117,7 +117,8 @@ def test_each_roles_day(page_for, finance_user, head_user, auditor_user, live_se
     evaluation = finance_fills(finance, live_server, declaration)
 
     # the head finds it in 待办, returns it once with a comment
-    head.goto(live_server.url + "/")
+    head.goto(f"{live_server.url}/?year={YEAR}")
+    assert head.locator("a.todo .badge").inner_text() == "1"
     shot(head, "home-head.png")
     head.click("a.todo")
     head.locator("a", has_text=NAME).click()
