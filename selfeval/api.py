@@ -17,6 +17,7 @@ from .choices import EvaluationStatus
 from .models import SelfEvaluation
 from .selectors import evaluation_with_rows
 from .services import engine
+from .services.checks import refresh_one, with_current_checks
 from .services.filling import EvaluationChanges, evaluation_update, stale_message
 from .services.findings import evaluation_findings
 from .services.report import KINDS, score_report
@@ -28,10 +29,22 @@ def num(value) -> str | None:
 
 
 class EvaluationListSerializer(serializers.ModelSerializer):
+    """A form of a list, with its computed figures as its stored check holds them (``with_current_checks``)."""
+
+    computed_total = serializers.SerializerMethodField()
+    computed_grade = serializers.SerializerMethodField()
     department_code = serializers.CharField(source="department.code", read_only=True)
     project_key = serializers.CharField(source="project.key", read_only=True, default=None)
     project_name = serializers.CharField(source="project.name", read_only=True, default=None)
     scheme = serializers.CharField(source="scheme.code", read_only=True)
+
+    def get_computed_total(self, e) -> str | None:
+        figures = getattr(e, "figures", None)
+        return num(figures.computed_total) if figures else None
+
+    def get_computed_grade(self, e) -> str:
+        figures = getattr(e, "figures", None)
+        return figures.grade if figures else ""
 
     class Meta:
         model = SelfEvaluation
@@ -57,7 +70,20 @@ class EvaluationDetailSerializer(EvaluationListSerializer):
             "signed_by", "signed_digest", "funding", "sections", "goals", "rows", "result", "findings",
         ]  # fmt: skip
 
+    def get_computed_total(self, e) -> str | None:
+        return num(self._figures(e).computed_total)
+
+    def get_computed_grade(self, e) -> str:
+        return self._figures(e).grade
+
+    def _figures(self, e):
+        """The form's current stored check: the figures the lists, the pages and the PDF show."""
+        if getattr(e, "figures", None) is None:
+            e.figures = refresh_one(e)
+        return e.figures
+
     def _result(self, e):
+        """The engine's proposal for each row (with its explanation), which the stored check does not hold."""
         if not hasattr(e, "_api_result"):
             e._api_result = engine.score_form(form_input(e))
         return e._api_result
@@ -74,10 +100,10 @@ class EvaluationDetailSerializer(EvaluationListSerializer):
         ]  # fmt: skip
 
     def get_sections(self, e) -> list[dict]:
-        scores = self._result(e).section_scores
+        figures = self._figures(e)
         return [
             {"id": s.pk, "code": s.code, "name": s.name, "points": num(s.points), "printed_score": num(s.printed_score),
-             "score_final": num(s.score_final), "computed_score": num(scores.get(s.code))}
+             "score_final": num(s.score_final), "computed_score": num(figures.section_score(s.code))}
             for s in e.sections.all()
         ]  # fmt: skip
 
@@ -100,7 +126,7 @@ class EvaluationDetailSerializer(EvaluationListSerializer):
         return out
 
     def get_result(self, e) -> dict:
-        result = self._result(e)
+        result = self._figures(e)
         return {
             "budget_rate": format_rate(result.budget_rate), "budget_score": num(result.budget_score),
             "total": num(result.total), "grade": result.grade,
@@ -178,6 +204,17 @@ class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
     """绩效自评表. PATCH fills a draft (the page's forms and checks); submit, sign and reopen as on the page."""
 
     filterset_class = EvaluationFilter
+
+    def list(self, request, *args, **kwargs):
+        """A page of forms, each with its current stored check (made again here when stale)."""
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        try:
+            forms = with_current_checks(page if page is not None else queryset)
+        except ChecksPending as exc:
+            return Response({"detail": str(exc)}, status=503, headers={"Retry-After": "60"})
+        data = EvaluationListSerializer(forms, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
 
     def get_queryset(self):
         return (

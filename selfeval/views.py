@@ -24,6 +24,7 @@ from .models import SelfEvaluation
 from .selectors import evaluation_with_rows, years_for
 from .services import filling
 from .services.changes import changes_since
+from .services.checks import refresh_one
 from .services.dashboard import dashboard_data
 from .services.filling import evaluation_fill, stale_message
 from .services.findings import blocking_at_parts, evaluation_findings
@@ -82,7 +83,11 @@ def evaluation_sign_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "selfeval/evaluation_sign.html",
-        {"evaluation": evaluation, "findings": [f for f in evaluation_findings(evaluation) if f.code in BLOCKING]},
+        {
+            "evaluation": evaluation,
+            "figures": refresh_one(evaluation),
+            "findings": [f for f in evaluation_findings(evaluation) if f.code in BLOCKING],
+        },
     )
 
 

@@ -22,9 +22,20 @@ MOVED_MODELS = {
     "selfeval.scoringscheme": "projects.scoringscheme", "selfeval.schemesection": "projects.schemesection",
 }  # fmt: skip
 
+# Fields a backup written before they were removed still holds: the copies of computed figures the forms kept
+# beside their stored checks (one stored copy now: the check, made again by ``refresh_all`` below).
+REMOVED_FIELDS = {
+    "selfeval.selfevaluation": ["computed_budget_rate", "computed_budget_score", "computed_total", "computed_grade", "computed_at"],
+    "selfeval.historicalselfevaluation": ["computed_budget_rate", "computed_budget_score", "computed_total", "computed_grade", "computed_at"],
+    "selfeval.evaluationsection": ["computed_score"], "selfeval.historicalevaluationsection": ["computed_score"],
+    "selfeval.evaluationgoal": ["computed_score"], "selfeval.historicalevaluationgoal": ["computed_score"],
+    "selfeval.evaluationfunding": ["computed_rate", "computed_score"],
+    "selfeval.historicalevaluationfunding": ["computed_rate", "computed_score"],
+}  # fmt: skip
+
 
 def moved_labels(text: str) -> str:
-    """A backup's objects under the labels their models have now."""
+    """A backup's objects under the labels their models have now, without the fields removed since."""
     try:
         objects = json.loads(text)
     except ValueError as exc:
@@ -34,6 +45,9 @@ def moved_labels(text: str) -> str:
     for obj in objects:
         if isinstance(obj, dict) and obj.get("model") in MOVED_MODELS:
             obj["model"] = MOVED_MODELS[obj["model"]]
+        if isinstance(obj, dict) and isinstance(obj.get("fields"), dict):
+            for name in REMOVED_FIELDS.get(obj.get("model"), ()):
+                obj["fields"].pop(name, None)
     return json.dumps(objects, ensure_ascii=False)
 
 
