@@ -9,7 +9,7 @@ from django.urls import reverse
 from projects.choices import DeclarationStatus, Role
 from projects.history import ValueNames
 from projects.services import workflow
-from selfeval.models import EvaluationFunding, SelfEvaluation
+from selfeval.models import EvaluationCheck, EvaluationFunding, SelfEvaluation
 from selfeval.services.signoff import evaluation_reopen, evaluation_return, evaluation_sign, evaluation_submit
 from tests.builders import make_declaration, make_department, make_department_declaration, make_project, make_user
 from tests.projects.test_declaration_write import page_post
@@ -36,7 +36,7 @@ def history_table(client, url) -> str:
 
 def test_values_read_as_people_read_them(people):
     names = ValueNames()
-    rate = EvaluationFunding._meta.get_field("computed_rate")
+    rate = EvaluationCheck._meta.get_field("budget_rate")
     status = SelfEvaluation._meta.get_field("status")
     signer = SelfEvaluation._meta.get_field("signed_by")
     total = EvaluationFunding._meta.get_field("is_total")
