@@ -16,6 +16,7 @@ from projects.models import Indicator
 
 from .choices import DeclarationStatus, ProjectType
 from .models import Department, Project, ProjectDeclaration
+from .years import YEAR_MESSAGE, is_valid_year
 
 
 class ChineseChoiceWidget(widgets.Widget):
@@ -57,8 +58,8 @@ class YearWidget(widgets.IntegerWidget):
             year = int(Decimal(str(value).strip()))
         except (InvalidOperation, ValueError):
             raise ValueError(f"“{value}”不是有效的年份。") from None
-        if not 1990 <= year <= 2100:
-            raise ValueError(f"年份“{value}”超出范围。")
+        if not is_valid_year(year):
+            raise ValueError(f"年份“{value}”超出范围：{YEAR_MESSAGE}")
         return year
 
 

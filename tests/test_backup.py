@@ -121,3 +121,28 @@ def test_a_signed_forms_figures_and_a_backup_with_the_removed_computed_fields_re
     again = tmp_path / "again.json.gz"
     assert manage("backup", "--out", str(again), database_url=empty_database).returncode == 0
     assert records(again) == objects  # the signed form's figures as signed, not made again
+
+
+def test_a_backup_is_private_to_its_owner_and_holds_no_api_tokens(tmp_path, finance_user):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=finance_user)
+    out = tmp_path / "backup.json.gz"
+    out.write_bytes(b"")
+    out.chmod(0o644)  # an older file in the way: its mode is tightened, not kept
+    call_command("backup", "--out", str(out))
+    assert out.stat().st_mode & 0o777 == 0o600
+    objects = records(out)
+    assert not [o for o in objects if o["model"].startswith("authtoken.")]
+    with gzip.open(out, "rt", encoding="utf-8") as f:
+        assert token.key not in f.read()
+
+
+def test_tokens_in_an_older_backup_are_not_restored():
+    from reports.management.commands.restore import moved_labels
+
+    objects = [
+        {"model": "authtoken.token", "pk": "0" * 40, "fields": {"user": ["t-finance"], "created": "2026-01-01"}},
+        {"model": "projects.department", "fields": {"code": "001"}},
+    ]
+    assert [o["model"] for o in json.loads(moved_labels(json.dumps(objects)))] == ["projects.department"]

@@ -46,7 +46,7 @@ def scheme_stamp(scheme: ScoringScheme) -> str:
     """A short digest of a scheme's rules and sections (read from the scheme as loaded, sections prefetched)."""
     parts = [
         scheme.code, scheme.layout, scheme.budget_rate_places, scheme.cap_budget_score, scheme.reverse_rule,
-        scheme.score_places, scheme.deviation_above, scheme.weights_per_form, scheme.grade_bands,
+        scheme.score_places, scheme.deviation_above, scheme.weights_per_form, scheme.grade_bands, scheme.full_points,
     ]  # fmt: skip
     return digest(parts + [(s.code, s.kind, s.points) for s in scheme.sections.all()])
 

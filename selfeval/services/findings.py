@@ -16,6 +16,8 @@ BLOCKING = {
     "score_reason_missing": "评定得分与建议得分不同时须说明理由",
     "section_over_points": "分项得分不能超过分值",
     "row_unscored": "每行都须评定得分",
+    "section_points_differ": "分项分值由评分方案规定",
+    "section_weights": "各行分值合计须等于分项分值",
 }
 # The input a blocking finding is about, on its row or section.
 FIELD_OF = {
@@ -26,7 +28,10 @@ FIELD_OF = {
     "score_reason_missing": "score_reason",
     "row_unscored": "score_final",
     "section_over_points": "score_final",
+    "section_points_differ": "points",
+    "section_weights": "points",
 }
+SECTION_CODES = {"section_over_points", "section_points_differ", "section_weights"}
 
 
 def is_blocking(finding: consistency.Finding) -> bool:
@@ -49,7 +54,7 @@ def findings_at_parts(snapshot: EvaluationSnapshot, findings) -> tuple[dict, lis
         if not is_blocking(finding):
             continue
         key = by_label.get(finding.field)
-        if key is None or (key[0] == "sections") != (finding.code == "section_over_points"):
+        if key is None or (key[0] == "sections") != (finding.code in SECTION_CODES):
             loose.append(finding)
             continue
         placed.setdefault(key, {}).setdefault(FIELD_OF[finding.code], []).append(finding.message)

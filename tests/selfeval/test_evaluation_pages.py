@@ -174,7 +174,8 @@ def test_the_page_follows_the_chosen_layout(
     from selfeval.services.start import evaluation_start
 
     declaration = ProjectDeclaration.objects.get(project__key="dxh2021-jxkp")
-    evaluation = evaluation_start(declaration=declaration, scheme=ScoringScheme.objects.get(code=scheme))
+    declaration.scheme = ScoringScheme.objects.get(code=scheme)  # as if assigned so when it was created
+    evaluation = evaluation_start(declaration=declaration)
     client.force_login(finance_user)
     with django_assert_max_num_queries(30):
         page = client.get(reverse("selfeval:evaluation_edit", args=[evaluation.pk])).content.decode()

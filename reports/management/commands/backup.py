@@ -1,8 +1,9 @@
 """Export the whole database to one file (gzip-compressed JSON, timestamps to the microsecond):
-`manage.py backup --out perfbudget.json.gz`."""
+`manage.py backup --out perfbudget.json.gz`. The file is written with mode 0600 and holds no API tokens."""
 
 import gzip
 import io
+import os
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -22,6 +23,7 @@ EXCLUDE = [
     "axes",
     "selfeval.evaluationcheck",
     "projects.declarationcheck",
+    "authtoken",  # API tokens are credentials: a restored site issues new ones (users log in again)
 ]
 
 
@@ -61,8 +63,10 @@ class Command(BaseCommand):
             *[f"--exclude={e}" for e in EXCLUDE], stdout=buffer,
         )  # fmt: skip
         text = with_objects(buffer.getvalue(), signed_checks())
-        try:
-            with gzip.open(out, "wt", encoding="utf-8") as f:
+        try:  # readable by its owner only (0600), also when the file exists already
+            fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.fchmod(fd, 0o600)
+            with os.fdopen(fd, "wb") as raw, gzip.open(raw, "wt", encoding="utf-8") as f:
                 f.write(text)
         except OSError as exc:
             raise CommandError(f"无法写入备份文件：{exc}") from exc
