@@ -29,7 +29,10 @@ def shot(page, name):
 
 
 def wait_text(page, selector, test):
-    page.wait_for_function(f"(() => {{ const el = document.querySelector({selector!r}); return el && ({test}); }})()")
+    # a function, not an expression: Playwright evaluates a bare expression with eval(), which the CSP forbids
+    page.wait_for_function(
+        f"(selector) => {{ const el = document.querySelector(selector); return !!el && ({test}); }}", arg=selector
+    )
 
 
 def finance_declares(page, live_server):
