@@ -9,6 +9,7 @@ from indicators.choices import GoalKind
 from projects.access import is_filer_of
 from projects.choices import DeclarationStatus
 from projects.models import FinalAccountLine, Goal, ProjectDeclaration
+from projects.services.profile import filler_name
 
 from ..models import EvaluationFunding, EvaluationGoal, EvaluationRow, EvaluationSection, SelfEvaluation
 from .weights import RowWeight, SectionPlan, SectionWeights, rescale_plan
@@ -66,6 +67,29 @@ def start_plan(declaration: ProjectDeclaration) -> list[SectionPlan]:
     )
 
 
+def funding_lines(declaration: ProjectDeclaration, layout: str) -> list[tuple[str, object]]:
+    """The funding rows of a new self-evaluation with their 全年预算数: the layout's total row with the declaration's
+    当年预算 (or its sources' sum), then the declaration's own 资金来源 lines with their amounts (a 其中 line named
+    as such); a declaration without sources gets the layout's printed rows, empty."""
+    rows = FUNDING_ROWS.get(layout, ["年度资金总额"])
+    sources = list(declaration.funding_sources.order_by("seq"))
+    total = declaration.annual_budget
+    if total is None and sources:
+        amounts = [s.amount for s in sources if s.level == 0 and s.amount is not None]
+        total = sum(amounts) if amounts else None
+    if not sources:
+        return [(rows[0], total)] + [(name, None) for name in rows[1:]]
+    lines = [(rows[0], total)]
+    for source in sources:
+        name = source.name.strip()
+        if "合计" in name:  # the total is the first row already
+            continue
+        if source.level and not name.startswith("其中"):
+            name = f"其中：{name}"
+        lines.append((name[:60], source.amount))
+    return lines
+
+
 @transaction.atomic
 def evaluation_start(*, declaration: ProjectDeclaration, user=None, rescale: bool = False) -> SelfEvaluation:
     """A draft self-evaluation under the declaration's scheme (fixed when the declaration was created): its rows
@@ -88,7 +112,7 @@ def evaluation_start(*, declaration: ProjectDeclaration, user=None, rescale: boo
         kind="project", department=declaration.project.department, project=declaration.project, declaration=declaration,
         year=declaration.year, unit=declaration.unit, layout=scheme.layout, scheme=scheme,
         supervising_unit=declaration.supervising_unit, executing_unit=declaration.executing_unit,
-        fill_unit=declaration.project.department.name,
+        fill_unit=declaration.project.department.name, filler=filler_name(user), phone=getattr(user, "phone", ""),
         goal_target="\n".join(g.text for g in declaration.goals.filter(kind=GoalKind.OVERALL).order_by("seq")),
     )  # fmt: skip
     sections = {}
@@ -96,10 +120,9 @@ def evaluation_start(*, declaration: ProjectDeclaration, user=None, rescale: boo
         sections[section.code] = EvaluationSection.objects.create(
             evaluation=evaluation, seq=seq, code=section.code, name=section.name, points=section.points
         )
-    for seq, name in enumerate(FUNDING_ROWS.get(scheme.layout, ["年度资金总额"]), start=1):
+    for seq, (name, budget) in enumerate(funding_lines(declaration, scheme.layout), start=1):
         EvaluationFunding.objects.create(
-            evaluation=evaluation, seq=seq, name=name, is_total=seq == 1,
-            budget=declaration.annual_budget if seq == 1 else None,
+            evaluation=evaluation, seq=seq, name=name, is_total=seq == 1, budget=budget
         )  # fmt: skip
     scheme_sections = list(scheme.sections.all())
     for seq, row in enumerate(declaration.indicators.select_related("level1", "level2").order_by("seq"), start=1):
@@ -139,7 +162,8 @@ def department_evaluation_start(*, declaration, budget=None, executed=None, user
     share = ((Decimal(100) - budget_points) / len(goals)).quantize(Decimal("0.01"))
     evaluation = SelfEvaluation.objects.create(
         kind="department", department=declaration.department, year=declaration.year, unit=declaration.unit,
-        layout="department", scheme=scheme, fill_unit=declaration.department.name,
+        layout="department", scheme=scheme, fill_unit=declaration.department.name, filler=filler_name(user),
+        phone=getattr(user, "phone", ""),
     )  # fmt: skip
     EvaluationSection.objects.create(
         evaluation=evaluation, seq=1, code="budget", name="预算执行情况", points=budget_points
