@@ -4,6 +4,7 @@ the 待办 list (what waits for the user, across all years)."""
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -71,3 +72,10 @@ def todo(request: HttpRequest) -> HttpResponse:
             "new_signed_days": evaluation_selectors.new_signed_days(),
         },
     )
+
+
+@require_GET
+def health(request: HttpRequest) -> HttpResponse:
+    """A fixed answer through the whole middleware stack, reading nothing: for a load balancer's health check, and
+    the floor ``bench/scale.py`` measures page throughput against."""
+    return HttpResponse("ok", content_type="text/plain")
