@@ -109,7 +109,9 @@ def rescore(year: int) -> dict:
         .values_list("pk", flat=True)
     )
     # The floor: what a rescore must read and write, without scoring. Each batch in its own transaction.
-    check_fields = [f.name for f in EvaluationCheck._meta.concrete_fields if not f.primary_key and f.name != "evaluation"]
+    check_fields = [
+        f.name for f in EvaluationCheck._meta.concrete_fields if not f.primary_key and f.name != "evaluation"
+    ]
     writes = [
         (SelfEvaluation, "pk__in", [f.name for f in SelfEvaluation._meta.concrete_fields if f.name.startswith("computed_")]),
         (EvaluationRow, "evaluation_id__in", ["score_proposed"]),
@@ -123,7 +125,7 @@ def rescore(year: int) -> dict:
         batch = ids[i : i + 500]
         with transaction.atomic():
             for model, lookup, fields in writes:
-                objects = list(model.objects.filter(**{lookup: batch}).select_for_update())
+                objects = list(model.objects.filter(**{lookup: batch}).select_for_update(of=("self",)))
                 model.objects.bulk_update(objects, fields, batch_size=2000)
     floor = time.perf_counter() - started
     started = time.perf_counter()
@@ -247,8 +249,9 @@ def preview(year: int, prefix: str, repeat: int = 30) -> dict:
     )
     last = evaluation.rows.order_by("-seq").first()
     EvaluationRow.objects.bulk_create(
-        EvaluationRow(evaluation=evaluation, seq=seq, name=f"补充指标{seq}", target="≥10 场", weight=last.weight,
-                      goal=last.goal)  # fmt: skip
+        EvaluationRow(
+            evaluation=evaluation, seq=seq, name=f"补充指标{seq}", target="≥10 场", weight=last.weight, goal=last.goal
+        )  # fmt: skip
         for seq in range(last.seq + 1, 61)
     )
     assert evaluation.rows.count() == 60

@@ -18,6 +18,10 @@ from .choices import DeclarationStatus, ProjectType
 from .models import Department, Project, ProjectDeclaration
 
 
+# A blank cell of a spreadsheet reads as None: text columns keep it as an empty text, as the form's fields do.
+TEXT = widgets.CharWidget(allow_blank=True)
+
+
 class ChineseChoiceWidget(widgets.Widget):
     """A choice written by its Chinese label (常年性项目) or its code (recurring)."""
 
@@ -114,11 +118,11 @@ class IndicatorResource(AllOrNothingResource):
     project = fields.Field(column_name="项目编码", attribute="project_key", readonly=False)
     year = fields.Field(column_name="年度", attribute="year", readonly=False)
     seq = fields.Field(attribute="seq", column_name="序号", widget=widgets.IntegerWidget())
-    level1_printed = fields.Field(attribute="level1_printed", column_name="一级指标")
-    level2_printed = fields.Field(attribute="level2_printed", column_name="二级指标")
-    name = fields.Field(attribute="name", column_name="三级指标")
-    target = fields.Field(attribute="target", column_name="指标值")
-    standard = fields.Field(attribute="standard", column_name="绩效标准")
+    level1_printed = fields.Field(attribute="level1_printed", column_name="一级指标", widget=TEXT)
+    level2_printed = fields.Field(attribute="level2_printed", column_name="二级指标", widget=TEXT)
+    name = fields.Field(attribute="name", column_name="三级指标", widget=TEXT)
+    target = fields.Field(attribute="target", column_name="指标值", widget=TEXT)
+    standard = fields.Field(attribute="standard", column_name="绩效标准", widget=TEXT)
     weight = fields.Field(attribute="weight", column_name="分值", widget=WeightWidget())
 
     class Meta:

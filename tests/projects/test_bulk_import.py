@@ -104,3 +104,17 @@ def test_the_admin_import_checks_the_file_and_the_role(client, admin_user_, fina
     assert response.status_code == 200
     assert not Project.objects.filter(key="new-9").exists()  # the first step is the dry run preview
     assert "新项目" in response.content.decode()
+
+
+def test_blank_cells_of_an_xlsx_import_as_empty_text(finance_user):
+    """A spreadsheet's blank cell reads as None: the row imports with an empty 绩效标准, not a database error."""
+    declaration = ProjectDeclaration.objects.get(project__key="dxh2021-rczx")
+    set_status(declaration, "draft")
+    headers = ["项目编码", "年度", "序号", "一级指标", "二级指标", "三级指标", "指标值", "绩效标准", "分值"]
+    data = tablib.Dataset(
+        ["dxh2021-rczx", 2021, 9, "产出指标", "质量指标", "评审规范率", None, None, 5], headers=headers
+    )
+    result = IndicatorResource(user=finance_user).import_data(data, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    row = declaration.indicators.get(seq=9)
+    assert (row.target, row.standard) == ("", "")
