@@ -4,9 +4,9 @@ the 待办 list (what waits for the user, across all years)."""
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.http import require_GET
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from projects import selectors as declaration_selectors
 from projects.access import can_manage_projects

@@ -17,7 +17,6 @@ from projects.models import Indicator
 from .choices import DeclarationStatus, ProjectType
 from .models import Department, Project, ProjectDeclaration
 
-
 # A blank cell of a spreadsheet reads as None: text columns keep it as an empty text, as the form's fields do.
 TEXT = widgets.CharWidget(allow_blank=True)
 
