@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -208,6 +209,7 @@ def import_rows(rows: int, prefix: str) -> dict:
 # --- preview ---------------------------------------------------------------------------------------------------
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
+FORM_ENCODED = "application/x-www-form-urlencoded"
 
 
 def page_data(client, evaluation) -> dict:
@@ -263,12 +265,13 @@ def preview(year: int, prefix: str, repeat: int = 30) -> dict:
     url = reverse("selfeval:evaluation_preview", args=[evaluation.pk])
     try:
         data = page_data(client, evaluation)
-        assert client.post(url, data).json()["ok"]  # warm
+        body = urlencode(data)  # as the page's script sends it (static/js/scoring.js: URLSearchParams)
+        assert client.post(url, body, content_type=FORM_ENCODED).json()["ok"]  # warm
         times = []
         for _ in range(repeat):
             with CaptureQueriesContext(connection) as captured:
                 started = time.perf_counter()
-                response = client.post(url, data)
+                response = client.post(url, body, content_type=FORM_ENCODED)
                 times.append((time.perf_counter() - started) * 1000)
             assert len(response.json()["rows"]) == 60
         sql = [q["sql"].lstrip().upper() for q in captured.captured_queries]

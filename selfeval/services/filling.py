@@ -7,6 +7,7 @@ writing anything.
 """
 
 import copy
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 
@@ -185,11 +186,6 @@ def bound_forms(evaluation: SelfEvaluation, data) -> tuple[EvaluationForm, dict,
     return form, formsets, form.is_valid() & all([fs.is_valid() for fs in formsets.values()])
 
 
-def snapshot_of_forms(form: EvaluationForm, formsets: dict) -> EvaluationSnapshot:
-    """The form as validated forms fill it, before (and without) saving: their instances carry the typed values."""
-    return snapshot_of(form.instance, **{prefix: [f.instance for f in fs.forms] for prefix, fs in formsets.items()})
-
-
 def snapshot_preview(snapshot: EvaluationSnapshot) -> Preview:
     """Score and check a snapshot as ``evaluation_fill`` would store it (proposals fresh from the engine)."""
     result = engine.score_form(form_input(snapshot))
@@ -198,13 +194,69 @@ def snapshot_preview(snapshot: EvaluationSnapshot) -> Preview:
 
 
 def evaluation_preview(*, evaluation: SelfEvaluation, user, data) -> Preview | None:
-    """Score the page's data as typed without writing anything; None when a field cannot be read."""
+    """Score the page's data as typed without writing anything; None when a field cannot be read.
+
+    On every typing pause: only what differs from the stored form is validated (with the forms the save
+    uses, through ``_validated``), laid over copies of the loaded parts, and scored; no query beyond the form's
+    load, no write. Unchanged parts keep their stored values, as saving keeps them."""
     if not evaluation_rights(user, evaluation).edit:
         raise PermissionDenied("这张自评表现在不能由你填写。")
-    form, formsets, valid = bound_forms(evaluation, data)
-    if not valid:
+    changes = posted_changes(evaluation, data)
+    if changes is None:
         return None
-    return snapshot_preview(snapshot_of_forms(form, formsets))
+    try:
+        header, parts, errors = _validated(evaluation, changes)
+    except UnknownPart:
+        return None
+    if errors:
+        return None
+    replaced = {}
+    for part, form, names in parts:
+        copied = copy.copy(part)
+        for name in names:
+            setattr(copied, name, form.cleaned_data[name])
+        replaced[(type(part), part.pk)] = copied
+    snapshot = snapshot_of(
+        evaluation,
+        **{
+            prefix: [
+                replaced.get((type(p), p.pk), p)
+                for p in sorted(getattr(evaluation, PART_RELATIONS[prefix]).all(), key=lambda p: p.seq)
+            ]
+            for prefix in PART_FORMS
+        },
+    )
+    typed = {name: header.cleaned_data[name] for name in changes.header if name in snapshot.header}
+    return snapshot_preview(dataclasses.replace(snapshot, header={**snapshot.header, **typed}))
+
+
+def posted_changes(evaluation: SelfEvaluation, data) -> EvaluationChanges | None:
+    """The page's posted form data (header fields and the formsets' rows by prefix) as the changes it makes to
+    the stored form: each part's fields whose text differs from the stored value as the page shows it. None when
+    the formsets' management data or a row's id cannot be read (the page's formsets would be invalid)."""
+    header = {name: data[name] for name in HEADER_FIELDS if name in data}
+    parts = {}
+    for prefix, form_class in PART_FORMS.items():
+        loaded = {str(part.pk): part for part in getattr(evaluation, PART_RELATIONS[prefix]).all()}
+        amount_fields = getattr(form_class, "amount_fields", ())
+        total = str(data.get(f"{prefix}-TOTAL_FORMS", ""))
+        if not (total.isascii() and total.isdecimal()) or int(total) > len(loaded):
+            return None
+        by_id = {}
+        for i in range(int(total)):
+            part = loaded.get(str(data.get(f"{prefix}-{i}-id", "")))
+            if part is None:
+                return None
+            values = {
+                name: data[key]
+                for name in PART_FIELDS[prefix]
+                if (key := f"{prefix}-{i}-{name}") in data
+                and data[key] != _value(part, name, evaluation.unit, amount_fields)
+            }
+            if values:
+                by_id[part.pk] = values
+        parts[prefix] = by_id
+    return EvaluationChanges(version=data.get("version"), header=header, **parts)
 
 
 def _changes_since(evaluation, version: str | None) -> list[dict]:

@@ -8,7 +8,8 @@
     document.querySelectorAll(selector).forEach(function (el) { el.textContent = value || "—"; });
   }
   function refresh() {
-    var data = new FormData(form);
+    // Sent as a URL-encoded body, not multipart: the page has no file, and the server reads it several times faster.
+    var data = new URLSearchParams(new FormData(form));
     fetch(form.dataset.previewUrl, { method: "POST", body: data, credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (result) {
