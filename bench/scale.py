@@ -481,8 +481,12 @@ def main() -> None:
     for name, step in steps:
         if name in only:
             started = time.perf_counter()
-            figures.update(step())
-            say(f"{name}: done in {time.perf_counter() - started:.0f} s", quiet)
+            try:
+                measured = step()
+            except Exception as exc:  # noqa: BLE001 - a step that fails is reported; the others still run
+                measured = {f"{name}_error": f"{type(exc).__name__}: {exc}"[:300]}
+            figures.update(measured)
+            say(f"{name}: {time.perf_counter() - started:.0f} s {json.dumps(measured, ensure_ascii=False)}", quiet)
     print(json.dumps(figures, ensure_ascii=False) if args.json else table(figures))
 
 
