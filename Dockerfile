@@ -9,7 +9,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 RUN pip install --no-cache-dir -e .
 COPY . .
-RUN PERFBUDGET_PRODUCTION=1 DJANGO_SECRET_KEY=build-only-build-only-build-only-build-only-build-only \
-    DJANGO_ALLOWED_HOSTS=build python manage.py collectstatic --noinput
+# The same two scripts CI runs (deploy/ci_production_smoke.sh): build the static files, then serve them.
+RUN deploy/build_static.sh
 EXPOSE 8000
-CMD ["gunicorn", "perfbudget.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["deploy/serve.sh"]

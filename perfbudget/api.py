@@ -7,9 +7,10 @@ the same validation and the same sign-off lock. Errors come back as ``{"detail":
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework import status
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.throttling import AnonRateThrottle
@@ -26,6 +27,9 @@ from selfeval.locking import EvaluationLocked
 from selfeval.services.filling import UnknownPart
 from selfeval.services.signoff import SignoffError, SubmitBlocked
 from selfeval.services.start import StartError
+
+from .client_ip import client_ip
+from .tokens import current_token, expires_at, revoke_tokens
 
 
 def exception_handler(exc, context):
@@ -52,13 +56,31 @@ def exception_handler(exc, context):
 
 
 class TokenThrottle(AnonRateThrottle):
+    """Counts per client as the trusted proxy reports it; a client's own X-Forwarded-For changes nothing."""
+
     scope = "token"
+
+    def get_ident(self, request):
+        return client_ip(request)
 
 
 class ObtainToken(ObtainAuthToken):
-    """POST username and password, get the token for ``Authorization: Token …`` (throttled)."""
+    """POST username and password, get the token for ``Authorization: Token …`` and when it expires (throttled);
+    DELETE (authenticated) revokes one's token."""
 
     throttle_classes = [TokenThrottle]
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token = current_token(serializer.validated_data["user"])
+        return Response({"token": token.key, "expires": expires_at(token).isoformat()})
+
+    def delete(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            raise NotAuthenticated("请先登录或提供令牌。")
+        revoke_tokens(request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 router = DefaultRouter()
@@ -73,6 +95,7 @@ urlpatterns = [
     path("score-report/", selfeval_api.ScoreReportView.as_view(), name="score-report"),
     path("token/", ObtainToken.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # the split view serves Swagger UI's start-up script as a file: the CSP allows no inline script
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
 ]

@@ -5,12 +5,16 @@ With nothing set: development mode on an embedded SQLite database in ``var/``.
 production mode, which then requires ``DJANGO_SECRET_KEY`` and ``DJANGO_ALLOWED_HOSTS``.
 """
 
+import datetime
+import ipaddress
 import json
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PERFBUDGET_VAR_DIR", BASE_DIR / "var"))
@@ -38,8 +42,25 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def secret_key_file(path: Path) -> str:
+    """The key kept in ``path`` (mode 0600), made the first time: never a key anyone could know."""
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    key = secrets.token_urlsafe(64)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it meanwhile
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(key)
+    return key
+
+
 PRODUCTION = env_bool("PERFBUDGET_PRODUCTION")
-DEBUG = env_bool("DJANGO_DEBUG", default=not PRODUCTION)
+# Off unless asked for: a forgotten production flag must not show tracebacks and settings to the world.
+DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
 if PRODUCTION:
     SECRET_KEY = env_str("DJANGO_SECRET_KEY")
@@ -49,8 +70,8 @@ if PRODUCTION:
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("生产模式需要设置 DJANGO_ALLOWED_HOSTS。")
 else:
-    # A fixed key is fine for the embedded demo and the tests; production refuses it above.
-    SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-insecure-perfbudget-key-only-for-the-embedded-demo")
+    # Without DJANGO_SECRET_KEY: a key generated once for this installation and kept in var/secret_key (0600).
+    SECRET_KEY = env_str("DJANGO_SECRET_KEY") or secret_key_file(VAR_DIR / "secret_key")
     ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -89,16 +110,40 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "perfbudget.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",  # last: it answers a locked-out login
 ]
 
+# The proxies whose X-Forwarded-For is believed (addresses or networks, e.g. the compose proxy's 172.30.0.10):
+# the client is the rightmost address in it that is not one of them (perfbudget/client_ip.py). Empty: nobody's.
+PERFBUDGET_TRUSTED_PROXIES = env_list("PERFBUDGET_TRUSTED_PROXIES")
+for _entry in PERFBUDGET_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_entry, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(f"PERFBUDGET_TRUSTED_PROXIES 中的“{_entry}”不是有效的地址或网段。") from _exc
+
 # Login throttling (django-axes): after 5 failed logins a username is locked out at that address for 15 minutes.
+# Keyed on username and address together, so failures from one address never shut the user out elsewhere;
+# the address is the client's as the trusted proxy reports it, not the proxy's own.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "perfbudget.client_ip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+
+# Scripts only from our own static files (no inline script or handler anywhere: templates use static/js);
+# inline style attributes stay allowed. Redoc starts a web worker from a blob: URL.
+PERFBUDGET_CSP = "; ".join([
+    "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:",
+    "font-src 'self' data:", "worker-src 'self' blob:", "object-src 'none'", "base-uri 'self'",
+    "form-action 'self'", "frame-ancestors 'none'",
+])  # fmt: skip
+
+# A session lasts a working day.
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 9 * 3600)
 
 ROOT_URLCONF = "perfbudget.urls"
 
@@ -137,11 +182,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 
 AUTH_USER_MODEL = "projects.User"
+# Django's rules with Chinese messages, and ours (projects/passwords.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "projects.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "projects.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "projects.passwords.CommonPasswordValidator"},
+    {"NAME": "projects.passwords.NumericPasswordValidator"},
+    {"NAME": "projects.passwords.KnownPasswordValidator"},
+    {"NAME": "projects.passwords.VarietyValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -176,6 +224,12 @@ STORAGES = {
     },
 }
 
+# The production build (deploy/build_static.sh) keeps only the hashed copies and compresses everything but the
+# source maps (read by developer tools only, and half of the bytes): a build of seconds instead of a minute.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+WHITENOISE_USE_FINDERS = not PRODUCTION  # the demo serves static files straight from static/, DEBUG or not
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -206,7 +260,7 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "perfbudget.tokens.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -216,11 +270,20 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "perfbudget.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"token": env_str("API_TOKEN_THROTTLE", "10/min")},
 }
+# An API token lasts a working day from when it was issued (perfbudget/tokens.py); logging out revokes it.
+API_TOKEN_TTL = datetime.timedelta(hours=env_int("API_TOKEN_TTL_HOURS", 9))
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "perfbudget 预算绩效管理 API",
     "DESCRIPTION": "部门、项目、绩效目标申报表、绩效自评表与评分报告。与页面相同的权限范围、校验与签署锁定。",
     "VERSION": "1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # In production the schema and its docs are for signed-in users only (PERFBUDGET_PUBLIC_SCHEMA=1 opens them).
+    "SERVE_PERMISSIONS": (
+        ["rest_framework.permissions.AllowAny"]
+        if env_bool("PERFBUDGET_PUBLIC_SCHEMA", default=not PRODUCTION)
+        else ["rest_framework.permissions.IsAuthenticated"]
+    ),
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -29,6 +29,7 @@ from .models import (
     ProcurementItem,
     Project,
     ProjectDeclaration,
+    SchemeAssignment,
     SchemeSection,
     ScoringScheme,
     User,
@@ -39,9 +40,9 @@ from .resources import IndicatorResource, ProjectResource
 @admin.register(Department)
 class DepartmentAdmin(ScopedAdmin):
     department_lookup = "id"
-    list_display = ["code", "name", "short_name", "region", "parent"]
+    list_display = ["code", "name", "short_name", "region", "division_code", "parent"]
     list_filter = ["region"]
-    search_fields = ["code", "name", "short_name"]
+    search_fields = ["code", "name", "short_name", "division_code"]
     autocomplete_fields = ["parent"]
 
 
@@ -142,7 +143,8 @@ class ProjectIndicatorInline(ScopedTabularInline):
 
 class DeclarationAdminMixin:
     list_filter = ["year", "status", "unit", "incomplete"]
-    readonly_fields = [*DECLARATION_WORKFLOW_FIELDS, "created_at", "updated_at"]  # the workflow services set them
+    # the workflow services set the workflow fields; the scheme is fixed when the declaration is created
+    readonly_fields = [*DECLARATION_WORKFLOW_FIELDS, "scheme", "created_at", "updated_at"]
 
 
 @admin.register(ProjectDeclaration)
@@ -302,10 +304,21 @@ class SchemeSectionInline(ScopedTabularInline):
 @admin.register(ScoringScheme)
 class ScoringSchemeAdmin(ScopedAdmin):
     department_lookup = None
-    list_display = ["name", "code", "layout", "weights_per_form", "reverse_rule", "is_active"]
+    list_display = ["name", "code", "layout", "full_points", "weights_per_form", "reverse_rule", "is_active"]
     list_filter = ["layout", "is_active"]
     search_fields = ["name", "code"]
     inlines = [SchemeSectionInline]
+
+
+@admin.register(SchemeAssignment)
+class SchemeAssignmentAdmin(ScopedAdmin):
+    """Which scheme a region's forms use (docs/schemes.md): adding a province needs only this and a scheme."""
+
+    department_lookup = None
+    list_display = ["division_prefix", "form_kind", "year_from", "year_to", "scheme", "basis"]
+    list_filter = ["form_kind", "scheme"]
+    search_fields = ["division_prefix", "scheme__name", "basis"]
+    list_select_related = ["scheme"]
 
 
 @admin.register(DeclarationCheck)

@@ -4,6 +4,7 @@ A declaration is written with the same service as the page and the Excel import 
 validated by the model, a stale ``version`` refused with 409 and the other person's changes), moved through the workflow with the same services as the page, and read in the scope of ``for_user``.
 """
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
@@ -13,13 +14,16 @@ from rest_framework.response import Response
 
 from projects.models import Goal, Indicator
 from projects.services.findings import declaration_findings, department_declaration_findings
+from projects.services.organisation import department_create, project_create
 from projects.services.writing import declaration_write
 from projects.services.xlsx import ImportedDeclaration
 
+from .access import is_manager
 from .choices import DeclarationAction, DeclarationStatus
 from .models import Department, DepartmentDeclaration, Project, ProjectDeclaration
 from .money import UNIT_CHOICES, format_amount, to_yuan
 from .services import workflow
+from .years import YEAR_VALIDATORS
 
 STATUS_CHOICES = DeclarationStatus.choices
 
@@ -28,6 +32,8 @@ class Amount(serializers.DecimalField):
     """An amount in the form's unit (万元 or 元), as on the page; stored in 元."""
 
     def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("error_messages", {"min_value": "金额不能为负数。"})
         super().__init__(max_digits=20, decimal_places=6, allow_null=True, required=False, **kwargs)
 
 
@@ -41,7 +47,7 @@ def amount_in_unit(obj, name, unit) -> str:
 class DepartmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Department
-        fields = ["id", "code", "name", "short_name", "region", "parent"]
+        fields = ["id", "code", "name", "short_name", "region", "division_code", "parent"]
 
 
 class ProjectSerializer(serializers.ModelSerializer):
@@ -210,7 +216,7 @@ class DeclarationWriteSerializer(StrictSerializer):
         help_text="读取时详情中的 version；修改已有的申报表时必填，过期则 409 并列出他人的改动",
     )  # fmt: skip
     project_key = serializers.CharField(max_length=60)
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = serializers.IntegerField(validators=YEAR_VALIDATORS)
     unit = serializers.ChoiceField(choices=UNIT_CHOICES, default="万元")
     fill_date = serializers.DateField(allow_null=True, required=False)
     supervising_unit = serializers.CharField(max_length=120, allow_blank=True, default="")
@@ -291,19 +297,37 @@ class StaleSerializer(serializers.Serializer):
     changes = ChangeEntrySerializer(many=True)
 
 
-class CommentSerializer(serializers.Serializer):
+class CommentSerializer(StrictSerializer):
     comment = serializers.CharField(allow_blank=True, default="", max_length=2000)
 
 
 # -- viewsets ----------------------------------------------------------------------------------------
 
 
-class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
+def _created(run, serializer_class) -> Response:
+    """Run a create service; a model rule it breaks comes back as 400 with its message, nothing saved."""
+    try:
+        obj = run()
+    except ValidationError as exc:
+        raise serializers.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from None
+    return Response(serializer_class(obj).data, status=status.HTTP_201_CREATED)
+
+
+class DepartmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """部门（单位）. Administrators create departments (with their 行政区划 code, which chooses their schemes)."""
+
     serializer_class = DepartmentSerializer
-    filterset_fields = ["code", "region", "parent"]
+    filterset_fields = ["code", "region", "parent", "division_code"]
 
     def get_queryset(self):
         return Department.objects.for_user(self.request.user).order_by("code")
+
+    def create(self, request, *args, **kwargs):
+        if not is_manager(request.user):
+            raise PermissionDenied("只有系统管理员可以新建部门。")
+        payload = self.get_serializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return _created(lambda: department_create(user=request.user, **payload.validated_data), DepartmentSerializer)
 
 
 class ProjectFilter(filters.FilterSet):
@@ -315,9 +339,18 @@ class ProjectFilter(filters.FilterSet):
         fields = ["department", "department_code", "project_type"]
 
 
-class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
+class ProjectViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """项目库. Administrators create projects."""
+
     serializer_class = ProjectSerializer
     filterset_class = ProjectFilter
+
+    def create(self, request, *args, **kwargs):
+        if not is_manager(request.user):
+            raise PermissionDenied("只有系统管理员可以新建项目。")
+        payload = self.get_serializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return _created(lambda: project_create(user=request.user, **payload.validated_data), ProjectSerializer)
 
     def get_queryset(self):
         return (

@@ -68,6 +68,13 @@ class Layout(models.TextChoices):
     SUMMARY = "summary", "自评结果摘要（仅公开预算执行）"
 
 
+class FormKind(models.TextChoices):
+    """Which declaration a scoring scheme is assigned to."""
+
+    PROJECT = "project", "项目支出"
+    DEPARTMENT = "department", "部门整体支出"
+
+
 class SectionKind(models.TextChoices):
     BUDGET = "budget", "预算执行"
     GOAL = "goal", "总体目标"

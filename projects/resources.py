@@ -18,6 +18,7 @@ from projects.models import Indicator
 
 from .choices import DeclarationStatus, ProjectType
 from .models import Department, Project, ProjectDeclaration
+from .years import YEAR_MESSAGE, is_valid_year
 
 # A blank cell of a spreadsheet reads as None: text columns keep it as an empty text, as the form's fields do.
 TEXT = widgets.CharWidget(allow_blank=True)
@@ -62,8 +63,8 @@ class YearWidget(widgets.IntegerWidget):
             year = int(Decimal(str(value).strip()))
         except (InvalidOperation, ValueError):
             raise ValueError(f"“{value}”不是有效的年份。") from None
-        if not 1990 <= year <= 2100:
-            raise ValueError(f"年份“{value}”超出范围。")
+        if not is_valid_year(year):
+            raise ValueError(f"年份“{value}”超出范围：{YEAR_MESSAGE}")
         return year
 
 

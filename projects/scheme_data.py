@@ -40,6 +40,16 @@ SCHEMES = [
         ],
     },
     {
+        "code": "sichuan_project",
+        "name": "四川省项目支出绩效自评（预算执行 10 分 + 绩效指标 90 分）",
+        "layout": "national",
+        "description": "预算执行率 10 分（执行数 ÷ 预算数 × 10），各三级指标共享绩效指标 90 分。",
+        "sections": [
+            ("budget", "预算执行率", "budget", "10"),
+            ("indicators", "绩效指标", "indicators", "90"),
+        ],
+    },
+    {
         "code": "hebei_project",
         "name": "河北省市级部门预算项目绩效自评",
         "layout": "hebei",
@@ -57,9 +67,56 @@ SCHEMES = [
 ]
 
 
-def load_schemes(Scheme, Section) -> None:
-    """Create or update the starting schemes with the given models (historical ones in a migration)."""
+# Which scheme a region's forms use (行政区划 code prefix, form kind, from/to year → scheme code); "" is the
+# national default. 部门整体 forms use the 20 + 80 scheme everywhere until a province's own is added.
+ASSIGNMENTS = [
+    ("", "project", None, None, "national_project", "财预〔2020〕10号"),
+    ("42", "project", None, None, "hubei_project", "湖北省项目支出绩效自评表"),
+    ("13", "project", None, None, "hebei_project", "河北省市级部门预算项目绩效自评表"),
+    ("51", "project", None, None, "sichuan_project", "四川省项目支出绩效自评（10 + 90）"),
+    ("", "department", None, None, "hubei_department", "部门整体支出绩效自评（预算执行 20 + 年度目标 80）"),
+]
+
+# The 行政区划 codes of the seeded departments (their codes begin with them: 420112-zzb).
+SEED_DIVISIONS = {
+    "420111-zzb": "420111",
+    "420105-zzb": "420105",
+    "420104-zzb": "420104",
+    "420112-zzb": "420112",
+    "130100-zzb": "130100",
+}
+
+
+def pick_assignment(assignments, division_code: str, year: int | None):
+    """The assignment with the longest 行政区划 prefix of ``division_code`` whose years include ``year`` (ties: the
+    latest ``year_from``); None when none fits. Works on any objects with the model's fields."""
+    fitting = [
+        a
+        for a in assignments
+        if division_code.startswith(a.division_prefix)
+        and (year is None or ((a.year_from or 0) <= year <= (a.year_to or 9999)))
+    ]
+    if not fitting:
+        return None
+    return max(fitting, key=lambda a: (len(a.division_prefix), a.year_from or 0))
+
+
+def load_assignments(Scheme, Assignment) -> None:
+    """Create the starting assignments that do not exist yet (an administrator's changes are kept)."""
+    for prefix, kind, year_from, year_to, code, basis in ASSIGNMENTS:
+        if not Assignment.objects.filter(division_prefix=prefix, form_kind=kind, year_from=year_from).exists():
+            Assignment.objects.create(
+                division_prefix=prefix, form_kind=kind, year_from=year_from, year_to=year_to,
+                scheme=Scheme.objects.get(code=code), basis=basis,
+            )  # fmt: skip
+
+
+def load_schemes(Scheme, Section, *, only_missing: bool = False) -> None:
+    """Create or update the starting schemes with the given models (historical ones in a migration); with
+    ``only_missing`` (the seed loader), create the missing ones and leave an administrator's changes alone."""
     for data in SCHEMES:
+        if only_missing and Scheme.objects.filter(code=data["code"]).exists():
+            continue
         scheme, _ = Scheme.objects.update_or_create(
             code=data["code"],
             defaults={

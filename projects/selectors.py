@@ -21,7 +21,7 @@ def waiting_for(user, year: int) -> QuerySet[ProjectDeclaration]:
 def declaration_page(pk: int) -> ProjectDeclaration:
     """A declaration with everything its page shows."""
     return (
-        ProjectDeclaration.objects.select_related("project__department", "submitted_by", "reviewed_by")
+        ProjectDeclaration.objects.select_related("project__department", "submitted_by", "reviewed_by", "scheme")
         .prefetch_related(
             "basis_items",
             "prior_years",
@@ -41,7 +41,7 @@ def declaration_page(pk: int) -> ProjectDeclaration:
 def department_declaration_page(pk: int) -> DepartmentDeclaration:
     """A department overall declaration with everything its page shows."""
     return (
-        DepartmentDeclaration.objects.select_related("department")
+        DepartmentDeclaration.objects.select_related("department", "scheme")
         .prefetch_related(
             "fund_lines",
             "goals",

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 
 from projects.access import is_manager
+from projects.models.fields import year_field
 
 
 class ExportStatus(models.TextChoices):
@@ -34,7 +35,7 @@ class ExportJob(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="发起人", on_delete=models.CASCADE, related_name="export_jobs"
     )
-    year = models.PositiveSmallIntegerField("年度")
+    year = year_field()
     department = models.ForeignKey(
         "projects.Department",
         verbose_name="部门",

@@ -18,7 +18,7 @@ from selfeval.models import SelfEvaluation
 from selfeval.selectors import evaluation_with_rows, years_for
 
 from .models import ExportJob, ExportStatus
-from .services.batch import FORM_CHOICES, ExportError, progress, start_export
+from .services.batch import FORM_CHOICES, ExportError, progress, readable_now, start_export
 from .services.pdf import PdfError, form_pdf
 from .services.stored import final_key, store, stored_for
 
@@ -166,9 +166,14 @@ def export_status(request: HttpRequest, job_id) -> JsonResponse:
 def export_download(request: HttpRequest, job_id) -> HttpResponse:
     """The ZIP, once the job is done; a half-built archive is never served."""
     job = _job(request.user, job_id)
+    if not readable_now(request.user, job):
+        raise Http404("没有找到这个导出任务。")  # its forms are no longer all in the user's scope
     if job.status != ExportStatus.DONE or not job.file:
         messages.error(request, f"压缩包还没有生成完毕（{job.get_status_display()}），完成后才能下载。")
         return redirect("reports:export_job", job_id=job.pk)
+    if not default_storage.exists(job.file.name):  # e.g. a database restored onto a machine without its files
+        messages.error(request, "这个压缩包的文件已经不在了，请重新发起导出。")
+        return redirect("reports:exports")
     filename = f"{job.year}年_{job.department.name if job.department_id else '全部部门'}_PDF.zip"
     response = FileResponse(default_storage.open(job.file.name, "rb"), content_type="application/zip")
     return attachment(response, filename)

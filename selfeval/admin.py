@@ -21,23 +21,20 @@ class LockedInline(ScopedTabularInline):
 
 class SectionInline(LockedInline):
     model = EvaluationSection
-    fields = ["seq", "code", "name", "points", "printed_score", "score_final", "computed_score"]
-    readonly_fields = ["computed_score"]
+    fields = ["seq", "code", "name", "points", "printed_score", "score_final"]
 
 
 class FundingInline(LockedInline):
     model = EvaluationFunding
     fields = [
         "seq", "name", "is_total", "budget_initial", "budget", "received", "executed", "rate_printed",
-        "score_printed", "computed_rate", "computed_score",
+        "score_printed",
     ]  # fmt: skip
-    readonly_fields = ["computed_rate", "computed_score"]
 
 
 class GoalInline(LockedInline):
     model = EvaluationGoal
-    fields = ["seq", "title", "points", "printed_score", "computed_score"]
-    readonly_fields = ["computed_score"]
+    fields = ["seq", "title", "points", "printed_score"]
 
 
 class RowInline(LockedInline):
@@ -60,17 +57,17 @@ class RowInline(LockedInline):
 class SelfEvaluationAdmin(ScopedAdmin):
     list_display = [
         "__str__", "department", "year", "layout", "scheme", "printed_total", "printed_grade",
-        "computed_total", "status", "incomplete",
+        "stored_total", "status", "incomplete",
     ]  # fmt: skip
     list_filter = [
         "year", ("department", admin.RelatedOnlyFieldListFilter), "kind", "layout", "scheme", "status", "incomplete",
     ]  # fmt: skip
     search_fields = ["project__name", "project__key", "department__name", "filler"]
-    list_select_related = ["department", "project", "scheme"]
+    list_select_related = ["department", "project", "scheme", "check_result"]
     autocomplete_fields = ["project"]
     readonly_fields = [
-        "computed_budget_rate", "computed_budget_score", "computed_total", "computed_grade", "computed_at",
-        "status", "submitted_by", "submitted_at", "signed_by", "signed_at", "signed_digest", "created_at", "updated_at",
+        "stored_total", "stored_grade", "status", "submitted_by", "submitted_at", "signed_by", "signed_at",
+        "signed_digest", "created_at", "updated_at",
     ]  # fmt: skip
     inlines = [SectionInline, FundingInline, GoalInline, RowInline]
     fieldsets = [
@@ -92,7 +89,7 @@ class SelfEvaluationAdmin(ScopedAdmin):
         ),
         (
             "系统计算",
-            {"fields": ["computed_budget_rate", "computed_budget_score", "computed_total", "computed_grade", "computed_at"]},
+            {"fields": ["stored_total", "stored_grade"]},
         ),
         (
             "流程",
@@ -100,6 +97,17 @@ class SelfEvaluationAdmin(ScopedAdmin):
         ),
         ("来源", {"classes": ["collapse"], "fields": ["incomplete", "source", "notes", "created_at", "updated_at"]}),
     ]  # fmt: skip
+
+    @admin.display(description="总分（计算）")
+    def stored_total(self, obj):
+        """From the form's stored check (the one copy of the computed figures; made again when stale)."""
+        check = getattr(obj, "check_result", None)
+        return check.computed_total if check else None
+
+    @admin.display(description="等次（计算）")
+    def stored_grade(self, obj):
+        check = getattr(obj, "check_result", None)
+        return check.grade if check else ""
 
     def get_form(self, request, obj=None, **kwargs):
         request._evaluation = obj

@@ -1,26 +1,32 @@
 """API of self-evaluations and the score report: the page's selector, fill service, sign-off services and lock."""
 
+from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from indicators.services.values import format_rate
+from projects.api import StrictSerializer
+from projects.models import DepartmentDeclaration, ProjectDeclaration
 from projects.money import format_amount
 from projects.services.checks import ChecksPending
+from projects.years import YEAR_MESSAGE, is_valid_year
 from selfeval.services.adapters import form_input
 
 from .choices import EvaluationStatus
 from .models import SelfEvaluation
 from .selectors import evaluation_with_rows
 from .services import engine
+from .services.checks import refresh_one, with_current_checks
 from .services.filling import EvaluationChanges, evaluation_update, stale_message
 from .services.findings import evaluation_findings
 from .services.report import KINDS, score_report
 from .services.signoff import evaluation_reopen, evaluation_sign, evaluation_submit
+from .services.start import WeightsDoNotFit, department_evaluation_start, evaluation_start
 
 
 def num(value) -> str | None:
@@ -28,10 +34,22 @@ def num(value) -> str | None:
 
 
 class EvaluationListSerializer(serializers.ModelSerializer):
+    """A form of a list, with its computed figures as its stored check holds them (``with_current_checks``)."""
+
+    computed_total = serializers.SerializerMethodField()
+    computed_grade = serializers.SerializerMethodField()
     department_code = serializers.CharField(source="department.code", read_only=True)
     project_key = serializers.CharField(source="project.key", read_only=True, default=None)
     project_name = serializers.CharField(source="project.name", read_only=True, default=None)
     scheme = serializers.CharField(source="scheme.code", read_only=True)
+
+    def get_computed_total(self, e) -> str | None:
+        figures = getattr(e, "figures", None)
+        return num(figures.computed_total) if figures else None
+
+    def get_computed_grade(self, e) -> str:
+        figures = getattr(e, "figures", None)
+        return figures.grade if figures else ""
 
     class Meta:
         model = SelfEvaluation
@@ -57,7 +75,20 @@ class EvaluationDetailSerializer(EvaluationListSerializer):
             "signed_by", "signed_digest", "funding", "sections", "goals", "rows", "result", "findings",
         ]  # fmt: skip
 
+    def get_computed_total(self, e) -> str | None:
+        return num(self._figures(e).computed_total)
+
+    def get_computed_grade(self, e) -> str:
+        return self._figures(e).grade
+
+    def _figures(self, e):
+        """The form's current stored check: the figures the lists, the pages and the PDF show."""
+        if getattr(e, "figures", None) is None:
+            e.figures = refresh_one(e)
+        return e.figures
+
     def _result(self, e):
+        """The engine's proposal for each row (with its explanation), which the stored check does not hold."""
         if not hasattr(e, "_api_result"):
             e._api_result = engine.score_form(form_input(e))
         return e._api_result
@@ -74,10 +105,10 @@ class EvaluationDetailSerializer(EvaluationListSerializer):
         ]  # fmt: skip
 
     def get_sections(self, e) -> list[dict]:
-        scores = self._result(e).section_scores
+        figures = self._figures(e)
         return [
             {"id": s.pk, "code": s.code, "name": s.name, "points": num(s.points), "printed_score": num(s.printed_score),
-             "score_final": num(s.score_final), "computed_score": num(scores.get(s.code))}
+             "score_final": num(s.score_final), "computed_score": num(figures.section_score(s.code))}
             for s in e.sections.all()
         ]  # fmt: skip
 
@@ -100,7 +131,7 @@ class EvaluationDetailSerializer(EvaluationListSerializer):
         return out
 
     def get_result(self, e) -> dict:
-        result = self._result(e)
+        result = self._figures(e)
         return {
             "budget_rate": format_rate(result.budget_rate), "budget_score": num(result.budget_score),
             "total": num(result.total), "grade": result.grade,
@@ -108,17 +139,6 @@ class EvaluationDetailSerializer(EvaluationListSerializer):
 
     def get_findings(self, e) -> list[dict]:
         return [f.as_dict() for f in evaluation_findings(e)]
-
-
-class StrictSerializer(serializers.Serializer):
-    """Refuses the keys it does not know: a misspelt or read-only field is an error, not silently dropped."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({name: ["没有这个栏目，或这个栏目不能修改。"] for name in unknown})
-        return super().to_internal_value(data)
 
 
 class RowIn(StrictSerializer):
@@ -161,7 +181,36 @@ class EvaluationFillSerializer(StrictSerializer):
     rows = RowIn(many=True, required=False, max_length=1000)
 
 
-class ReasonSerializer(serializers.Serializer):
+class EvaluationStartSerializer(StrictSerializer):
+    """Start a self-evaluation from an approved declaration (as the page's 开始自评 does)."""
+
+    declaration = serializers.IntegerField(required=False, help_text="项目申报表的 id")
+    department_declaration = serializers.IntegerField(required=False, help_text="部门整体申报表的 id")
+    rescale = serializers.BooleanField(
+        default=False, help_text="申报表分值超出评分方案的分项时，按比例调整（先不带此项请求，查看返回的调整方案）"
+    )
+
+    def validate(self, attrs):
+        if ("declaration" in attrs) == ("department_declaration" in attrs):
+            raise serializers.ValidationError("请给出 declaration（项目申报表）或 department_declaration 之一。")
+        return attrs
+
+
+class RescaledRowSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    old = serializers.DecimalField(max_digits=8, decimal_places=2)
+    new = serializers.DecimalField(max_digits=8, decimal_places=2)
+
+
+class SectionPlanSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    points = serializers.DecimalField(max_digits=8, decimal_places=2)
+    total = serializers.DecimalField(max_digits=8, decimal_places=2)
+    rows = RescaledRowSerializer(many=True)
+
+
+class ReasonSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=2000)
 
 
@@ -175,9 +224,21 @@ class EvaluationFilter(filters.FilterSet):
 
 
 class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
-    """绩效自评表. PATCH fills a draft (the page's forms and checks); submit, sign and reopen as on the page."""
+    """绩效自评表. POST starts one from an approved declaration, PATCH fills a draft (the page's forms and checks);
+    submit, sign and reopen as on the page."""
 
     filterset_class = EvaluationFilter
+
+    def list(self, request, *args, **kwargs):
+        """A page of forms, each with its current stored check (made again here when stale)."""
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        try:
+            forms = with_current_checks(page if page is not None else queryset)
+        except ChecksPending as exc:
+            return Response({"detail": str(exc)}, status=503, headers={"Retry-After": "60"})
+        data = EvaluationListSerializer(forms, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
 
     def get_queryset(self):
         return (
@@ -188,6 +249,40 @@ class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self):
         return EvaluationListSerializer if self.action == "list" else EvaluationDetailSerializer
+
+    @extend_schema(
+        request=EvaluationStartSerializer,
+        responses={
+            201: EvaluationDetailSerializer,
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description='不能开始：{"detail": 说明}；分值超出分项时另有 plan（按比例调整的方案，各分项的 '
+                "code、name、points、total 和各行的 label、old、new）；栏目有误时为各栏目的说明。",
+            ),
+        },
+    )
+    def create(self, request):
+        """Start a draft self-evaluation from an approved declaration of the user's department, through the
+        page's service: 201 with the detail. When the declaration's weights exceed a section of its scheme, 400
+        with the proportional rescale (``plan``); send ``"rescale": true`` to start with it."""
+        payload = EvaluationStartSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        try:
+            if "declaration" in data:
+                declaration = get_object_or_404(
+                    ProjectDeclaration.objects.for_user(request.user), pk=data["declaration"]
+                )
+                evaluation = evaluation_start(declaration=declaration, user=request.user, rescale=data["rescale"])
+            else:
+                declaration = get_object_or_404(
+                    DepartmentDeclaration.objects.for_user(request.user), pk=data["department_declaration"]
+                )
+                evaluation = department_evaluation_start(declaration=declaration, user=request.user)
+        except WeightsDoNotFit as exc:
+            plan = SectionPlanSerializer(exc.plan, many=True).data
+            return Response({"detail": str(exc), "plan": plan}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(EvaluationDetailSerializer(evaluation_with_rows(evaluation.pk)).data, status=201)
 
     def get_object(self):
         return evaluation_with_rows(self._scoped_pk())
@@ -280,8 +375,8 @@ class ScoreReportView(APIView):
             year = int(year) if year not in (None, "") else None
         except ValueError:
             return Response({"detail": "year 应为年度数字。"}, status=400)
-        if year is not None and not 1900 <= year <= 2200:
-            return Response({"detail": "year 应为年度数字。"}, status=400)
+        if year is not None and not is_valid_year(year):
+            return Response({"detail": YEAR_MESSAGE}, status=400)
         try:
             lines = score_report(year=year, kind=kind, user=request.user)
         except ChecksPending as exc:

@@ -34,9 +34,26 @@ class FundingForm(UnitAmountMixin, forms.ModelForm):
 
 
 class SectionForm(PlainRowForm):
+    """A section's score; its points only where the scheme says they are printed per form (河北)."""
+
     class Meta:
         model = EvaluationSection
         fields = ["points", "score_final"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not points_per_form(self.instance):
+            self.fields["points"].disabled = True  # a posted value is ignored: the scheme's points stand
+            self.fields["points"].help_text = "分值由评分方案规定。"
+
+
+def points_per_form(section: EvaluationSection) -> bool:
+    """Whether filers set this section's points: the scheme prints them per form (河北), or has none for it."""
+    evaluation = section.evaluation
+    scheme = evaluation.scheme
+    if scheme.weights_per_form:
+        return True
+    return not any(s.code == section.code and s.points is not None for s in scheme.sections.all())
 
 
 class RowForm(PlainRowForm):

@@ -1,9 +1,11 @@
 """Self-evaluations (绩效自评表) and the scoring schemes they are scored under (docs/domain.md §2.3–§2.4, §5, §7).
 
-Every figure the paper form prints about itself is kept in a ``*_printed`` field exactly as printed;
-the scoring engine writes what it computes into the matching ``computed_*`` field, so that the two
-can be compared by the consistency checker and neither ever overwrites the other.
+Every figure the paper form prints about itself is kept in a ``*_printed`` field exactly as printed. What
+the scoring engine computes from it has one stored copy, the form's ``EvaluationCheck`` (written only by
+``services.checks.save_figures``), so that the two can be compared and neither ever overwrites the other.
 """
+
+from decimal import Decimal
 
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -67,15 +69,6 @@ class SelfEvaluation(LockedEvaluationMixin, FormBase):
     printed_budget_rate = models.CharField("预算执行率（表中数）", max_length=20, blank=True)
     printed_budget_score = score_field("预算执行得分（表中数）")
     printed_completion_rate = models.CharField("总体完成率（表中数）", max_length=40, blank=True)
-
-    # Written by the scoring engine.
-    computed_budget_rate = models.DecimalField(
-        "预算执行率（计算）", max_digits=9, decimal_places=4, null=True, blank=True, help_text="小数，如 0.9990。"
-    )
-    computed_budget_score = score_field("预算执行得分（计算）")
-    computed_total = score_field("总分（计算）")
-    computed_grade = models.CharField("等次（计算）", max_length=4, blank=True)
-    computed_at = models.DateTimeField("计算时间", null=True, blank=True)
 
     # Workflow (§7).
     status = models.CharField(
@@ -142,7 +135,6 @@ class EvaluationSection(LockedPartMixin, models.Model):
     points = models.DecimalField("分值", max_digits=6, decimal_places=2, null=True, blank=True)
     printed_score = score_field("得分（表中数）")
     score_final = score_field("评定得分")
-    computed_score = score_field("得分（计算）")
 
     history = HistoricalRecords()
     objects = EvaluationPartQuerySet.as_manager()
@@ -173,8 +165,6 @@ class EvaluationFunding(LockedPartMixin, models.Model):
     executed = money_field("全年执行数（B）")
     rate_printed = models.CharField("预算执行率（表中数）", max_length=20, blank=True)
     score_printed = score_field("得分（表中数）")
-    computed_rate = models.DecimalField("执行率（计算）", max_digits=9, decimal_places=4, null=True, blank=True)
-    computed_score = score_field("得分（计算）")
 
     history = HistoricalRecords()
     objects = EvaluationPartQuerySet.as_manager()
@@ -199,7 +189,6 @@ class EvaluationGoal(LockedPartMixin, models.Model):
     title = models.TextField("目标内容", blank=True)
     points = models.DecimalField("分值", max_digits=6, decimal_places=2, null=True, blank=True)
     printed_score = score_field("得分（表中数）")
-    computed_score = score_field("得分（计算）")
 
     history = HistoricalRecords()
     objects = EvaluationPartQuerySet.as_manager()
@@ -286,11 +275,14 @@ class EvaluationEvent(models.Model):
 
 
 class EvaluationCheck(CheckBase):
-    """What the scoring engine and the consistency checker say about one self-evaluation, kept for the
-    year's overviews (dashboard, score report) so that a province's forms are not scored again on each view.
+    """What the scoring engine and the consistency checker say about one self-evaluation: the one stored copy
+    of every computed figure (total, grade, budget rate and score, section and goal scores, each funding line's
+    rate, findings), read by the lists, the overviews, the home page, the sheet and the API.
 
-    Derived data, never edited: it is made again whenever its basis — the form's last change, its scheme's
-    rules and the engine's and checker's code — is no longer the form's (``services.checks``).
+    Derived data, never edited, written only by ``services.checks.save_figures``: it is made again whenever
+    its basis — the form's last change, its scheme's rules and the engine's and checker's versions — is no
+    longer the form's. A signed form's check is what was computed when it was signed and is never made again
+    (not even by a new engine version) until the form is reopened.
     """
 
     evaluation = models.OneToOneField(
@@ -299,6 +291,10 @@ class EvaluationCheck(CheckBase):
     computed_total = score_field("总分（计算）")
     grade = models.CharField("等次（计算）", max_length=4, blank=True)
     budget_rate = models.DecimalField("预算执行率（计算）", max_digits=9, decimal_places=4, null=True, blank=True)
+    budget_score = score_field("预算执行得分（计算）")
+    section_scores = models.JSONField("分项得分（计算）", default=dict, blank=True, help_text="分项编码 → 得分")
+    funding_rates = models.JSONField("各资金行执行率（计算）", default=dict, blank=True, help_text="序号 → 执行率")
+    signed = models.BooleanField("签署时的结果", default=False, help_text="签署时计算的结果，不再重新计算。")
     unmet = models.JSONField("未达到目标的指标", default=list, blank=True)
 
     objects = scoped_queryset("evaluation__department").as_manager()
@@ -309,3 +305,16 @@ class EvaluationCheck(CheckBase):
 
     def __str__(self) -> str:
         return f"{self.evaluation_id} 的检查结果"
+
+    @property
+    def total(self):
+        return self.computed_total
+
+    def section_score(self, code: str) -> Decimal | None:
+        """The computed score of a section (or ``goal<seq>``), as stored."""
+        value = self.section_scores.get(code)
+        return None if value is None else Decimal(value)
+
+    def funding_rate(self, seq: int) -> Decimal | None:
+        value = self.funding_rates.get(str(seq))
+        return None if value is None else Decimal(value)

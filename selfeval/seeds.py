@@ -40,11 +40,11 @@ from projects.models import (
     User,
 )
 from projects.money import UNIT_FACTORS, MoneyError, to_yuan
+from projects.passwords import DEMO_PASSWORD
 from selfeval.choices import EvaluationKind, EvaluationStatus
 from selfeval.models import EvaluationFunding, EvaluationGoal, EvaluationRow, EvaluationSection, SelfEvaluation
 
 SEED_DIR = Path(settings.BASE_DIR) / "fixtures" / "seeds"
-DEMO_PASSWORD = "demo12345"
 
 
 class SeedError(ValueError):
@@ -186,6 +186,7 @@ class _Loader:
             "name": _text(entry.get("name")),
             "short_name": _text(entry.get("short_name")),
             "region": _text(entry.get("region")),
+            "division_code": _text(entry.get("division_code")),
             "parent": parent,
         }
         dept = Department.objects.filter(code=str(entry["code"])).first()

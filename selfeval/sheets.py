@@ -1,7 +1,9 @@
 """What the 自评表 sheet shows, laid out like the chosen paper form (docs/domain.md §2.3–§2.4).
 
 Shared by the detail page and the PDF. Each figure is the form's own: what was printed on a filed
-paper form, else the evaluator's score, else the engine's; the engine's figures are given beside it.
+paper form, else the evaluator's score, else the engine's; the engine's figures are given beside it. The
+engine's figures are read from the form's stored check (``services.checks``), so that a signed form shows
+what was signed and the sheet says what the lists and the API say.
 """
 
 from dataclasses import dataclass, field
@@ -11,10 +13,11 @@ from indicators.services.layout import GROUP_LINES, SpannedRow, span_groups
 from indicators.services.values import format_rate
 from projects.choices import Layout
 from projects.money import format_amount
-from selfeval.services.adapters import form_input, section_kind
 
 from .layouts import labels_for
-from .services import engine
+from .models import EvaluationCheck
+from .services.adapters import section_kind
+from .services.checks import refresh_one
 
 
 @dataclass
@@ -78,9 +81,10 @@ def score_text(value) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def evaluation_sheet(e, *, group_lines: int = GROUP_LINES) -> dict:
-    """Everything the sheet prints, for an evaluation loaded by ``evaluation_with_rows``."""
-    result = engine.score_form(form_input(e))
+def evaluation_sheet(e, *, figures: EvaluationCheck | None = None, group_lines: int = GROUP_LINES) -> dict:
+    """Everything the sheet prints, for an evaluation loaded by ``evaluation_with_rows``; ``figures``: its current
+    stored check, when the caller has it."""
+    result = figures or refresh_one(e)
     labels = labels_for(e.layout)
     unit = e.unit
     rows = list(e.rows.all())
@@ -106,7 +110,7 @@ def evaluation_sheet(e, *, group_lines: int = GROUP_LINES) -> dict:
                 "name": f.name,
                 "is_total": f.is_total,
                 "amounts": [format_amount(getattr(f, column), unit) for column, _ in labels["funding"]],
-                "rate": shown(f.rate_printed, format_rate(f.computed_rate)) or "",
+                "rate": shown(f.rate_printed, format_rate(result.funding_rate(f.seq))) or "",
                 "score": score_text(shown(f.score_printed, result.budget_score if f.is_total else None)),
             }
         )
@@ -115,8 +119,8 @@ def evaluation_sheet(e, *, group_lines: int = GROUP_LINES) -> dict:
             "section": s,
             "kind": section_kind(e, s),
             "points": score_text(s.points),
-            "score": score_text(shown(s.printed_score, s.score_final, result.section_scores.get(s.code))),
-            "computed": score_text(result.section_scores.get(s.code)),
+            "score": score_text(shown(s.printed_score, s.score_final, result.section_score(s.code))),
+            "computed": score_text(result.section_score(s.code)),
         }
         for s in sections
     ]
@@ -128,7 +132,7 @@ def evaluation_sheet(e, *, group_lines: int = GROUP_LINES) -> dict:
             by_goal.setdefault(r.goal_id, []).append(r)
         for goal in e.goals.all():
             code = f"goal{goal.seq}"
-            score = shown(goal.printed_score, result.section_scores.get(code))
+            score = shown(goal.printed_score, result.section_score(code))
             goal_tables.append(GoalTable(goal, score_text(score), groups_of(by_goal.get(goal.pk, []))))
         row_groups = []
     else:

@@ -94,6 +94,7 @@ def generate_province(
                 application_reason="保障部门履职。",
                 total_budget=budgets[p.pk],
                 annual_budget=budgets[p.pk],
+                scheme=scheme,
             )  # fmt: skip
             for p in project_rows
         ],

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/action/", views.evaluation_action, name="evaluation_action"),
     path("<int:pk>/sign/", views.evaluation_sign_confirm, name="evaluation_sign"),
     path("<int:pk>/history/", views.evaluation_history, name="evaluation_history"),
+    path("<int:pk>/rescale-weights/", views.evaluation_rescale_weights, name="evaluation_rescale_weights"),
     path("from-declaration/<int:declaration_pk>/", views.evaluation_create, name="evaluation_create"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path(

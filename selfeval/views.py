@@ -23,10 +23,12 @@ from .models import SelfEvaluation
 from .selectors import evaluation_with_rows, years_for
 from .services import filling
 from .services.changes import changes_since
+from .services.checks import refresh_one
 from .services.dashboard import dashboard_data
 from .services.filling import evaluation_fill, stale_message
 from .services.findings import evaluation_findings
 from .services.report import with_offices
+from .services.rescaling import RescaleError, evaluation_rescale, evaluation_weight_plan
 from .services.signoff import (
     BLOCKING,
     SignoffError,
@@ -38,7 +40,7 @@ from .services.signoff import (
     evaluation_submit,
     evaluation_withdraw,
 )
-from .services.start import StartError, department_evaluation_start, evaluation_start
+from .services.start import StartError, WeightsDoNotFit, department_evaluation_start, evaluation_start
 from .sheets import evaluation_sheet
 
 
@@ -81,7 +83,11 @@ def evaluation_sign_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "selfeval/evaluation_sign.html",
-        {"evaluation": evaluation, "findings": [f for f in evaluation_findings(evaluation) if f.code in BLOCKING]},
+        {
+            "evaluation": evaluation,
+            "figures": refresh_one(evaluation),
+            "findings": [f for f in evaluation_findings(evaluation) if f.code in BLOCKING],
+        },
     )
 
 
@@ -111,6 +117,8 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             conflict = result.conflict
         else:
             messages.error(request, "有内容需要更正，请查看标红的栏目；本次没有保存任何内容。")
+            for message in result.errors.get("non_field_errors", []):
+                messages.error(request, message)
     return render(
         request,
         "selfeval/evaluation_form.html",
@@ -122,8 +130,24 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "conflict": conflict,
             "labels": labels_for(evaluation.layout),
             "funding_rows": _funding_rows(evaluation, formsets),
+            "weight_plan": evaluation_weight_plan(evaluation),
         },
     )
+
+
+@login_required
+@require_POST
+def evaluation_rescale_weights(request: HttpRequest, pk: int) -> HttpResponse:
+    """Apply the proportional rescale of the row weights the edit page showed."""
+    evaluation = _evaluation(request.user, pk)
+    try:
+        plan = evaluation_rescale(evaluation_id=evaluation.pk, user=request.user, version=request.POST.get("version"))
+    except RescaleError as exc:
+        messages.error(request, str(exc))
+    else:
+        names = "、".join(f"“{section.name}”" for section in plan)
+        messages.success(request, f"已按比例调整{names}各行分值，得分已重新计算。")
+    return redirect("selfeval:evaluation_edit", pk=pk)
 
 
 def _funding_rows(evaluation, formsets):
@@ -217,7 +241,11 @@ def evaluation_create(request: HttpRequest, declaration_pk: int) -> HttpResponse
     if not is_filer_of(request.user, declaration.project.department_id):
         raise PermissionDenied("只有本部门的填报人可以开始自评。")
     try:
-        evaluation = evaluation_start(declaration=declaration, user=request.user)
+        evaluation = evaluation_start(
+            declaration=declaration, user=request.user, rescale=request.POST.get("rescale") == "1"
+        )
+    except WeightsDoNotFit as exc:  # shown before it is applied: the page asks to confirm the rescale
+        return render(request, "selfeval/start_rescale.html", {"declaration": declaration, "error": exc})
     except StartError as exc:
         messages.error(request, str(exc))
         return redirect("projects:declaration", pk=declaration_pk)
@@ -235,7 +263,7 @@ def department_evaluation_create(request: HttpRequest, declaration_pk: int) -> H
     if not is_filer_of(request.user, declaration.department_id):
         raise PermissionDenied("只有本部门的填报人可以开始自评。")
     try:
-        evaluation = department_evaluation_start(declaration=declaration)
+        evaluation = department_evaluation_start(declaration=declaration, user=request.user)
     except StartError as exc:
         messages.error(request, str(exc))
         return redirect("projects:department_declaration", pk=declaration_pk)

@@ -89,3 +89,60 @@ def test_a_backup_written_before_the_models_moved_restores(tmp_path, empty_datab
     again = tmp_path / "again.json.gz"
     assert manage("backup", "--out", str(again), database_url=empty_database).returncode == 0
     assert records(again) == objects
+
+
+def test_a_signed_forms_figures_and_a_backup_with_the_removed_computed_fields_restore(
+    tmp_path, empty_database, hongshan_head
+):
+    """The check of a signed form holds what was signed (never made again): the backup keeps it. A backup written
+    while the forms still kept their own ``computed_*`` copies restores all the same."""
+    from reports.management.commands.restore import REMOVED_FIELDS
+    from selfeval.models import SelfEvaluation
+    from selfeval.services.signoff import evaluation_sign
+    from tests.conftest import set_status
+
+    form = SelfEvaluation.objects.get(project__key="hs2019-rcyz", year=2019)
+    set_status(form, "submitted")
+    evaluation_sign(evaluation_id=form.pk, user=hongshan_head)
+    current = tmp_path / "current.json.gz"
+    call_command("backup", "--out", str(current))
+    objects = records(current)
+    (check,) = [o for o in objects if o["model"] == "selfeval.evaluationcheck"]
+    assert check["fields"]["signed"] and check["fields"]["computed_total"] is not None
+    older = [
+        {**o, "fields": {**o["fields"], **dict.fromkeys(REMOVED_FIELDS.get(o["model"], ()), None)}} for o in objects
+    ]
+    assert sum(o != p for o, p in zip(objects, older, strict=True)) > 100
+    old = tmp_path / "old.json.gz"
+    with gzip.open(old, "wt", encoding="utf-8") as f:
+        json.dump(older, f, ensure_ascii=False)
+    restored = manage("restore", str(old), database_url=empty_database)
+    assert restored.returncode == 0, restored.stderr
+    again = tmp_path / "again.json.gz"
+    assert manage("backup", "--out", str(again), database_url=empty_database).returncode == 0
+    assert records(again) == objects  # the signed form's figures as signed, not made again
+
+
+def test_a_backup_is_private_to_its_owner_and_holds_no_api_tokens(tmp_path, finance_user):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=finance_user)
+    out = tmp_path / "backup.json.gz"
+    out.write_bytes(b"")
+    out.chmod(0o644)  # an older file in the way: its mode is tightened, not kept
+    call_command("backup", "--out", str(out))
+    assert out.stat().st_mode & 0o777 == 0o600
+    objects = records(out)
+    assert not [o for o in objects if o["model"].startswith("authtoken.")]
+    with gzip.open(out, "rt", encoding="utf-8") as f:
+        assert token.key not in f.read()
+
+
+def test_tokens_in_an_older_backup_are_not_restored():
+    from reports.management.commands.restore import moved_labels
+
+    objects = [
+        {"model": "authtoken.token", "pk": "0" * 40, "fields": {"user": ["t-finance"], "created": "2026-01-01"}},
+        {"model": "projects.department", "fields": {"code": "001"}},
+    ]
+    assert [o["model"] for o in json.loads(moved_labels(json.dumps(objects)))] == ["projects.department"]

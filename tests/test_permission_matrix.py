@@ -26,7 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpyxl import load_workbook
 
 from projects.choices import DeclarationStatus, Role
-from projects.models import DepartmentDeclaration, ProjectDeclaration
+from projects.models import Department, DepartmentDeclaration, Project, ProjectDeclaration
 from projects.services import workflow
 from projects.services.xlsx import export_declaration
 from reports.models import ExportJob
@@ -184,6 +184,20 @@ def evaluation_signed(o, u):
     evaluation_sign(evaluation_id=o["evaluation"], user=u["head"])
 
 
+def weights(o) -> tuple:
+    return tuple(evaluation(o).rows.order_by("seq").values_list("weight", flat=True))
+
+
+def evaluation_weights_state(o):
+    return (*evaluation_state(o), weights(o))
+
+
+def weights_short(o, u):
+    """Each row 5 points short of its section (the scheme changed after the declaration): a rescale is offered."""
+    for row in evaluation(o).rows.select_related("section"):
+        type(row).objects.filter(pk=row.pk).update(weight=row.section.points - 5)
+
+
 def as_editor(u, fill: Callable[[Client], dict]) -> dict:
     """Form data read off the edit page by someone who may edit it (the administrator)."""
     client = Client()
@@ -300,6 +314,10 @@ STEPS = [
     Step("selfeval:evaluation_action", "evaluation", "reopen", PAGE_FILER, HEAD, evaluation_state,
          data=lambda o, u: {"action": "reopen", "comment": "数据需要更正"}, prepare=evaluation_signed,
          after=lambda o: evaluation(o).status == "draft"),
+    # the proportional rescale of the row weights the edit page offers
+    Step("selfeval:evaluation_rescale_weights", "evaluation", "rescale", EDIT, FILERS, evaluation_weights_state,
+         data=lambda o, u: {"version": evaluation(o).updated_at.isoformat()}, prepare=weights_short,
+         after=lambda o: weights(o) == (50, 30, 10)),
     # the live preview computes from the posted page and writes nothing, for anybody
     Step("selfeval:evaluation_preview", "evaluation", "preview", row(LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND),
          frozenset(), evaluation_state,
@@ -325,6 +343,15 @@ STEPS = [
          FILERS, evaluation_state, method="PATCH", body="json",
          data=lambda o, u: {"version": evaluation(o).updated_at.isoformat(), "goal_actual": "基本完成"},
          after=lambda o: evaluation(o).goal_actual == "基本完成"),
+    Step("api:evaluation-list", None, "start", row(FORBIDDEN, CREATED, FORBIDDEN, FORBIDDEN, CREATED, NOT_FOUND),
+         FILERS, evaluation_count("project"), data=lambda o, u: {"declaration": o["approved_declaration"]},
+         body="json"),
+    Step("api:department-list", None, "create", row(FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, CREATED, FORBIDDEN),
+         frozenset({"admin"}), lambda o: Department.objects.filter(code="matrix-new").count(),
+         data=lambda o, u: {"code": "matrix-new", "name": "新部门", "division_code": "420112"}, body="json"),
+    Step("api:project-list", None, "create", row(FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, CREATED, FORBIDDEN),
+         frozenset({"admin"}), lambda o: Project.objects.filter(key="matrix-project").count(),
+         data=lambda o, u: {"key": "matrix-project", "department": o["department"], "name": "新项目"}, body="json"),
     Step("api:evaluation-submit", "evaluation", "submit", API_FILER, FILERS, evaluation_state,
          prepare=evaluation_filled, after=lambda o: evaluation(o).status == "submitted"),
     Step("api:evaluation-sign", "evaluation", "sign", API_HEAD, HEAD, evaluation_state,

@@ -120,3 +120,73 @@ def test_the_batch_index_neutralises_formulas(auditor_user):
     ws = load_workbook(io.BytesIO(index_workbook(job, [item]))).active
     values = [c.value for c in ws[3]]
     assert {'\'=HYPERLINK("http://x")', "'@cmd", "'-1+2"} <= set(values)
+
+
+# -- the client's address behind the trusted proxy (issue 15 point 6) -----------------------------------------
+
+PROXY = "10.0.0.1"
+
+
+@pytest.mark.parametrize(
+    "remote, forwarded, expected",
+    [
+        ("203.0.113.5", "", "203.0.113.5"),
+        ("203.0.113.5", "1.1.1.1", "203.0.113.5"),  # not a trusted proxy: its header is not believed
+        (PROXY, "", PROXY),
+        (PROXY, "1.1.1.1", "1.1.1.1"),
+        (PROXY, "9.9.9.9, 1.1.1.1", "1.1.1.1"),  # the client's own prefix is ignored
+        (PROXY, "9.9.9.9, 1.1.1.1, 10.0.0.2", "1.1.1.1"),  # 10.0.0.2: another trusted hop (10.0.0.0/24)
+        (PROXY, "not-an-address, 1.1.1.1", "1.1.1.1"),
+        (PROXY, "1.1.1.1, not-an-address", PROXY),  # garbage next to the proxy: only the proxy is known
+        (PROXY, "2001:db8::1", "2001:db8::1"),
+    ],
+)
+def test_the_client_is_the_rightmost_address_that_is_not_a_trusted_proxy(settings, remote, forwarded, expected):
+    from django.test import RequestFactory
+
+    from perfbudget.client_ip import client_ip
+
+    settings.PERFBUDGET_TRUSTED_PROXIES = [PROXY, "10.0.0.0/24"]
+    request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected
+
+
+def test_a_forged_forwarded_for_does_not_bypass_the_token_throttle(finance_user):
+    cache.clear()
+    client = APIClient()
+    codes = [
+        client.post(
+            "/api/token/", {"username": "t-finance", "password": "x"}, HTTP_X_FORWARDED_FOR=f"1.2.3.{n}"
+        ).status_code
+        for n in range(11)
+    ]
+    assert codes[10] == 429
+    cache.clear()
+
+
+def test_behind_the_trusted_proxy_each_client_has_its_own_token_throttle(finance_user, settings):
+    settings.PERFBUDGET_TRUSTED_PROXIES = [PROXY]
+    cache.clear()
+    client = APIClient(REMOTE_ADDR=PROXY)
+
+    def post(forwarded):
+        data = {"username": "t-finance", "password": "x"}
+        return client.post("/api/token/", data, HTTP_X_FORWARDED_FOR=forwarded).status_code
+
+    codes = [post(f"{n}.9.9.9, 1.1.1.1") for n in range(11)]  # one client, varying what it writes itself
+    assert codes[:10] == [400] * 10 and codes[10] == 429
+    assert post("2.2.2.2") == 400  # another client through the same proxy is not throttled
+    cache.clear()
+
+
+def test_a_lockout_from_one_address_does_not_shut_the_user_out_from_another(head_user, settings):
+    """Behind the proxy: failures from an attacker's address lock the username only at that address."""
+    settings.PERFBUDGET_TRUSTED_PROXIES = [PROXY]
+    attacker = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.66")
+    codes = [login(attacker, "t-head", "wrong-password").status_code for _ in range(5)]
+    assert codes[4] == 429
+    assert login(attacker, "t-head", "pw-for-tests-123").status_code in {403, 429}
+    head = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="192.0.2.10")
+    assert login(head, "t-head", "pw-for-tests-123").status_code == 302
+    forged = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="192.0.2.10, 198.51.100.66")
+    assert login(forged, "t-head", "pw-for-tests-123").status_code in {403, 429}  # the attacker stays locked

@@ -17,14 +17,16 @@ from .declarations import (
     ExpenseItem,
     FormBase,
     FundingSource,
+    NoSchemeAssigned,
     PriorYearBudget,
     ProcurementItem,
     ProjectDeclaration,
+    assigned_scheme,
 )
 from .fields import money_field, unit_field
 from .indicators import Goal, Indicator
 from .organisation import Department, MergedItem, Project, User
-from .schemes import SchemeSection, ScoringScheme, default_grade_bands
+from .schemes import SchemeAssignment, SchemeSection, ScoringScheme, default_grade_bands
 
 __all__ = [
     "CheckBase",
@@ -45,12 +47,15 @@ __all__ = [
     "Goal",
     "Indicator",
     "MergedItem",
+    "NoSchemeAssigned",
     "PriorYearBudget",
     "ProcurementItem",
     "Project",
     "ProjectDeclaration",
     "ScoringScheme",
+    "SchemeAssignment",
     "SchemeSection",
+    "assigned_scheme",
     "User",
     "default_grade_bands",
     "money_field",

@@ -4,7 +4,7 @@ from django.db import models
 
 from ..access import scoped_queryset
 from ..choices import AccountTable, SubjectLevel
-from .fields import money_field, unit_field
+from .fields import money_field, unit_field, year_field
 from .organisation import Department
 
 
@@ -14,7 +14,7 @@ class FinalAccount(models.Model):
     department = models.ForeignKey(
         Department, verbose_name="部门", on_delete=models.PROTECT, related_name="final_accounts"
     )
-    year = models.PositiveSmallIntegerField("年度", db_index=True)
+    year = year_field(db_index=True)
     unit = unit_field()
     notes = models.JSONField("录入说明", default=list, blank=True)
     source = models.CharField("数据来源", max_length=120, blank=True)

@@ -1,20 +1,40 @@
 """The 项目绩效目标申报表 and the 部门整体支出绩效目标申报表, their lines and their workflow events (docs/domain.md §2.1–§2.2, §7)."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from ..access import scoped_queryset
-from ..choices import DeclarationAction, DeclarationStatus, FundSection
+from ..choices import DeclarationAction, DeclarationStatus, FormKind, FundSection
 from ..locking import GuardedDeclarationMixin, GuardedPartMixin, guarded_form_queryset, guarded_part_queryset
 from ..money import UNIT_CHOICES
-from .fields import money_field, unit_field
+from .fields import money_field, unit_field, year_field
 from .organisation import Department, Project, User
+from .schemes import SchemeAssignment
+
+
+class NoSchemeAssigned(ValidationError):
+    """No scheme assignment fits a new declaration's department and year; the message is for the user."""
+
+
+def assigned_scheme(department: Department, form_kind: str, year: int):
+    """The scheme a new declaration of ``department`` is scored under (``SchemeAssignment``)."""
+    division = department.division()
+    scheme = SchemeAssignment.objects.scheme_for(division_code=division, form_kind=form_kind, year=year)
+    if scheme is None:
+        raise NoSchemeAssigned(
+            {
+                "scheme": f"没有适用于“{department}”（行政区划代码 {division or '未填'}）{year} 年"
+                f"{FormKind(form_kind).label}表的评分方案，请管理员在“评分方案适用范围”中添加。"
+            }
+        )
+    return scheme
 
 
 class FormBase(models.Model):
     """What every filed form carries: the year, its unit, where the data came from, and reading notes."""
 
-    year = models.PositiveSmallIntegerField("年度", db_index=True)
+    year = year_field(db_index=True)
     unit = unit_field()
     incomplete = models.BooleanField("原件内容不全", default=False, help_text="原件缺页或截断，仅保留现有内容。")
     notes = models.JSONField("录入说明", default=list, blank=True)
@@ -76,6 +96,13 @@ class ProjectDeclaration(FormBase, DeclarationWorkflow):
     funding_total = money_field("资金来源合计（表中数）")
     expense_total = money_field("项目支出明细合计（表中数）")
     estimation_basis = models.TextField("测算依据及说明", blank=True)
+    scheme = models.ForeignKey(
+        "projects.ScoringScheme",
+        verbose_name="评分方案",
+        on_delete=models.PROTECT,
+        related_name="project_declarations",
+        help_text="创建时按部门的行政区划代码和年度确定（评分方案适用范围），自评沿用同一方案。",
+    )
 
     objects = guarded_form_queryset("project__department").as_manager()
 
@@ -90,6 +117,19 @@ class ProjectDeclaration(FormBase, DeclarationWorkflow):
 
     def __str__(self) -> str:
         return f"{self.year}年 {self.project.name}"
+
+    def save(self, *args, **kwargs):
+        self.assign_scheme()
+        super().save(*args, **kwargs)
+
+    def full_clean(self, *args, **kwargs):
+        self.assign_scheme()
+        super().full_clean(*args, **kwargs)
+
+    def assign_scheme(self) -> None:
+        """Fix the scheme once, when the declaration is created (``NoSchemeAssigned`` when none fits)."""
+        if self.scheme_id is None:
+            self.scheme = assigned_scheme(self.project.department, FormKind.PROJECT, self.year)
 
     @property
     def department(self) -> Department:
@@ -133,7 +173,7 @@ class PriorYearBudget(GuardedPartMixin):
     declaration = models.ForeignKey(
         ProjectDeclaration, verbose_name="申报表", on_delete=models.CASCADE, related_name="prior_years"
     )
-    year = models.PositiveSmallIntegerField("年度")
+    year = year_field()
     budget = money_field("预算数")
     executed = money_field("执行数")
     rate_printed = models.CharField("执行率（表中数）", max_length=20, blank=True)
@@ -232,6 +272,13 @@ class DepartmentDeclaration(FormBase, DeclarationWorkflow):
     phone = models.CharField("联系电话", max_length=60, blank=True)
     functions = models.TextField("部门职能概述", blank=True)
     annual_tasks = models.TextField("年度工作任务", blank=True)
+    scheme = models.ForeignKey(
+        "projects.ScoringScheme",
+        verbose_name="评分方案",
+        on_delete=models.PROTECT,
+        related_name="department_declarations",
+        help_text="创建时按部门的行政区划代码和年度确定（评分方案适用范围），自评沿用同一方案。",
+    )
 
     objects = guarded_form_queryset("department").as_manager()
 
@@ -246,6 +293,19 @@ class DepartmentDeclaration(FormBase, DeclarationWorkflow):
 
     def __str__(self) -> str:
         return f"{self.year}年 {self.department} 部门整体"
+
+    def save(self, *args, **kwargs):
+        self.assign_scheme()
+        super().save(*args, **kwargs)
+
+    def full_clean(self, *args, **kwargs):
+        self.assign_scheme()
+        super().full_clean(*args, **kwargs)
+
+    def assign_scheme(self) -> None:
+        """Fix the scheme once, when the declaration is created (``NoSchemeAssigned`` when none fits)."""
+        if self.scheme_id is None:
+            self.scheme = assigned_scheme(self.department, FormKind.DEPARTMENT, self.year)
 
 
 class DepartmentFundLine(GuardedPartMixin):

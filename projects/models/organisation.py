@@ -1,10 +1,12 @@
 """Departments, users and projects (项目库)."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 
 from ..access import scoped_queryset
 from ..choices import ProjectType, Role
+from .fields import year_field
 
 
 class Department(models.Model):
@@ -14,6 +16,13 @@ class Department(models.Model):
     name = models.CharField("部门名称", max_length=120)
     short_name = models.CharField("简称", max_length=60, blank=True)
     region = models.CharField("所属地区", max_length=60, blank=True)
+    division_code = models.CharField(
+        "行政区划代码",
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(r"^\d+$", "行政区划代码只能由数字组成，如 420112。")],
+        help_text="如 420112（东西湖区）；内设机构可不填，沿用所属部门的代码。决定申报表使用的评分方案。",
+    )
     parent = models.ForeignKey(
         "self", verbose_name="上级部门", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
@@ -27,6 +36,13 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.short_name or self.name
+
+    def division(self) -> str:
+        """The 行政区划 code that chooses this department's schemes: its own, or its nearest parent's."""
+        node = self
+        while not node.division_code and node.parent_id is not None:
+            node = node.parent
+        return node.division_code
 
     def root(self) -> "Department":
         """The budget department an internal office belongs to (itself for a top-level one)."""
@@ -64,8 +80,8 @@ class Project(models.Model):
     name = models.CharField("项目名称", max_length=200)
     project_type = models.CharField("项目类型", max_length=12, choices=ProjectType.choices, default=ProjectType.UNKNOWN)
     project_type_printed = models.CharField("项目类型（表中原文）", max_length=200, blank=True)
-    period_start = models.PositiveSmallIntegerField("延续期起始年度", null=True, blank=True)
-    period_end = models.PositiveSmallIntegerField("延续期终止年度", null=True, blank=True)
+    period_start = year_field("延续期起始年度", null=True, blank=True)
+    period_end = year_field("延续期终止年度", null=True, blank=True)
 
     objects = scoped_queryset("department").as_manager()
 

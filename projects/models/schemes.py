@@ -6,11 +6,13 @@ A declaration's weights are checked against its scheme and its self-evaluation i
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 
 from indicators.models import ReferenceQuerySet
 
-from ..choices import Layout, ReverseRule, SectionKind
+from ..choices import FormKind, Layout, ReverseRule, SectionKind
+from ..scheme_data import pick_assignment
 
 
 def default_grade_bands() -> list:
@@ -46,6 +48,14 @@ class ScoringScheme(models.Model):
     weights_per_form = models.BooleanField(
         "分值由各表自定", default=False, help_text="如河北省表：各一级指标分值印在表上。"
     )
+    full_points = models.DecimalField(
+        "满分",
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="总分的上限；为空时取各分项分值之和（分值由各表自定时为 100）。",
+    )
     is_active = models.BooleanField("启用", default=True)
 
     objects = ReferenceQuerySet.as_manager()
@@ -58,6 +68,13 @@ class ScoringScheme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def maximum(self) -> Decimal:
+        """The most a form scored under this scheme can total (read with the sections prefetched)."""
+        if self.full_points is not None:
+            return self.full_points
+        points = [s.points for s in self.sections.all()]
+        return sum(points) if points and None not in points else Decimal(100)
 
     def clean(self) -> None:
         super().clean()
@@ -102,3 +119,69 @@ class SchemeSection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.points if self.points is not None else '自定'}分）"
+
+
+class SchemeAssignmentQuerySet(ReferenceQuerySet):
+    def scheme_for(self, *, division_code: str, form_kind: str, year: int) -> "ScoringScheme | None":
+        """The scheme of a form of ``form_kind`` filed in ``year`` by a department of ``division_code``: the
+        assignment with the longest matching 行政区划 prefix whose years include ``year`` (the empty prefix is the
+        national default); None when no assignment fits."""
+        candidates = list(self.filter(form_kind=form_kind).select_related("scheme"))
+        chosen = pick_assignment(candidates, division_code or "", year)
+        return chosen.scheme if chosen is not None else None
+
+
+class SchemeAssignment(models.Model):
+    """Which scoring scheme a region's forms use: 行政区划 code prefix, form kind and years → scheme.
+
+    The longest prefix that matches a department's 行政区划 code wins (420112 东西湖 → 4201 武汉 → 42 湖北 → the
+    national default with an empty prefix), among the assignments whose years include the form's year.
+    """
+
+    division_prefix = models.CharField(
+        "行政区划代码前缀",
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(r"^\d+$", "行政区划代码前缀只能由数字组成，如 42（湖北省）、4201（武汉市）。")],
+        help_text="如 42（湖北省）、4201（武汉市）、420112（东西湖区）；留空为全国默认。",
+    )
+    form_kind = models.CharField("表类别", max_length=10, choices=FormKind.choices, default=FormKind.PROJECT)
+    year_from = models.PositiveSmallIntegerField("起始年度", null=True, blank=True, help_text="留空表示不限。")
+    year_to = models.PositiveSmallIntegerField("终止年度", null=True, blank=True, help_text="留空表示不限。")
+    scheme = models.ForeignKey(
+        ScoringScheme, verbose_name="评分方案", on_delete=models.PROTECT, related_name="assignments"
+    )
+    basis = models.CharField("依据", max_length=200, blank=True, help_text="如 财预〔2020〕10号。")
+
+    objects = SchemeAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "评分方案适用范围"
+        verbose_name_plural = "评分方案适用范围"
+        ordering = ["form_kind", "division_prefix", "year_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(year_from__isnull=True)
+                | models.Q(year_to__isnull=True)
+                | models.Q(year_from__lte=models.F("year_to")),
+                name="scheme_assignment_years_ordered",
+                violation_error_message="起始年度不能晚于终止年度。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        where = self.division_prefix or "全国默认"
+        years = f"{self.year_from or '…'}–{self.year_to or '…'}"
+        return f"{where} · {self.get_form_kind_display()} · {years} → {self.scheme}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
+            raise ValidationError({"year_to": "起始年度不能晚于终止年度。"})
+        low, high = self.year_from or 0, self.year_to or 9999
+        others = SchemeAssignment.objects.filter(
+            division_prefix=self.division_prefix, form_kind=self.form_kind
+        ).exclude(pk=self.pk)
+        for other in others:
+            if (other.year_from or 0) <= high and low <= (other.year_to or 9999):
+                raise ValidationError(f"与已有的适用范围“{other}”年度重叠：同一地区、同一表类别的年度不能重叠。")

@@ -12,7 +12,7 @@ from indicators.services.checking import ERROR
 from ..access import declaration_department_id, declaration_rights, is_filer_of, is_finance_of, is_head_of
 from ..choices import DeclarationAction, DeclarationStatus
 from ..locking import workflow_transition
-from ..models import DeclarationEvent, ProjectDeclaration, SchemeSection
+from ..models import DeclarationEvent, ProjectDeclaration
 from ..signals import declaration_approved
 from .findings import declaration_findings
 
@@ -61,7 +61,7 @@ def declaration_problems(declaration: ProjectDeclaration) -> list[Problem]:
             problems.append(Problem("indicators", f"第 {row.seq} 行“{row.name}”请选择一级和二级指标。"))
         if not row.target.strip():
             problems.append(Problem("indicators", f"第 {row.seq} 行“{row.name}”请填写指标值。"))
-    problems += _weight_problems(indicators)
+    problems += _weight_problems(declaration, indicators)
     places = {
         "funding_total": "funding", "expense_total": "expenses", "funding_vs_annual": "funding",
         "expense_vs_annual": "expenses", "annual_over_total": "annual_budget",
@@ -72,18 +72,37 @@ def declaration_problems(declaration: ProjectDeclaration) -> list[Problem]:
     return problems
 
 
-def _weight_problems(indicators) -> list[Problem]:
-    """Where rows carry 分值, they follow the national scheme: each 一级's rows add up to its points."""
+def _weight_problems(declaration, indicators) -> list[Problem]:
+    """Where rows carry 分值, they follow the declaration's scheme: one pool shared by every row (湖北 60, 四川 90),
+    or each 一级's rows adding up to that 一级's points (财政部 50/30/10); with points printed per form (河北) the
+    rows only may not pass the scheme's maximum."""
     weighted = [row for row in indicators if row.weight is not None]
     if not weighted:
         return []
     if len(weighted) != len(indicators):
         return [Problem("indicators", "分值要么每行都填写，要么都不填写。")]
-    points = dict(
-        SchemeSection.objects.filter(scheme__code="national_project", kind="level1").values_list("code", "points")
-    )
+    scheme = declaration.scheme
+    sections = list(scheme.sections.all())
+    total = sum((row.weight for row in weighted), Decimal(0))
+    pool = next((s for s in sections if s.kind == "indicators"), None)
+    if pool is not None and pool.points is not None:
+        if total == pool.points:
+            return []
+        return [
+            Problem(
+                "indicators",
+                f"各行分值合计 {_plain(total)}，按{scheme.name}，“{pool.name}”共 {_plain(pool.points)} 分，"
+                f"各行分值合计应为 {_plain(pool.points)}。",
+            )
+        ]
+    points = {s.code: s.points for s in sections if s.kind == "level1" and s.points is not None}
+    if not points:
+        maximum = scheme.maximum()
+        if total > maximum:
+            return [Problem("indicators", f"各行分值合计 {_plain(total)}，超过{scheme.name}的满分 {_plain(maximum)}。")]
+        return []
     sums: dict[str, Decimal] = {}
-    labels = {}
+    labels = {s.code: s.name for s in sections}
     for row in weighted:
         if row.level1_id and row.level1.code in points:
             sums[row.level1.code] = sums.get(row.level1.code, Decimal(0)) + row.weight
@@ -91,11 +110,15 @@ def _weight_problems(indicators) -> list[Problem]:
     return [
         Problem(
             "indicators",
-            f"“{labels[code]}”各行分值合计 {total.normalize():f}，按财政部项目评分方案应为 {points[code].normalize():f}。",
+            f"“{labels[code]}”各行分值合计 {_plain(sums.get(code, Decimal(0)))}，按{scheme.name}应为 {_plain(expected)}。",
         )
-        for code, total in sums.items()
-        if total != points[code]
+        for code, expected in points.items()
+        if code in sums and sums[code] != expected
     ]
+
+
+def _plain(value: Decimal) -> str:
+    return f"{value.normalize():f}"
 
 
 def _log(declaration, user, action, before, comment=""):

@@ -96,10 +96,24 @@ def final_moment(form):
     return form.signed_at if isinstance(form, SelfEvaluation) else form.reviewed_at
 
 
+def present(stored: StoredPdf | None) -> StoredPdf | None:
+    """``stored`` if its file is still in storage; otherwise the row is dropped so that the PDF is made again.
+
+    A database restored onto a machine without the old files (backups hold no files) keeps rows whose files
+    are gone; serving them would fail, rendering them again is always possible.
+    """
+    if stored is None or default_storage.exists(stored.file.name):
+        return stored
+    StoredPdf.objects.filter(pk=stored.pk).delete()
+    return None
+
+
 def stored_for(key: FinalKey | None) -> StoredPdf | None:
     if key is None:
         return None
-    return StoredPdf.objects.filter(kind=key.kind, object_id=key.object_id, digest=key.digest, stamp=key.stamp).first()
+    return present(
+        StoredPdf.objects.filter(kind=key.kind, object_id=key.object_id, digest=key.digest, stamp=key.stamp).first()
+    )
 
 
 def store(form) -> StoredPdf | None:
@@ -124,7 +138,8 @@ def store(form) -> StoredPdf | None:
 
 
 def signed_evaluation_files(evaluation_ids) -> dict[int, StoredPdf]:
-    """The stored PDFs of those of ``evaluation_ids`` that are signed, current and stored (2 queries)."""
+    """The stored PDFs of those of ``evaluation_ids`` that are signed, current and stored (2 queries, and one
+    look at the storage per file)."""
     keys = {
         pk: (digest, _stamp(signed_at))
         for pk, digest, signed_at in SelfEvaluation.objects.filter(
@@ -133,6 +148,6 @@ def signed_evaluation_files(evaluation_ids) -> dict[int, StoredPdf]:
     }
     found = {}
     for stored in StoredPdf.objects.filter(kind="evaluation", object_id__in=list(keys)):
-        if keys.get(stored.object_id) == (stored.digest, stored.stamp):
+        if keys.get(stored.object_id) == (stored.digest, stored.stamp) and present(stored):
             found[stored.object_id] = stored
     return found

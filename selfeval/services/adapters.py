@@ -7,7 +7,7 @@ before anything is saved (``snapshot_of`` with the parts the forms filled), so t
 checks scores what was typed without writing it.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from projects.choices import Layout
@@ -29,6 +29,7 @@ def rules_for(scheme: ScoringScheme) -> engine.Rules:
         score_places=scheme.score_places,
         grade_bands=bands or engine.Rules().grade_bands,
         deviation_above=scheme.deviation_above,
+        maximum=scheme.maximum(),
     )
 
 
@@ -59,6 +60,7 @@ class EvaluationSnapshot:
     sections: tuple
     goals: tuple
     rows: tuple
+    scheme_points: dict = field(default_factory=dict)  # section code → the scheme's points (None: printed per form)
 
 
 def snapshot_of(evaluation: SelfEvaluation, *, funding=None, sections=None, goals=None, rows=None):
@@ -71,6 +73,7 @@ def snapshot_of(evaluation: SelfEvaluation, *, funding=None, sections=None, goal
     return EvaluationSnapshot(
         rules=rules_for(evaluation.scheme),
         scheme_kinds={s.code: s.kind for s in evaluation.scheme.sections.all()},
+        scheme_points={s.code: s.points for s in evaluation.scheme.sections.all()},
         layout=evaluation.layout,
         filed=bool(evaluation.source),
         header={name: getattr(evaluation, name) for name in HEADER_FIELDS},
@@ -163,9 +166,17 @@ def evaluation_data(
             for f in snap.funding
         ),
         sections=tuple(
-            consistency.SectionData(s.code, s.name, kind_of(s.code, snap.scheme_kinds), s.points, s.printed_score)
+            consistency.SectionData(
+                s.code,
+                s.name,
+                kind_of(s.code, snap.scheme_kinds),
+                s.points,
+                s.printed_score,
+                snap.scheme_points.get(s.code),
+            )
             for s in snap.sections
         ),
+        full_points=snap.rules.maximum,
         rows=tuple(rows),
         scored_rows=snap.layout != Layout.SUMMARY,
         incomplete=header["incomplete"],

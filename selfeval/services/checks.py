@@ -1,5 +1,14 @@
-"""Stored checks of self-evaluations: the engine's total, grade and rate and the checker's findings of each
-form, kept with their basis (the form's last change, its scheme's rules, the engine's and checker's versions).
+"""Stored checks of self-evaluations: the one stored copy of every figure the engine computes for a form (total,
+grade, budget rate and score, section and goal scores, each funding line's rate) and of the checker's findings,
+kept with their basis (the form's last change, its scheme's rules, the engine's and checker's versions).
+
+Writers: ``save_figures`` (one form, in the writer's transaction: a save, a submission, a signature, a reopening)
+and ``refresh_checks`` (readers and workers remaking stale checks in batches); both build the check with
+``check_of`` and store it through ``upsert_checks``. Readers: ``current_checks`` and ``with_current_checks`` (lists,
+overviews, the home page, the API) and ``refresh_one`` (one form's page, PDF and API detail).
+
+A signed form keeps what was signed: its check is written once, when it is signed (``signed``), and never made
+again — not when its scheme is edited, not when the engine's version is raised — until the form is reopened.
 The machinery both kinds of check share is in ``projects.services.checks``.
 """
 
@@ -19,12 +28,14 @@ from projects.services.checks import (
     refresh_stale_declarations,
     refuse_over,
     stale_ids,
+    store_quietly,
     upsert_checks,
 )
 
+from ..choices import EvaluationStatus
 from ..models import EvaluationCheck, EvaluationRow, SelfEvaluation
 from . import engine
-from .adapters import form_input
+from .adapters import form_input, rules_for
 from .consistency import CHECKER_VERSION
 from .findings import evaluation_findings
 
@@ -35,7 +46,7 @@ def scheme_stamp(scheme: ScoringScheme) -> str:
     """A short digest of a scheme's rules and sections (read from the scheme as loaded, sections prefetched)."""
     parts = [
         scheme.code, scheme.layout, scheme.budget_rate_places, scheme.cap_budget_score, scheme.reverse_rule,
-        scheme.score_places, scheme.deviation_above, scheme.weights_per_form, scheme.grade_bands,
+        scheme.score_places, scheme.deviation_above, scheme.weights_per_form, scheme.grade_bands, scheme.full_points,
     ]  # fmt: skip
     return digest(parts + [(s.code, s.kind, s.points) for s in scheme.sections.all()])
 
@@ -46,9 +57,11 @@ def scheme_stamps() -> dict[int, str]:
 
 
 def _loaded(ids):
-    """The forms with everything the engine, the checker and the report read (fixed queries per batch)."""
+    """The forms with everything the engine, the checker and the report read (fixed queries per batch), but
+    not the signed ones whose check holds what was signed."""
     return (
         SelfEvaluation.objects.filter(pk__in=ids)
+        .exclude(status=EvaluationStatus.SIGNED, check_result__signed=True)
         .select_related("scheme", "department", "project")
         .prefetch_related(
             "scheme__sections",
@@ -70,12 +83,20 @@ def check_of(evaluation: SelfEvaluation, result: engine.FormResult | None = None
         for row in evaluation.rows.all()
         if (proposal := result.proposals.get(row.pk)) is not None and proposal.met is False
     ]
+    rules = rules_for(evaluation.scheme)
+    funding_rates = {
+        str(line.seq): engine.budget_rate(line.budget, line.executed, rules) for line in evaluation.funding_rows.all()
+    }
     return EvaluationCheck(
         evaluation_id=evaluation.pk,
         basis=basis(evaluation.updated_at, scheme_stamp(evaluation.scheme), EVALUATION_VERSION),
         computed_total=result.total,
         grade=result.grade or "",
         budget_rate=result.budget_rate,
+        budget_score=result.budget_score,
+        section_scores={code: str(score) for code, score in result.section_scores.items() if score is not None},
+        funding_rates={seq: str(rate) for seq, rate in funding_rates.items() if rate is not None},
+        signed=evaluation.status == EvaluationStatus.SIGNED,
         unmet=unmet,
         **counted_findings(findings),
     )
@@ -86,10 +107,37 @@ def refresh_checks(ids, *, keep: bool = True) -> dict[int, EvaluationCheck]:
     return make_checks(ids, _loaded, check_of, "evaluation", keep)
 
 
-def store_check(evaluation: SelfEvaluation, result: engine.FormResult | None = None) -> None:
-    """Store the check of a form just saved or scored (loaded by ``evaluation_with_rows``), in the caller's
-    transaction; ``result``: the engine's, when the caller has it."""
-    upsert_checks([check_of(evaluation, result)], "evaluation")
+def save_figures(evaluation: SelfEvaluation, result: engine.FormResult | None = None) -> EvaluationCheck:
+    """Store the computed figures of a form just saved, submitted, signed or reopened (loaded by
+    ``evaluation_with_rows``, locked by the caller), in the caller's transaction: its check, and each row's
+    proposal while the form is not signed; ``result``: the engine's, when the caller has it. The check of a
+    form signed before stays what was signed: it is returned as stored."""
+    if evaluation.status == EvaluationStatus.SIGNED:
+        frozen = EvaluationCheck.objects.filter(evaluation_id=evaluation.pk, signed=True).first()
+        if frozen is not None:
+            return frozen
+    result = result or engine.score_form(form_input(evaluation))
+    if evaluation.status != EvaluationStatus.SIGNED:
+        rows = list(evaluation.rows.all())
+        for row in rows:
+            row.score_proposed = result.proposals[row.pk].score
+        EvaluationRow.objects.bulk_update(rows, ["score_proposed"])
+    check = check_of(evaluation, result)
+    upsert_checks([check], "evaluation")
+    return check
+
+
+def refresh_one(evaluation: SelfEvaluation) -> EvaluationCheck:
+    """The current check of one form loaded by ``evaluation_with_rows`` (for its page, PDF and API detail):
+    as stored when it is current (or holds what was signed), else made again from this load and stored."""
+    stored = EvaluationCheck.objects.filter(evaluation_id=evaluation.pk).first()
+    expected = basis(evaluation.updated_at, scheme_stamp(evaluation.scheme), EVALUATION_VERSION)
+    frozen = stored is not None and stored.signed and evaluation.status == EvaluationStatus.SIGNED
+    if stored is not None and (frozen or stored.basis == expected):
+        return stored
+    check = check_of(evaluation)
+    store_quietly([check], "evaluation")
+    return check
 
 
 def refresh_stale(
@@ -98,8 +146,17 @@ def refresh_stale(
     """Make again the checks of the forms of ``evaluations`` that are missing or stale: the forms' ids in
     order, and the checks made. More than ``limit`` stale forms raise ``ChecksPending`` (and queue the work)."""
     stamps = scheme_stamps()
-    state = list(evaluations.values_list("pk", "updated_at", "check_result__basis", "scheme_id"))
-    stale = stale_ids(state, lambda row: basis(row[1], stamps[row[3]], EVALUATION_VERSION))
+    state = list(
+        evaluations.values_list(
+            "pk", "updated_at", "check_result__basis", "scheme_id", "check_result__signed", "status"
+        )
+    )
+
+    def expected(row):  # a signed form's check made when it was signed is current whatever its basis
+        frozen = row[4] and row[5] == EvaluationStatus.SIGNED
+        return row[2] if frozen else basis(row[1], stamps[row[3]], EVALUATION_VERSION)
+
+    stale = stale_ids(state, expected)
     refuse_over(limit, stale, lambda: enqueue("selfeval.tasks.refresh_stale_checks"))
     return [row[0] for row in state], refresh_checks(stale, keep=keep)
 
@@ -114,6 +171,18 @@ def current_checks(evaluations, *, wait: bool = False) -> list[EvaluationCheck]:
     refreshed = refresh_stale(evaluations, limit=None if wait else READER_LIMIT)
     related = ["evaluation__department", "evaluation__project", "evaluation__scheme"]
     return checks_in_order(EvaluationCheck, "evaluation", evaluations, refreshed, related)
+
+
+def with_current_checks(evaluations, *, wait: bool = False) -> list[SelfEvaluation]:
+    """The forms ``evaluations`` (a page of a list: a queryset or the forms themselves), in their order, each with
+    its current check as ``figures``: what lists, the home page and the API read instead of scoring again."""
+    forms = list(evaluations)
+    if forms:
+        scope = SelfEvaluation.objects.filter(pk__in=[e.pk for e in forms])
+        by_pk = {c.evaluation_id: c for c in current_checks(scope, wait=wait)}
+        for form in forms:
+            form.figures = by_pk.get(form.pk)
+    return forms
 
 
 def refresh_all() -> tuple[int, int]:

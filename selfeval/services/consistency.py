@@ -11,7 +11,7 @@ from indicators.services.values import format_rate, parse_value
 from . import engine
 
 # The checker's version: change it with any change of what the checker finds (stored checks are made again).
-CHECKER_VERSION = "1"
+CHECKER_VERSION = "2"
 
 
 # -- self-evaluations ---------------------------------------------------------------------------------
@@ -34,6 +34,7 @@ class SectionData:
     kind: str
     points: Decimal | None
     printed_score: Decimal | None
+    scheme_points: Decimal | None = None  # the scheme's points for this section (None: printed per form)
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,40 @@ def _row_findings(data: EvaluationData) -> tuple[list[Finding], dict[str, Decima
     return findings, sums
 
 
+def _points_findings(data: EvaluationData) -> list[Finding]:
+    """Points belong to the scheme: a section's points differing from its scheme's, and rows whose weights do not
+    add up to their section's points."""
+    findings = []
+    weights: dict[str, Decimal] = {}
+    for row in data.rows:
+        if row.section and row.weight is not None:
+            weights[row.section] = weights.get(row.section, ZERO) + row.weight
+    for section in data.sections:
+        if section.scheme_points is not None and section.points != section.scheme_points:
+            findings.append(
+                Finding(
+                    "section_points_differ",
+                    ERROR,
+                    section.name,
+                    num(section.points),
+                    num(section.scheme_points),
+                    f"分值 {num(section.points) or '空'} 与评分方案规定的 {num(section.scheme_points)} 不符。",
+                )  # fmt: skip
+            )
+        if section.code in weights and section.points is not None and weights[section.code] != section.points:
+            findings.append(
+                Finding(
+                    "section_weights",
+                    ERROR,
+                    section.name,
+                    num(weights[section.code]),
+                    num(section.points),
+                    f"各行分值合计 {num(weights[section.code])}，与分项分值 {num(section.points)} 不符。",
+                )  # fmt: skip
+            )
+    return findings
+
+
 def check_evaluation(data: EvaluationData) -> list[Finding]:
     """Every inconsistency of one self-evaluation.
 
@@ -233,6 +268,7 @@ def _check_evaluation(data: EvaluationData) -> list[Finding]:
                 f"各部分分值合计 {num(sum(points))}，应为 {num(data.full_points)}。",
             )  # fmt: skip
         )
+    findings += _points_findings(data)
     row_findings, row_sums = _row_findings(data)
     findings += row_findings
 

@@ -31,7 +31,7 @@ QUALITATIVE_BANDS = (
 
 # The engine's version: change it with any change of what the engine computes, so that every stored check
 # made by an older engine is made again (``services.checks``).
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"
 REVERSE_RATIO, REVERSE_LINEAR = "ratio", "linear"
 
 
@@ -50,6 +50,7 @@ class Rules:
         ("差", Decimal(0)),
     )
     deviation_above: Decimal | None = None  # e.g. 1.30: a reason is also required at ≥ 130 % of target
+    maximum: Decimal = Decimal(100)  # the scheme's full marks: no total passes it
 
 
 # -- budget execution ---------------------------------------------------------------------------
@@ -240,12 +241,26 @@ def score_form(form: FormInput) -> FormResult:
             score = Decimal(section.given_score)
         else:
             score = sums.get(section.code)
+            if score is None and section.points is not None and Decimal(section.points) == 0:
+                score = quantize(
+                    ZERO, rules.score_places
+                )  # a section the form gives no points (河北's 效果/成本 when unused) has nothing to score
+        score = _within(score, section.points)
         result.section_scores[section.code] = score
         if score is None:
             complete = False
         else:
             total += score
     if complete and form.sections:
-        result.total = quantize(total, rules.score_places)
+        result.total = quantize(min(total, rules.maximum), rules.score_places)
         result.grade = grade_of(result.total, rules)
     return result
+
+
+def _within(score: Decimal | None, points: Decimal | None) -> Decimal | None:
+    """A section's score between 0 and its points: rows over their weights or a form's wrong figures are the
+    checker's findings, never points the section does not have."""
+    if score is None:
+        return None
+    score = max(score, ZERO)
+    return min(score, Decimal(points)) if points is not None else score

@@ -10,15 +10,25 @@ import copy
 import dataclasses
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from indicators.services.checking import num
 from projects.money import from_yuan
 
 from ..access import evaluation_rights
-from ..forms import PART_RELATIONS, EvaluationForm, FundingForm, RowForm, SectionForm, evaluation_formsets
+from ..forms import (
+    PART_RELATIONS,
+    EvaluationForm,
+    FundingForm,
+    RowForm,
+    SectionForm,
+    evaluation_formsets,
+    points_per_form,
+)
 from ..models import SelfEvaluation
 from . import engine
 from .adapters import EvaluationSnapshot, form_input, snapshot_of
@@ -137,6 +147,9 @@ def _validated(evaluation: SelfEvaluation, changes: EvaluationChanges):
                 if name not in PART_FIELDS[prefix]:
                     raise UnknownPart(f"{prefix} 的栏目“{name}”不能修改。")
             part = loaded[pk]
+            if prefix == "sections" and "points" in values and not points_per_form(part):
+                errors.setdefault(prefix, {})[pk] = {"points": ["分值由评分方案规定，不能修改。"]}
+                continue
             data = {name: _value(part, name, evaluation.unit, amount_fields) for name in PART_FIELDS[prefix]}
             data.update({name: "" if value is None else str(value) for name, value in values.items()})
             form = form_class(data, instance=copy.copy(part), unit=evaluation.unit)
@@ -144,7 +157,43 @@ def _validated(evaluation: SelfEvaluation, changes: EvaluationChanges):
                 parts.append((part, form, list(values)))
             else:
                 errors.setdefault(prefix, {})[pk] = {k: [str(e) for e in v] for k, v in form.errors.items()}
+    if not errors:
+        errors.update(_weights_over_points(evaluation, parts))
     return header, parts, errors
+
+
+def _weights_over_points(evaluation: SelfEvaluation, parts) -> dict:
+    """A change may not leave rows whose weights exceed their section's points (in a section it touches)."""
+    changed = {(type(part), part.pk): form.cleaned_data for part, form, names in parts}
+    touched = set()
+    points = {}
+    for section in evaluation.sections.all():
+        values = changed.get((type(section), section.pk))
+        points[section.pk] = values["points"] if values and "points" in values else section.points
+        if values and "points" in values:
+            touched.add(section.pk)
+    sums: dict[int, Decimal] = {}
+    for row in evaluation.rows.all():
+        values = changed.get((type(row), row.pk))
+        weight = values["weight"] if values and "weight" in values else row.weight
+        if row.section_id is None or weight is None:
+            continue
+        sums[row.section_id] = sums.get(row.section_id, Decimal(0)) + weight
+        if values and "weight" in values:
+            touched.add(row.section_id)
+    messages = [
+        f"“{section.name}”各行分值合计 {num(sums[section.pk])}，超过分项分值 {num(points[section.pk])}。"
+        for section in sorted(evaluation.sections.all(), key=_seq)
+        if section.pk in touched
+        and section.pk in sums
+        and points[section.pk] is not None
+        and sums[section.pk] > points[section.pk]
+    ]
+    return {"non_field_errors": messages} if messages else {}
+
+
+def _seq(part):
+    return part.seq
 
 
 def evaluation_fill(*, evaluation: SelfEvaluation, user, data) -> FillResult:

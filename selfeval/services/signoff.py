@@ -18,7 +18,7 @@ from ..choices import EvaluationStatus
 from ..models import EvaluationEvent, SelfEvaluation
 from ..selectors import evaluation_with_rows
 from ..signals import evaluation_signed
-from .checks import store_check
+from .checks import save_figures
 from .findings import evaluation_findings
 
 CONTENT_FIELDS = [
@@ -80,7 +80,7 @@ def evaluation_sign(*, evaluation_id: int, user, comment: str = "") -> SelfEvalu
     evaluation.signed_by, evaluation.signed_at, evaluation.signed_digest = user, timezone.now(), digest
     with workflow_transition(evaluation):
         evaluation.save(update_fields=["status", "signed_by", "signed_at", "signed_digest", "updated_at"])
-    store_check(evaluation)  # its last change moved: the overviews' copy follows
+    save_figures(evaluation)  # its last change moved: the stored figures follow
     EvaluationEvent.objects.create(
         evaluation=evaluation, action="sign", user=user, digest=digest, comment=comment.strip()
     )
@@ -101,7 +101,7 @@ def evaluation_return(*, evaluation_id: int, user, comment: str) -> SelfEvaluati
     evaluation.status = EvaluationStatus.DRAFT
     with workflow_transition(evaluation):
         evaluation.save(update_fields=["status", "updated_at"])
-    store_check(evaluation)  # its last change moved: the overviews' copy follows
+    save_figures(evaluation)  # its last change moved: the stored figures follow
     EvaluationEvent.objects.create(evaluation=evaluation, action="return", user=user, comment=comment.strip())
     return evaluation
 
@@ -117,7 +117,7 @@ def evaluation_withdraw(*, evaluation_id: int, user, comment: str = "") -> SelfE
     evaluation.status = EvaluationStatus.DRAFT
     with workflow_transition(evaluation):
         evaluation.save(update_fields=["status", "updated_at"])
-    store_check(evaluation)  # its last change moved: the overviews' copy follows
+    save_figures(evaluation)  # its last change moved: the stored figures follow
     EvaluationEvent.objects.create(evaluation=evaluation, action="withdraw", user=user, comment=comment.strip())
     return evaluation
 
@@ -137,7 +137,7 @@ def evaluation_reopen(*, evaluation_id: int, user, reason: str) -> SelfEvaluatio
     evaluation.signed_by, evaluation.signed_at, evaluation.signed_digest = None, None, ""
     with workflow_transition(evaluation):
         evaluation.save(update_fields=["status", "signed_by", "signed_at", "signed_digest", "updated_at"])
-    store_check(evaluation)  # its last change moved: the overviews' copy follows
+    save_figures(evaluation)  # its last change moved: the stored figures follow
     EvaluationEvent.objects.create(
         evaluation=evaluation, action="reopen", user=user, comment=reason.strip(), digest=old_digest
     )
@@ -152,6 +152,8 @@ BLOCKING = {
     "score_reason_missing": "评定得分与建议得分不同时须说明理由",
     "section_over_points": "分项得分不能超过分值",
     "row_unscored": "每行都须评定得分",
+    "section_points_differ": "分项分值由评分方案规定",
+    "section_weights": "各行分值合计须等于分项分值",
 }
 
 
@@ -183,6 +185,6 @@ def evaluation_submit(*, evaluation_id: int, user) -> SelfEvaluation:
     evaluation.submitted_by, evaluation.submitted_at = user, timezone.now()
     with workflow_transition(evaluation):
         evaluation.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
-    store_check(evaluation)  # its last change moved: the overviews' copy follows
+    save_figures(evaluation)  # its last change moved: the stored figures follow
     EvaluationEvent.objects.create(evaluation=evaluation, action="submit", user=user)
     return evaluation

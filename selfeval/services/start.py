@@ -1,12 +1,17 @@
 """Start a self-evaluation from an approved declaration, in the layout of the chosen scheme."""
 
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from indicators.choices import GoalKind
+from projects.access import is_filer_of
 from projects.choices import DeclarationStatus
-from projects.models import FinalAccountLine, Goal, ProjectDeclaration, ScoringScheme
+from projects.models import FinalAccountLine, Goal, ProjectDeclaration
 
 from ..models import EvaluationFunding, EvaluationGoal, EvaluationRow, EvaluationSection, SelfEvaluation
+from .weights import RowWeight, SectionPlan, SectionWeights, rescale_plan
 
 FUNDING_ROWS = {
     "hubei": ["年度资金总额", "中央补助", "省补助", "市补助", "国债资金", "区级预算资金", "其他资金"],
@@ -19,29 +24,66 @@ class StartError(Exception):
     """The self-evaluation cannot be started; the message is for the user."""
 
 
-def default_scheme(declaration: ProjectDeclaration) -> ScoringScheme:
-    """Hubei departments use the Hubei scheme, Hebei ones the Hebei scheme, everyone else the national one."""
-    region = declaration.project.department.root().region
-    code = (
-        "hubei_project"
-        if region.startswith("湖北")
-        else "hebei_project"
-        if region.startswith("河北")
-        else "national_project"
+class WeightsDoNotFit(StartError):
+    """The declaration's row weights exceed a section of its scheme: the self-evaluation starts only with the
+    weights rescaled (``rescale=True``); ``plan`` is what the rescale would give, to be shown first."""
+
+    def __init__(self, plan: list[SectionPlan]):
+        names = "、".join(
+            f"“{p.name}”各行分值合计 {p.total.normalize():f}，分值 {p.points.normalize():f}" for p in plan
+        )
+        super().__init__(f"申报表的分值与评分方案不符（{names}），须按比例调整分值后才能开始自评。")
+        self.plan = plan
+
+
+def _section_code(row, scheme_sections) -> str | None:
+    """The scheme section a declaration row is scored in: the one pool (湖北, 四川) or its 一级's section."""
+    codes = {s.code: s.kind for s in scheme_sections}
+    if "indicators" in codes:
+        return "indicators"
+    code = row.level1.code if row.level1_id else None
+    return code if codes.get(code) == "level1" else None
+
+
+def start_plan(declaration: ProjectDeclaration) -> list[SectionPlan]:
+    """How the declaration's row weights would be rescaled to fit its scheme's sections (empty when they fit)."""
+    sections = list(declaration.scheme.sections.all())
+    rows = list(declaration.indicators.select_related("level1").order_by("seq"))
+    return rescale_plan(
+        [
+            SectionWeights(
+                s.code,
+                s.name,
+                s.points,
+                tuple(
+                    RowWeight(r.seq, f"第 {r.seq} 行“{r.name}”", r.weight)
+                    for r in rows
+                    if _section_code(r, sections) == s.code
+                ),
+            )
+            for s in sections
+        ]
     )
-    return ScoringScheme.objects.get(code=code)
 
 
 @transaction.atomic
-def evaluation_start(
-    *, declaration: ProjectDeclaration, scheme: ScoringScheme | None = None, user=None
-) -> SelfEvaluation:
-    """A draft self-evaluation whose rows carry the declaration's targets, sections and funding rows as the layout asks."""
+def evaluation_start(*, declaration: ProjectDeclaration, user=None, rescale: bool = False) -> SelfEvaluation:
+    """A draft self-evaluation under the declaration's scheme (fixed when the declaration was created): its rows
+    carry the declaration's targets, its sections and funding rows follow the scheme's layout.
+
+    Rows whose weights exceed their section are never copied: ``WeightsDoNotFit`` (with the plan) unless
+    ``rescale``, which copies every misfitting section's weights rescaled in proportion."""
+    if user is not None and not is_filer_of(user, declaration.project.department_id):
+        raise PermissionDenied("只有本部门的填报人可以开始自评。")
     if declaration.status != DeclarationStatus.APPROVED:
         raise StartError("只有已审核的申报表可以开始自评。")
     if SelfEvaluation.objects.filter(kind="project", project=declaration.project, year=declaration.year).exists():
         raise StartError(f"{declaration.year} 年“{declaration.project.name}”的自评表已经存在。")
-    scheme = scheme or default_scheme(declaration)
+    scheme = declaration.scheme
+    plan = start_plan(declaration)
+    if not rescale and any(p.total > p.points for p in plan):
+        raise WeightsDoNotFit(plan)
+    new_weights = {row.key: row.new for p in plan for row in p.rows} if rescale else {}
     evaluation = SelfEvaluation.objects.create(
         kind="project", department=declaration.project.department, project=declaration.project, declaration=declaration,
         year=declaration.year, unit=declaration.unit, layout=scheme.layout, scheme=scheme,
@@ -50,7 +92,6 @@ def evaluation_start(
         goal_target="\n".join(g.text for g in declaration.goals.filter(kind=GoalKind.OVERALL).order_by("seq")),
     )  # fmt: skip
     sections = {}
-    level1_codes = {s.code for s in scheme.sections.all() if s.kind == "level1"}
     for seq, section in enumerate(scheme.sections.all(), start=1):
         sections[section.code] = EvaluationSection.objects.create(
             evaluation=evaluation, seq=seq, code=section.code, name=section.name, points=section.points
@@ -60,29 +101,29 @@ def evaluation_start(
             evaluation=evaluation, seq=seq, name=name, is_total=seq == 1,
             budget=declaration.annual_budget if seq == 1 else None,
         )  # fmt: skip
-    indicators_section = sections.get("indicators")
+    scheme_sections = list(scheme.sections.all())
     for seq, row in enumerate(declaration.indicators.select_related("level1", "level2").order_by("seq"), start=1):
-        code = row.level1.code if row.level1_id else None
-        section = indicators_section or sections.get(code if code in level1_codes else "")
+        section = sections.get(_section_code(row, scheme_sections))
         EvaluationRow.objects.create(
             evaluation=evaluation, seq=seq, section=section, level1=row.level1, level1_printed=row.level1_printed,
-            level2=row.level2, level2_printed=row.level2_printed, name=row.name, target=row.target, weight=row.weight,
+            level2=row.level2, level2_printed=row.level2_printed, name=row.name, target=row.target,
+            weight=new_weights.get(row.seq, row.weight),
         )  # fmt: skip
     return evaluation
 
 
 @transaction.atomic
-def department_evaluation_start(*, declaration, budget=None, executed=None) -> SelfEvaluation:
+def department_evaluation_start(*, declaration, budget=None, executed=None, user=None) -> SelfEvaluation:
     """A draft 部门整体绩效自评表 from an approved 部门整体申报表: 预算执行 20 and the annual goals sharing 80."""
-    from decimal import Decimal
-
+    if user is not None and not is_filer_of(user, declaration.department_id):
+        raise PermissionDenied("只有本部门的填报人可以开始自评。")
     if declaration.status != DeclarationStatus.APPROVED:
         raise StartError("只有已审核的部门整体申报表可以开始自评。")
     if SelfEvaluation.objects.filter(
         kind="department", department=declaration.department, year=declaration.year
     ).exists():
         raise StartError(f"{declaration.year} 年的部门整体自评表已经存在。")
-    scheme = ScoringScheme.objects.get(code="hubei_department")
+    scheme = declaration.scheme
     goals = list(Goal.objects.filter(department_declaration=declaration, kind="annual").order_by("seq"))
     if not goals:
         raise StartError("部门整体申报表没有年度目标，无法开始自评。")

@@ -19,7 +19,8 @@ def test_fill_sign_and_audit(page_for, finance_user, head_user, auditor_user, li
     page.locator("tr", has_text="人才专项经费").locator("text=开始自评").click()
     page.wait_for_url("**/edit/")
     page.fill("[name=funding-0-executed]", "1100")
-    page.wait_for_function("document.querySelector('[data-budget-score]').textContent === '18.34'")
+    # a function, not an expression: Playwright evaluates a bare expression with eval(), which the CSP forbids
+    page.wait_for_function("() => document.querySelector('[data-budget-score]').textContent === '18.34'")
     rows = page.locator("tr[data-row]")
     for i in range(rows.count()):
         row = rows.nth(i)
@@ -28,7 +29,7 @@ def test_fill_sign_and_audit(page_for, finance_user, head_user, auditor_user, li
         row.locator("select[name$=-band]").select_option("achieved")
         row.locator("input[name$=-score_final]").fill("7.5")
     page.fill("[name=sections-1-score_final]", "18")
-    page.wait_for_function("document.querySelector('[data-total]').textContent === '96.34'")
+    page.wait_for_function("() => document.querySelector('[data-total]').textContent === '96.34'")
     assert page.locator("tr[data-row]").first.locator("[data-proposal]").inner_text() == "7.5"
     assert page.locator("[data-grade]").inner_text() == "优"
     page.click("button[value=submit]")

@@ -347,22 +347,46 @@ def test_the_003_layout_fields_are_editable(client, finance_user, draft):
     assert "指标值（前年）" in page and "3880000.00" in page
 
 
-def test_weights_follow_the_national_scheme_where_given(client, finance_user, draft):
+@pytest.mark.parametrize(
+    ("scheme", "wrong", "message", "right"),
+    [
+        (
+            "national_project",  # each 一级's rows add up to its points
+            ("40", "30", "10"),
+            "“产出指标”各行分值合计 40，按财政部项目支出绩效自评（2020）应为 50",
+            ("50", "30", "10"),
+        ),
+        (
+            "hubei_project",  # one pool of 60 shared by every row
+            ("40", "30", "10"),
+            "各行分值合计 80，按湖北省项目支出绩效自评，“绩效指标”共 60 分",
+            ("40", "10", "10"),
+        ),
+        (
+            "sichuan_project",  # one pool of 90
+            ("50", "30", "20"),
+            "各行分值合计 100，按四川省项目支出绩效自评（预算执行 10 分 + 绩效指标 90 分），“绩效指标”共 90 分",
+            ("50", "30", "10"),
+        ),
+        (
+            "hebei_project",  # points printed per form: only the maximum
+            ("50", "40", "20"),
+            "各行分值合计 110，超过河北省市级部门预算项目绩效自评的满分 100",
+            ("50", "30", "10"),
+        ),
+    ],
+)
+def test_weights_follow_the_declarations_scheme_where_given(client, finance_user, draft, scheme, wrong, message, right):
+    from projects.models import ScoringScheme
+
+    ProjectDeclaration.objects.filter(pk=draft.pk).update(scheme=ScoringScheme.objects.get(code=scheme))
     client.force_login(finance_user)
     url = reverse("projects:declaration_edit", args=[draft.pk])
     partial = complete_data(draft, action="submit", **{"indicators-0-weight": "50"})
     assert "分值要么每行都填写" in client.post(url, partial).content.decode()
-    wrong = complete_data(
-        draft,
-        action="submit",
-        **{"indicators-0-weight": "40", "indicators-1-weight": "30", "indicators-2-weight": "10"},
-    )
-    assert "“产出指标”各行分值合计 40，按财政部项目评分方案应为 50" in client.post(url, wrong).content.decode()
-    right = complete_data(
-        draft,
-        action="submit",
-        **{"indicators-0-weight": "50", "indicators-1-weight": "30", "indicators-2-weight": "10"},
-    )
-    assert client.post(url, right).status_code == 302
+    weights = {f"indicators-{i}-weight": w for i, w in enumerate(wrong)}
+    assert message in client.post(url, complete_data(draft, action="submit", **weights)).content.decode()
+    weights = {f"indicators-{i}-weight": w for i, w in enumerate(right)}
+    assert client.post(url, complete_data(draft, action="submit", **weights)).status_code == 302
     draft.refresh_from_db()
     assert draft.status == "submitted"

@@ -97,8 +97,10 @@ def test_bad_choices_get_a_message(client, auditor_user, finance_user, hongshan)
     client.force_login(auditor_user)
     response = client.post(reverse("reports:exports"), {"year": "二〇一九"}, follow=True)
     assert "请选择有效的年度和部门" in response.content.decode()
-    response = client.post(reverse("reports:exports"), {"year": "1999"}, follow=True)
+    response = client.post(reverse("reports:exports"), {"year": "2030"}, follow=True)
     assert "没有可以导出的表" in response.content.decode()
+    response = client.post(reverse("reports:exports"), {"year": "1999"}, follow=True)  # outside 2000–2100
+    assert "年度应在 2000 至 2100 之间" in response.content.decode()
     client.force_login(finance_user)
     response = client.post(reverse("reports:exports"), {"year": "2019", "department": hongshan.pk})
     assert response.status_code == 403

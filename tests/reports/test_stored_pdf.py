@@ -124,3 +124,49 @@ def test_a_batch_takes_the_stored_files_without_rendering(
         with default_storage.open(stored[item.object_id].file.name, "rb") as f:
             assert archive.read(item.filename) == f.read()
         assert default_storage.exists(item.part.name)  # the stored file stays after zipping
+
+
+def test_on_a_machine_without_the_old_files_every_pdf_and_export_still_works(
+    client, settings, tmp_path, form, hongshan_head, head_user, auditor_user, django_capture_on_commit_callbacks
+):
+    """A restore onto a new machine: the rows of stored PDFs and exports are there, their files are not."""
+    from reports.models import ExportJob
+    from reports.services.batch import assemble
+
+    sign(form, hongshan_head, django_capture_on_commit_callbacks)
+    declaration = ProjectDeclaration.objects.get(project__key="dxh2021-rczx")
+    set_status(declaration, "submitted")
+    with django_capture_on_commit_callbacks(execute=True):
+        declaration_services.declaration_review(declaration=declaration, user=head_user, approve=True)
+    old_job = start_export(user=auditor_user, year=2019, department_id=form.department_id)
+    old_job.refresh_from_db()
+    assert old_job.status == "done" and StoredPdf.objects.count() == 2
+
+    settings.MEDIA_ROOT = str(tmp_path / "new-machine")  # nothing of the old files
+    assert not default_storage.exists(old_job.file.name)
+    client.force_login(auditor_user)
+    for name, pk in [("reports:evaluation_pdf", form.pk), ("reports:declaration_pdf", declaration.pk)]:
+        response = client.get(reverse(name, args=[pk]))
+        assert response.status_code == 200 and body(response).startswith(b"%PDF"), name
+    assert all(default_storage.exists(s.file.name) for s in StoredPdf.objects.all())  # rendered and kept again
+
+    gone = client.get(reverse("reports:export_download", args=[old_job.pk]))
+    assert gone.status_code == 302  # a message, not a 500
+    assert "已经不在" in client.get(gone["Location"]).content.decode()
+
+    new_job = start_export(user=auditor_user, year=2019, department_id=form.department_id)
+    new_job.refresh_from_db()
+    assert new_job.status == "done"
+    assert client.get(reverse("reports:export_download", args=[new_job.pk])).status_code == 200
+
+    settings.MEDIA_ROOT = str(tmp_path / "another-machine")  # a job caught assembling when the files went
+    ExportJob.objects.filter(pk=new_job.pk).update(status="assembling", file="")
+    assemble(new_job.pk)
+    new_job.refresh_from_db()
+    assert new_job.status == "done" and default_storage.exists(new_job.file.name)
+    assert len(archive_names(new_job)) == new_job.total + 1  # every form again, and the index
+
+
+def archive_names(job) -> list[str]:
+    with default_storage.open(job.file.name, "rb") as f:
+        return zipfile.ZipFile(io.BytesIO(f.read())).namelist()

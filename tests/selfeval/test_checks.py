@@ -67,7 +67,7 @@ def test_a_check_made_before_a_scheme_edit_is_not_taken_for_current(form):
     scheme = ScoringScheme.objects.get(pk=form.scheme_id)
     scheme.grade_bands = [["优", "100.01"], ["良", "100.01"], ["中", "100.01"], ["差", "0"]]
     scheme.save()  # … the scheme is edited meanwhile …
-    checks.store_check(loaded)  # … and the save stores what it computed with the old rules
+    checks.save_figures(loaded)  # … and the save stores what it computed with the old rules
     assert EvaluationCheck.objects.get(evaluation=form).grade != "差"
     assert stored(form.pk) == live(form.pk) and stored(form.pk)[1] == "差"
 
@@ -224,7 +224,7 @@ def test_a_page_reading_while_a_form_is_saved_neither_waits_nor_fails(form):
         try:
             SelfEvaluation.objects.filter(pk=form.pk).update(updated_at=timezone.now())  # committed: stale now
             with transaction.atomic():
-                checks.store_check(evaluation_with_rows(form.pk, for_update=True))
+                checks.save_figures(evaluation_with_rows(form.pk, for_update=True))
                 holding.set()
                 release.wait(10)
         except Exception as exc:  # reported below, in the test's thread

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from projects.models import DeclarationEvent, DepartmentDeclaration, ProjectDeclaration
 from projects.services import workflow
-from selfeval.models import SelfEvaluation
+from selfeval.models import EvaluationCheck, SelfEvaluation
 from selfeval.services.signoff import SignoffError, evaluation_return, evaluation_withdraw
 from tests.conftest import make_user
 from tests.projects.test_declaration_pages import complete_data
@@ -74,9 +74,10 @@ def test_the_signing_confirmation_shows_total_and_grade_and_keeps_the_comment(cl
     assert reverse("selfeval:evaluation_sign", args=[form.pk]) in page
     confirm = client.get(reverse("selfeval:evaluation_sign", args=[form.pk]))
     text = confirm.content.decode()
-    total = form.computed_total if form.computed_total is not None else form.printed_total
+    figures = EvaluationCheck.objects.get(evaluation=form)  # the stored figures, as the lists show them
+    total = figures.computed_total if figures.computed_total is not None else form.printed_total
     assert "签署确认" in text and f"<b>{total}</b> 分" in text
-    assert (form.computed_grade or form.printed_grade) in text
+    assert (figures.grade or form.printed_grade) in text
     response = action(client, form, action="sign", comment="同意。")
     assert "已签署" in response.content.decode()
     form.refresh_from_db()

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from projects.models import ProjectDeclaration
-from selfeval.models import SelfEvaluation
+from selfeval.models import EvaluationCheck, SelfEvaluation
 from tests.conftest import set_status
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +98,8 @@ def test_fill_submit_sign_and_read_the_history(client, started, head_user, audit
     response = client.post(reverse("selfeval:evaluation_edit", args=[started.pk]), data, follow=True)
     assert "等待部门负责人签署" in response.content.decode()
     started.refresh_from_db()
-    assert (started.status, started.computed_total, started.computed_grade) == ("submitted", Decimal("96.34"), "优")
+    figures = EvaluationCheck.objects.get(evaluation=started)
+    assert (started.status, figures.computed_total, figures.grade) == ("submitted", Decimal("96.34"), "优")
     client.force_login(finance_user)
     client.post(reverse("selfeval:evaluation_action", args=[started.pk]), {"action": "sign"})
     started.refresh_from_db()
@@ -152,7 +153,8 @@ def test_department_overall_self_evaluation_from_the_declaration(client, finance
     )
     assert client.post(reverse("selfeval:evaluation_edit", args=[evaluation.pk]), data).status_code == 302
     evaluation.refresh_from_db()
-    assert evaluation.computed_budget_score == Decimal("18.34")  # 1500 / 1636.63 = 91.7 % × 20
+    figures = EvaluationCheck.objects.get(evaluation=evaluation)
+    assert figures.budget_score == Decimal("18.34")  # 1500 / 1636.63 = 91.7 % × 20
     again = client.post(reverse("selfeval:department_evaluation_create", args=[declaration.pk]), follow=True)
     assert "已经存在" in again.content.decode()
 
@@ -172,7 +174,8 @@ def test_the_page_follows_the_chosen_layout(
     from selfeval.services.start import evaluation_start
 
     declaration = ProjectDeclaration.objects.get(project__key="dxh2021-jxkp")
-    evaluation = evaluation_start(declaration=declaration, scheme=ScoringScheme.objects.get(code=scheme))
+    declaration.scheme = ScoringScheme.objects.get(code=scheme)  # as if assigned so when it was created
+    evaluation = evaluation_start(declaration=declaration)
     client.force_login(finance_user)
     with django_assert_max_num_queries(30):
         page = client.get(reverse("selfeval:evaluation_edit", args=[evaluation.pk])).content.decode()

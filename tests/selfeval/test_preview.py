@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from indicators.services.checking import num
 from projects.choices import Role
-from selfeval.models import EvaluationRow, SelfEvaluation
+from selfeval.models import EvaluationCheck, EvaluationRow, SelfEvaluation
 from selfeval.selectors import evaluation_with_rows
 from selfeval.services.findings import evaluation_findings
 from tests.conftest import make_user, set_status
@@ -54,13 +54,14 @@ def test_the_preview_is_what_saving_gives(client, large):
         client.post(reverse("selfeval:evaluation_edit", args=[large.pk]), {**data, "action": "save"}).status_code == 302
     )
     saved = evaluation_with_rows(large.pk)
+    figures = EvaluationCheck.objects.get(evaluation=saved)
     assert (preview["total"], preview["grade"], preview["budget_score"]) == (
-        num(saved.computed_total),
-        saved.computed_grade,
-        num(saved.computed_budget_score),
+        num(figures.computed_total),
+        figures.grade,
+        num(figures.budget_score),
     )
     assert {code: preview["sections"].get(code) for code in (s.code for s in saved.sections.all())} == {
-        s.code: num(s.computed_score) for s in saved.sections.all()
+        s.code: num(figures.section_score(s.code)) for s in saved.sections.all()
     }
     assert {key: value["score"] for key, value in preview["rows"].items()} == {
         str(row.pk): num(row.score_proposed) for row in saved.rows.all()

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from selfeval.models import SelfEvaluation
+from selfeval.models import EvaluationCheck, SelfEvaluation
 from selfeval.selectors import evaluation_with_rows
 from selfeval.services import engine
 from selfeval.services.adapters import form_input
@@ -53,18 +53,19 @@ def test_every_consistent_hebei_form_reproduces_its_total():
 
 def test_scoring_service_saves_the_computed_figures():
     evaluation = SelfEvaluation.objects.get(project__name="组织日常运转经费", year=2019)
+    EvaluationCheck.objects.filter(evaluation=evaluation).delete()
     evaluation_score(evaluation_id=evaluation.pk)
     evaluation.refresh_from_db()
-    assert (evaluation.computed_budget_rate, evaluation.computed_budget_score) == (D("0.999"), D("19.98"))
-    assert (evaluation.computed_total, evaluation.computed_grade) == (D("92.98"), "优")
-    assert evaluation.computed_at is not None
+    figures = EvaluationCheck.objects.get(evaluation=evaluation)  # the one stored copy of the computed figures
+    assert (figures.budget_rate, figures.budget_score) == (D("0.999"), D("19.98"))
+    assert (figures.computed_total, figures.grade) == (D("92.98"), "优")
+    assert figures.checked_at is not None
     assert evaluation.printed_total == D("92.98")  # the printed figure is never touched
-    section = evaluation.sections.get(code="indicators")
-    assert section.computed_score == D(54)
+    assert figures.section_score("indicators") == D(54)
     row = evaluation.rows.get(name="聘请人才专员人数")  # 5 people planned, 3 hired
     assert row.score_proposed is None  # no per-row weight is printed on the Hubei form
     funds = evaluation.funding_rows.get(is_total=True)
-    assert (funds.computed_rate, funds.computed_score) == (D("0.999"), D("19.98"))
+    assert figures.funding_rate(funds.seq) == D("0.999")
 
 
 def findings_by_form(kind="all"):

@@ -9,12 +9,15 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from projects.models import SchemeAssignment
 from selfeval.services.checks import refresh_all
 
 from .backup import EXCLUDE
 
 # Filled by the migrations themselves (the category table, the scoring schemes): the backup holds them too.
-FROM_MIGRATIONS = {"indicators.indicatorcategory", "projects.scoringscheme", "projects.schemesection"}
+FROM_MIGRATIONS = {
+    "indicators.indicatorcategory", "projects.scoringscheme", "projects.schemesection", "projects.schemeassignment",
+}  # fmt: skip
 # Models that moved between apps (their tables did not): a backup written before the move names them so.
 MOVED_MODELS = {
     "indicators.goal": "projects.goal", "indicators.indicator": "projects.indicator",
@@ -22,19 +25,37 @@ MOVED_MODELS = {
     "selfeval.scoringscheme": "projects.scoringscheme", "selfeval.schemesection": "projects.schemesection",
 }  # fmt: skip
 
+# Fields a backup written before they were removed still holds: the copies of computed figures the forms kept
+# beside their stored checks (one stored copy now: the check, made again by ``refresh_all`` below).
+REMOVED_FIELDS = {
+    "selfeval.selfevaluation": ["computed_budget_rate", "computed_budget_score", "computed_total", "computed_grade", "computed_at"],
+    "selfeval.historicalselfevaluation": ["computed_budget_rate", "computed_budget_score", "computed_total", "computed_grade", "computed_at"],
+    "selfeval.evaluationsection": ["computed_score"], "selfeval.historicalevaluationsection": ["computed_score"],
+    "selfeval.evaluationgoal": ["computed_score"], "selfeval.historicalevaluationgoal": ["computed_score"],
+    "selfeval.evaluationfunding": ["computed_rate", "computed_score"],
+    "selfeval.historicalevaluationfunding": ["computed_rate", "computed_score"],
+}  # fmt: skip
+
 
 def moved_labels(text: str) -> str:
-    """A backup's objects under the labels their models have now."""
+    """A backup's objects under the labels their models have now, without the fields removed since."""
     try:
         objects = json.loads(text)
     except ValueError as exc:
         raise CommandError(f"备份文件不是有效的 JSON：{exc}") from exc
     if not isinstance(objects, list):
         raise CommandError("备份文件的内容不是对象列表。")
+    kept = []
     for obj in objects:
         if isinstance(obj, dict) and obj.get("model") in MOVED_MODELS:
             obj["model"] = MOVED_MODELS[obj["model"]]
-    return json.dumps(objects, ensure_ascii=False)
+        if isinstance(obj, dict) and isinstance(obj.get("fields"), dict):
+            for name in REMOVED_FIELDS.get(obj.get("model"), ()):
+                obj["fields"].pop(name, None)
+        if isinstance(obj, dict) and str(obj.get("model", "")).startswith("authtoken."):
+            continue  # an older backup's API tokens: credentials are not carried over (backup leaves them out too)
+        kept.append(obj)
+    return json.dumps(kept, ensure_ascii=False)
 
 
 def is_empty() -> bool:
@@ -67,6 +88,8 @@ class Command(BaseCommand):
             tmp.write(moved_labels(text))
             tmp.flush()
             with transaction.atomic():
+                # the backup holds the administrators' scheme assignments: they replace the migrations' starting set
+                SchemeAssignment.objects.all().delete()
                 call_command("loaddata", tmp.name, verbosity=0)
         evaluations, declarations = refresh_all()
         self.stdout.write(f"已从 {file} 恢复；重新检查自评表 {evaluations} 张、申报表 {declarations} 张。")
