@@ -121,6 +121,7 @@ def rescore(year: int) -> dict:
         (EvaluationGoal, "evaluation_id__in", ["computed_score"]),
         (EvaluationCheck, "evaluation_id__in", check_fields),
     ]  # fmt: skip
+    writes = [(model, lookup, fields) for model, lookup, fields in writes if fields]  # figures kept elsewhere
     started = time.perf_counter()
     for i in range(0, len(ids), 500):
         batch = ids[i : i + 500]
