@@ -20,6 +20,7 @@ Runs on its own database (``var/bench.sqlite3`` unless ``DATABASE_URL`` is set).
 
 import argparse
 import copy
+import io
 import os
 import platform
 import shutil
@@ -73,7 +74,7 @@ def say(text: str) -> None:
 
 def setup_database():
     call_command("migrate", verbosity=0)
-    call_command("load_seeds", verbosity=0)
+    call_command("load_seeds", verbosity=0, stdout=io.StringIO())
     qiaokou, hongshan = Department.objects.get(code="420104-zzb"), Department.objects.get(code="420111-zzb")
     admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"role": "admin", "is_superuser": True})
     heads = {

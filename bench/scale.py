@@ -19,6 +19,7 @@ Floors:
 """
 
 import argparse
+import io
 import json
 import math
 import os
@@ -121,7 +122,9 @@ def rescore(year: int) -> dict:
         (EvaluationGoal, "evaluation_id__in", ["computed_score"]),
         (EvaluationCheck, "evaluation_id__in", check_fields),
     ]  # fmt: skip
-    writes = [(model, lookup, fields) for model, lookup, fields in writes if fields]  # figures kept elsewhere
+    # Only the columns the models still have (the computed figures moved into the stored check).
+    names = {model: {f.name for f in model._meta.concrete_fields} for model, _, _ in writes}
+    writes = [(m, lookup, kept) for m, lookup, fields in writes if (kept := [f for f in fields if f in names[m]])]
     started = time.perf_counter()
     for i in range(0, len(ids), 500):
         batch = ids[i : i + 500]
@@ -453,7 +456,7 @@ def main() -> None:
     setup_test_environment()  # the test client's hosts and the pages' contexts (the preview's form data)
     prefix = "SYN"
     call_command("migrate", verbosity=0)
-    call_command("load_seeds", "--no-users", verbosity=0)
+    call_command("load_seeds", "--no-users", verbosity=0, stdout=io.StringIO())
     if Project.objects.filter(key__startswith="syn-").count() != args.departments * args.projects:
         started = time.perf_counter()
         generate_province(
