@@ -183,3 +183,13 @@ def test_an_import_updates_rows_by_their_number_and_refuses_a_number_given_twice
     messages = [str(m) for row in result.invalid_rows for errors in row.error_dict.values() for m in errors]
     assert any("序号 21 在文件中出现了两次" in m for m in messages)
     assert declaration.indicators.count() == count
+
+
+def test_the_dry_run_shows_each_rows_values_and_the_import_skips_making_them():
+    admin = make_user(role=Role.ADMIN)
+    declaration = make_declaration(make_project())
+    dry = IndicatorResource(user=admin).import_data(indicator_rows([declaration], 2), dry_run=True)
+    assert all(row.diff and "培训人次" in " ".join(map(str, row.diff)) for row in dry.rows)
+    done = IndicatorResource(user=admin).import_data(indicator_rows([declaration], 2), dry_run=False)
+    assert not done.has_errors() and all(not row.diff for row in done.rows)
+    assert declaration.indicators.filter(seq__in=[10, 11]).count() == 2
