@@ -375,6 +375,7 @@ def mixed(seconds: int, users: int = 24) -> dict:
 def pdf(copies: int = 10) -> dict:
     import pdf_vs_libreoffice as pvl  # bench/, beside this script
 
+    from projects.models import Project
     from projects.selectors import declaration_page
     from projects.services.xlsx import export_declaration
     from projects.signals import declaration_approved
@@ -383,7 +384,8 @@ def pdf(copies: int = 10) -> dict:
     admin, heads, _, departments = pvl.setup_database()
     receivers, declaration_approved.receivers = declaration_approved.receivers, []  # no stored PDF at approval
     try:
-        pk = pvl.make_declarations(1, admin, heads, departments[0], 2030, offset=0)[0]
+        offset = 9000 + Project.objects.filter(key__startswith="bench-").count()  # a new project each run
+        pk = pvl.make_declarations(1, admin, heads, departments[0], 2030, offset=offset)[0]
     finally:
         declaration_approved.receivers = receivers
     work = Path(tempfile.mkdtemp(prefix="perfbudget-pdf-"))
