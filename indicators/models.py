@@ -29,7 +29,7 @@ class IndicatorCategory(models.Model):
     name = models.CharField("指标名称", max_length=60)
     layout = models.CharField("适用版本", max_length=8, choices=CategoryLayout.choices, default=CategoryLayout.BOTH)
     aliases = models.JSONField(
-        "其他写法", default=list, blank=True, help_text="表中可能出现的其他名称，如“可持续发展影响指标”。"
+        "其他写法", default=list, blank=True, help_text="原表可能写作的其他名称，如“可持续发展影响指标”。"
     )
     seq = models.PositiveSmallIntegerField("排序", default=0)
 
@@ -67,7 +67,7 @@ class IndicatorRowBase(models.Model):
         related_name="+",
         limit_choices_to={"level": 1},
     )
-    level1_printed = models.CharField("一级指标（表中原文）", max_length=60, blank=True)
+    level1_printed = models.CharField("一级指标（原表写法）", max_length=60, blank=True)
     level2 = models.ForeignKey(
         IndicatorCategory,
         verbose_name="二级指标",
@@ -77,7 +77,7 @@ class IndicatorRowBase(models.Model):
         related_name="+",
         limit_choices_to={"level": 2},
     )
-    level2_printed = models.CharField("二级指标（表中原文）", max_length=120, blank=True)
+    level2_printed = models.CharField("二级指标（原表写法）", max_length=120, blank=True)
     name = models.CharField("三级指标（指标内容）", max_length=300)
     target = models.CharField("指标值", max_length=300, blank=True)
     weight = models.DecimalField("分值", max_digits=6, decimal_places=2, null=True, blank=True)

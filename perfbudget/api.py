@@ -16,6 +16,7 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from indicators.services.text import join_sentences
 from projects import api as projects_api
 from projects.locking import FormLocked
 from projects.money import MoneyError
@@ -41,7 +42,7 @@ def exception_handler(exc, context):
         body = {"detail": exc.problems[0], "version": exc.current.updated_at.isoformat()}
         return Response({**body, "changes": serialize_changes(exc.changes)}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, SheetError):
-        return Response({"detail": "；".join(exc.problems)}, status=status.HTTP_400_BAD_REQUEST)
+        return Response({"detail": join_sentences(exc.problems)}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, WorkflowError | SignoffError | StartError | UnknownPart | MoneyError):
         return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, EvaluationLocked):

@@ -212,7 +212,9 @@ class IndicatorResource(AllOrNothingResource):
         if declaration is None:
             return ValidationError(f"没有找到项目“{key}”{year} 年的申报表，或不在你的部门范围内。")
         if declaration.status not in {DeclarationStatus.DRAFT, DeclarationStatus.RETURNED}:
-            return ValidationError(f"项目“{key}”{year} 年的申报表已{declaration.get_status_display()}，不能导入修改。")
+            return ValidationError(
+                f"项目“{key}”{year} 年的申报表现为“{declaration.get_status_display()}”，不能导入修改。"
+            )
         return declaration
 
     def import_instance(self, instance, row, **kwargs):

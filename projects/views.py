@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from indicators.services.text import join_sentences
 from projects.services.findings import declaration_findings
 
 from . import selectors
@@ -117,7 +118,7 @@ def _save(request, declaration, form, formsets, unit, submit: bool, conflict: li
             )
             return False
         except SheetError as exc:
-            messages.error(request, "本次没有保存任何内容：" + "；".join(exc.problems[:20]))
+            messages.error(request, "本次没有保存任何内容：" + join_sentences(exc.problems[:20]))
             return False
         if submit:
             declaration = ProjectDeclaration.objects.get(pk=declaration.pk)  # without the page's prefetched rows

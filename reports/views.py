@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from indicators.services.text import join_sentences
 from projects.access import can_read_export
 from projects.models import Department, DepartmentDeclaration, ProjectDeclaration
 from projects.selectors import declaration_page, department_declaration_page
@@ -96,7 +97,7 @@ def declaration_import_view(request: HttpRequest) -> HttpResponse:
     except UploadRejected as exc:
         messages.error(request, f"导入失败：{exc}")
     except SheetError as exc:
-        messages.error(request, "导入失败，未写入任何内容：" + "；".join(exc.problems[:20]))
+        messages.error(request, "导入失败，未写入任何内容：" + join_sentences(exc.problems[:20]))
     else:
         messages.success(request, f"已导入 {declaration.year} 年“{declaration.project.name}”的申报表。")
         return redirect("projects:declaration", pk=declaration.pk)

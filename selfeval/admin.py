@@ -79,7 +79,7 @@ class SelfEvaluationAdmin(ScopedAdmin):
         ("部门支出", {"fields": ["basic_expenditure_total", "project_expenditure_total"]}),
         ("目标完成情况", {"fields": ["goal_target", "goal_actual", "problems", "improvement"]}),
         (
-            "表中数",
+            "填报数",
             {
                 "fields": [
                     "printed_total", "printed_grade", "printed_budget_rate", "printed_budget_score",

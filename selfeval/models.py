@@ -64,11 +64,11 @@ class SelfEvaluation(LockedEvaluationMixin, FormBase):
     improvement = models.TextField("改进措施及结果应用方案", blank=True)
 
     # As printed on the paper form.
-    printed_total = score_field("自评得分（表中数）")
-    printed_grade = models.CharField("自评等次（表中）", max_length=4, blank=True)
-    printed_budget_rate = models.CharField("预算执行率（表中数）", max_length=20, blank=True)
-    printed_budget_score = score_field("预算执行得分（表中数）")
-    printed_completion_rate = models.CharField("总体完成率（表中数）", max_length=40, blank=True)
+    printed_total = score_field("自评得分（填报数）")
+    printed_grade = models.CharField("自评等次（填报）", max_length=4, blank=True)
+    printed_budget_rate = models.CharField("预算执行率（填报数）", max_length=20, blank=True)
+    printed_budget_score = score_field("预算执行得分（填报数）")
+    printed_completion_rate = models.CharField("总体完成率（填报数）", max_length=40, blank=True)
 
     # Workflow (§7).
     status = models.CharField(
@@ -133,7 +133,7 @@ class EvaluationSection(LockedPartMixin, models.Model):
     code = models.SlugField("编码", max_length=20)
     name = models.CharField("名称", max_length=60)
     points = models.DecimalField("分值", max_digits=6, decimal_places=2, null=True, blank=True)
-    printed_score = score_field("得分（表中数）")
+    printed_score = score_field("得分（填报数）")
     score_final = score_field("评定得分")
 
     history = HistoricalRecords()
@@ -163,8 +163,8 @@ class EvaluationFunding(LockedPartMixin, models.Model):
     budget = money_field("全年预算数（A）")
     received = money_field("到位数")
     executed = money_field("全年执行数（B）")
-    rate_printed = models.CharField("预算执行率（表中数）", max_length=20, blank=True)
-    score_printed = score_field("得分（表中数）")
+    rate_printed = models.CharField("预算执行率（填报数）", max_length=20, blank=True)
+    score_printed = score_field("得分（填报数）")
 
     history = HistoricalRecords()
     objects = EvaluationPartQuerySet.as_manager()
@@ -188,7 +188,7 @@ class EvaluationGoal(LockedPartMixin, models.Model):
     seq = models.PositiveSmallIntegerField("序号")
     title = models.TextField("目标内容", blank=True)
     points = models.DecimalField("分值", max_digits=6, decimal_places=2, null=True, blank=True)
-    printed_score = score_field("得分（表中数）")
+    printed_score = score_field("得分（填报数）")
 
     history = HistoricalRecords()
     objects = EvaluationPartQuerySet.as_manager()
@@ -226,7 +226,7 @@ class EvaluationRow(LockedPartMixin, IndicatorRowBase):
     )
     actual = models.CharField("实际完成值", max_length=300, blank=True)
     reason = models.TextField("未完成原因（偏差原因）", blank=True)
-    score_printed = score_field("自评分（表中数）")
+    score_printed = score_field("自评分（填报数）")
     score_proposed = score_field("建议得分（计算）")
     band = models.CharField("定性档次", max_length=10, choices=QualitativeBand.choices, blank=True)
     score_final = score_field("评定得分")

@@ -511,7 +511,7 @@ class _Loader:
         goal.save(update_fields=["score_final"])
         evaluation.notes = [
             *evaluation.notes,
-            f"总目标自评分表中未印出，按表中总分减其他部分得分推定为 {goal.score_final}。",
+            f"总目标自评分原表未填，按填报总分减其他部分得分推定为 {goal.score_final}。",
         ]
         evaluation.save(update_fields=["notes"])
 

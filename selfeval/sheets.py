@@ -6,6 +6,7 @@ engine's figures are read from the form's stored check (``services.checks``), so
 what was signed and the sheet says what the lists and the API say.
 """
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -107,7 +108,8 @@ def evaluation_sheet(e, *, figures: EvaluationCheck | None = None, group_lines: 
     for f in e.funding_rows.all():
         funding.append(
             {
-                "name": f.name,
+                # The sheet prints 其中： before the first part itself; a name stored with it would read 其中：其中：
+                "name": re.sub(r"^其中[：:]\s*", "", f.name),
                 "is_total": f.is_total,
                 "amounts": [format_amount(getattr(f, column), unit) for column, _ in labels["funding"]],
                 "rate": shown(f.rate_printed, format_rate(result.funding_rate(f.seq))) or "",

@@ -33,6 +33,9 @@ RECORDED = {
     # engine 2 caps sections at their points and totals at the scheme's maximum; checker 2 adds the section points
     # and row weights findings: the seeds' outputs are the same (their sections fit), other forms' are not
     "e2.c2.d1.p1": "b8fbbbd40def3522",
+    "e1.c2.d2.p1": "d57e9c2079040a1e",  # findings say 填报 instead of 表中
+    # both of the above together (the self-evaluation checker 3 = checker 2's findings in the office's words)
+    "e2.c3.d2.p1": "d57e9c2079040a1e",
 }
 
 

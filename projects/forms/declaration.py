@@ -265,10 +265,15 @@ FORMSETS = {
         amount_row_form(
             ExpenseItem,
             ["name", "amount", "economic_subject", "basis"],
-            widgets={"basis": forms.Textarea(attrs={"rows": 1})},
+            widgets={"name": forms.Textarea(attrs={"rows": 1}), "basis": forms.Textarea(attrs={"rows": 1})},
         ),
     ),
-    "procurement": _formset(ProcurementItem, amount_row_form(ProcurementItem, ["name", "quantity", "amount"])),
+    "procurement": _formset(
+        ProcurementItem,
+        amount_row_form(
+            ProcurementItem, ["name", "quantity", "amount"], widgets={"name": forms.Textarea(attrs={"rows": 1})}
+        ),
+    ),
     "goals": _formset(Goal, GoalForm, GoalFormSet, fk_name="project_declaration"),
     "indicators": _formset(Indicator, IndicatorForm, IndicatorFormSet, fk_name="project_declaration"),
 }

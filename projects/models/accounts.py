@@ -55,7 +55,7 @@ class FinalAccountLine(models.Model):
     to_superior = money_field("上缴上级支出")
     budget = money_field("年初预算")
     final = money_field("决算")
-    rate_printed = models.CharField("完成率（表中数）", max_length=20, blank=True)
+    rate_printed = models.CharField("完成率（填报数）", max_length=20, blank=True)
 
     objects = scoped_queryset("account__department").as_manager()
 
@@ -86,7 +86,7 @@ class DepartmentFigure(models.Model):
         "数值", max_digits=18, decimal_places=4, null=True, blank=True, help_text="金额一律以元存储。"
     )
     unit = models.CharField("单位", max_length=20, blank=True)
-    unit_printed = models.CharField("表中单位", max_length=20, blank=True)
+    unit_printed = models.CharField("金额单位（原表）", max_length=20, blank=True)
     note = models.TextField("说明", blank=True)
 
     objects = scoped_queryset("account__department").as_manager()

@@ -86,15 +86,15 @@ class ProjectDeclaration(FormBase, DeclarationWorkflow):
     main_content = models.TextField("项目主要内容", blank=True)
     implementation_plan = models.TextField("项目实施方案", blank=True)
     total_budget = money_field("项目总预算")
-    total_budget_printed = models.CharField("项目总预算（表中文字）", max_length=200, blank=True)
+    total_budget_printed = models.CharField("项目总预算（原表文字）", max_length=200, blank=True)
     annual_budget = money_field("项目当年预算")
-    annual_budget_printed = models.CharField("项目当年预算（表中文字）", max_length=200, blank=True)
+    annual_budget_printed = models.CharField("项目当年预算（原表文字）", max_length=200, blank=True)
     prior_budget_note = models.TextField("前两年预算及当年预算变动情况", blank=True)
     prior_years_unit = models.CharField(
         "历年预算表金额单位", max_length=4, choices=UNIT_CHOICES, blank=True, help_text="与本表单位不同时填写（003）。"
     )
-    funding_total = money_field("资金来源合计（表中数）")
-    expense_total = money_field("项目支出明细合计（表中数）")
+    funding_total = money_field("资金来源合计（填报数）")
+    expense_total = money_field("项目支出明细合计（填报数）")
     estimation_basis = models.TextField("测算依据及说明", blank=True)
     scheme = models.ForeignKey(
         "projects.ScoringScheme",
@@ -176,7 +176,7 @@ class PriorYearBudget(GuardedPartMixin):
     year = year_field()
     budget = money_field("预算数")
     executed = money_field("执行数")
-    rate_printed = models.CharField("执行率（表中数）", max_length=20, blank=True)
+    rate_printed = models.CharField("执行率（填报数）", max_length=20, blank=True)
 
     history = HistoricalRecords()
 
@@ -201,7 +201,7 @@ class FundingSource(DeclarationLine):
     )
     name = models.CharField("资金来源", max_length=120)
     amount = money_field("金额")
-    level = models.PositiveSmallIntegerField("层级", default=0, help_text="0 为一级科目，1 为“其中”项。")
+    level = models.PositiveSmallIntegerField("级次", default=0, help_text="0 为一级，1 为“其中”项。")
 
     history = HistoricalRecords()
 
@@ -318,7 +318,7 @@ class DepartmentFundLine(GuardedPartMixin):
     section = models.CharField("类别", max_length=12, choices=FundSection.choices)
     name = models.CharField("项目", max_length=120)
     amount = money_field("当年金额")
-    share_printed = models.CharField("占比（表中数）", max_length=20, blank=True)
+    share_printed = models.CharField("占比（填报数）", max_length=20, blank=True)
     prev1 = money_field("上年金额")
     prev2 = money_field("前年金额")
 

@@ -79,7 +79,7 @@ class Project(models.Model):
     )
     name = models.CharField("项目名称", max_length=200)
     project_type = models.CharField("项目类型", max_length=12, choices=ProjectType.choices, default=ProjectType.UNKNOWN)
-    project_type_printed = models.CharField("项目类型（表中原文）", max_length=200, blank=True)
+    project_type_printed = models.CharField("项目类型（原表写法）", max_length=200, blank=True)
     period_start = year_field("延续期起始年度", null=True, blank=True)
     period_end = year_field("延续期终止年度", null=True, blank=True)
 

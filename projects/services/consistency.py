@@ -8,7 +8,7 @@ from decimal import Decimal
 from indicators.services.checking import ERROR, WARNING, ZERO, Finding, amounts_agree, num
 
 # The checker's version: change it with any change of what the checker finds (stored checks are made again).
-CHECKER_VERSION = "1"
+CHECKER_VERSION = "2"
 
 
 # -- declarations --------------------------------------------------------------------------------------
@@ -62,7 +62,7 @@ def check_declaration(data: DeclarationData) -> list[Finding]:
                     field_name,
                     show(printed),
                     show(computed),
-                    f"表中合计 {show(printed)}，{what}为 {show(computed)}。",
+                    f"填报合计 {show(printed)}，{what}为 {show(computed)}。",
                 )  # fmt: skip
             )
     if data.annual_budget is not None:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from indicators.choices import GoalKind
 from indicators.services.checking import ERROR
+from indicators.services.text import join_sentences
 
 from ..access import declaration_department_id, declaration_rights, is_filer_of, is_finance_of, is_head_of
 from ..choices import DeclarationAction, DeclarationStatus
@@ -141,7 +142,7 @@ def declaration_submit(*, declaration, user) -> None:
         raise WorkflowError("只有本部门的填报人可以提交草稿或已退回的申报表。")
     problems = declaration_problems(declaration) if isinstance(declaration, ProjectDeclaration) else []
     if problems:
-        raise WorkflowError("申报表还不完整：" + "；".join(p.message for p in problems))
+        raise WorkflowError("申报表还不完整：" + join_sentences(p.message for p in problems))
     before = declaration.status
     declaration.status = DeclarationStatus.SUBMITTED
     declaration.submitted_by, declaration.submitted_at = user, timezone.now()

@@ -15,6 +15,7 @@ from django.utils import timezone
 from indicators.categories import match_category
 from indicators.choices import GoalKind
 from indicators.models import IndicatorCategory
+from indicators.services.text import join_sentences
 from projects.access import declaration_rights, is_filer_of
 from projects.choices import DeclarationAction
 from projects.history import describe_record
@@ -90,7 +91,7 @@ def _write(*, user, data, version, channel, declaration):
     if current is not None:
         if not declaration_rights(user, current).edit:
             how = "不能通过导入修改" if channel == DeclarationAction.IMPORT else "不能再修改"
-            raise SheetError([f"{data.year} 年的申报表已{current.get_status_display()}，{how}。"])
+            raise SheetError([f"{data.year} 年的申报表现为“{current.get_status_display()}”，{how}。"])
         _check_version(current, version, channel)
     else:
         current = ProjectDeclaration(project=project, year=data.year)
@@ -162,7 +163,9 @@ def _apply(declaration: ProjectDeclaration, data: DeclarationContent, user, chan
             _sync(PriorYearBudget, "declaration", declaration, [dict(line) for line in data.prior_years], key=("year",))
         _write_goals_and_indicators(declaration, data.goals, data.indicators)
     except ValidationError as exc:
-        raise SheetError([f"{field}：{'；'.join(messages)}" for field, messages in exc.message_dict.items()]) from None
+        raise SheetError(
+            [f"{field}：{join_sentences(messages)}" for field, messages in exc.message_dict.items()]
+        ) from None
     if channel == DeclarationAction.EDIT:
         return  # the page's saves are in the history (change reason 页面), not among the workflow steps
     DeclarationEvent.objects.create(

@@ -14,9 +14,10 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from indicators.services.layout import span_rows
+from indicators.services.text import join_sentences
 from projects.formulas import safe_cell, unsafe_cell
 from projects.models import ProjectDeclaration
-from projects.money import MoneyError, format_amount, parse_amount, to_yuan
+from projects.money import MoneyError, from_yuan, parse_amount, to_yuan
 
 TEMPLATE = "perfbudget-项目绩效目标申报表-v1"
 META = "_perfbudget"
@@ -25,8 +26,35 @@ THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="center")
 CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
+RIGHT = Alignment(vertical="center", horizontal="right")
 BOLD = Font(bold=True)
 INDENT = "　　"  # a 其中 line of 资金来源 is indented with two ideographic spaces
+
+
+def number_format(value: Decimal) -> str:
+    """The cell format that shows ``value`` with the decimals the form prints it with: ``0``, ``0.00``, ``0.0000``."""
+    places = max(-value.as_tuple().exponent, 0) if value.is_finite() else 0
+    return "0." + "0" * places if places else "0"
+
+
+def put_number(cell, value: Decimal | int | None) -> None:
+    """A figure as a number cell (sums and filters work), right-aligned, with the form's decimals."""
+    cell.value = value
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        cell.number_format = number_format(Decimal(value))
+    cell.alignment = RIGHT
+
+
+def print_setup(ws, *, title_rows: str, landscape: bool = False) -> None:
+    """A4, fit to the page's width (as many pages down as needed), ``title_rows`` repeated on every page."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = title_rows
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
 
 
 class Sheet:
@@ -34,11 +62,15 @@ class Sheet:
         self.ws, self.row = ws, 0
 
     def line(self, cells: list[tuple[int, int, object]], *, header=False, height=None):
-        """Write one row: (first column, last column, value) per cell, merged and ruled."""
+        """Write one row: (first column, last column, value) per cell, merged and ruled; a Decimal is a number cell."""
         self.row += 1
         for first, last, value in cells:
-            cell = self.ws.cell(row=self.row, column=first, value=safe_cell(value))
-            cell.alignment = CENTER if header else WRAP
+            cell = self.ws.cell(row=self.row, column=first)
+            if isinstance(value, Decimal):
+                put_number(cell, value)
+            else:
+                cell.value = safe_cell(value)
+                cell.alignment = CENTER if header else WRAP
             if header:
                 cell.font = BOLD
             if last > first:
@@ -49,10 +81,24 @@ class Sheet:
             self.ws.row_dimensions[self.row].height = height
         return self.row
 
+    def label(self, first: int) -> None:
+        """The section label in column A spans its section's rows (from ``first`` to the last written), as on paper."""
+        if self.row > first:
+            self.ws.merge_cells(start_row=first, start_column=1, end_row=self.row, end_column=1)
+            self.ws.cell(row=first, column=1).alignment = CENTER
+
     def pair(self, label, value, label2=None, value2=None):
         if label2 is None:
             return self.line([(1, 1, label), (2, COLS, value)])
         return self.line([(1, 1, label), (2, 4, value), (5, 5, label2), (6, COLS, value2)])
+
+
+def _weight(weight: Decimal | None) -> Decimal | str:
+    """A 分值 as a number with the decimals it has (``5``, ``2.5``); blank when there is none."""
+    if weight is None:
+        return ""
+    normalized = weight.normalize()
+    return normalized.quantize(Decimal(1)) if normalized == normalized.to_integral() else normalized
 
 
 def _parts(d, relation: str) -> list:
@@ -79,7 +125,7 @@ def export_declaration(d) -> bytes:
     ws.cell(row=1, column=1).font = Font(bold=True, size=16)
     s.line([(1, COLS, f"（{d.year} 年度）")], header=True)
     s.line([(1, 5, f"填报日期：{d.fill_date.isoformat() if d.fill_date else ''}"), (6, COLS, f"单位：{d.unit}")])
-    unit, money = d.unit, (lambda value: format_amount(value, d.unit))
+    unit, money = d.unit, (lambda value: from_yuan(value, d.unit))
     s.pair("项目名称", d.project.name)
     s.pair("项目主管部门", d.supervising_unit, "项目执行单位", d.executing_unit)
     s.pair("项目负责人", d.leader, "联系电话", d.phone)
@@ -89,13 +135,15 @@ def export_declaration(d) -> bytes:
     s.pair("项目申请理由", d.application_reason)
     s.pair("项目主要内容", d.main_content)
     s.pair("项目实施方案", d.implementation_plan)
-    s.pair("项目总预算", money(d.total_budget) or d.total_budget_printed, "项目当年预算", money(d.annual_budget))
+    total = money(d.total_budget) if d.total_budget is not None else d.total_budget_printed
+    s.pair("项目总预算", total, "项目当年预算", money(d.annual_budget))
     s.pair("前两年预算及当年预算变动情况", d.prior_budget_note)
-    s.line([(1, 1, "项目资金来源"), (2, 6, "资金来源"), (7, COLS, f"金额（{unit}）")], header=True)
+    first = s.line([(1, 1, "项目资金来源"), (2, 6, "资金来源"), (7, COLS, f"金额（{unit}）")], header=True)
     s.line([(1, 1, ""), (2, 6, "合计"), (7, COLS, money(d.funding_total))])
     for f in _parts(d, "funding_sources"):
         s.line([(1, 1, ""), (2, 6, INDENT * f.level + f.name), (7, COLS, money(f.amount))])
-    s.line(
+    s.label(first)
+    first = s.line(
         [
             (1, 1, "项目支出明细"),
             (2, 3, "支出项目"),
@@ -108,10 +156,14 @@ def export_declaration(d) -> bytes:
     s.line([(1, 1, ""), (2, 3, "合计"), (4, 4, ""), (5, 5, money(d.expense_total)), (6, COLS, "")])
     for e in _parts(d, "expense_items"):
         s.line([(1, 1, ""), (2, 3, e.name), (4, 4, e.economic_subject), (5, 5, money(e.amount)), (6, COLS, e.basis)])
+    s.label(first)
     s.pair("测算依据及说明", d.estimation_basis)
-    s.line([(1, 1, "项目采购"), (2, 5, "采购品名"), (6, 6, "采购数量"), (7, COLS, f"金额（{unit}）")], header=True)
+    first = s.line(
+        [(1, 1, "项目采购"), (2, 5, "采购品名"), (6, 6, "采购数量"), (7, COLS, f"金额（{unit}）")], header=True
+    )
     for p in _parts(d, "procurement_items"):
         s.line([(1, 1, ""), (2, 5, p.name), (6, 6, p.quantity), (7, COLS, money(p.amount))])
+    s.label(first)
     overall = [g for g in _parts(d, "goals") if g.kind == "overall"]
     s.pair("项目绩效总目标", "\n".join(f"{i}、{g.text}" for i, g in enumerate(overall, start=1)))
     s.line([(1, COLS, "项目年度绩效指标")], header=True)
@@ -133,7 +185,7 @@ def export_declaration(d) -> bytes:
         s.line([
             (1, 1, r.goal.text if r.goal_id else ""), (2, 2, spanned.level1), (3, 3, spanned.level2), (4, 4, r.name),
             (5, 5, r.prev2), (6, 6, r.prev1), (7, 7, r.target), (8, 8, r.standard),
-            (9, 9, format(r.weight.normalize(), "f") if r.weight is not None else ""),
+            (9, 9, _weight(r.weight)),
         ])  # fmt: skip
     # 一级/二级 cells span their rows as on paper.
     for offset, spanned in enumerate(rows, start=first_row + 1):
@@ -147,8 +199,7 @@ def export_declaration(d) -> bytes:
     # The version the template was exported at: an import of an older copy is refused (projects/services/writing.py).
     meta.append(["version", d.updated_at.isoformat() if d.updated_at else ""])
     meta.sheet_state = "hidden"
-    ws.print_options.horizontalCentered = True
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    print_setup(ws, title_rows="1:3")
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -158,7 +209,7 @@ class SheetError(ValueError):
     """The workbook cannot be read as this template; ``problems`` lists each place."""
 
     def __init__(self, problems: list[str]):
-        super().__init__("；".join(problems))
+        super().__init__(join_sentences(problems))
         self.problems = problems
 
 
@@ -181,6 +232,8 @@ class ImportedDeclaration:
 def _text(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, float):  # a number cell: its shortest exact text (1234.5, not 1234.4999999)
+        return format(Decimal(repr(value)), "f")
     text = str(value)
     return text[1:] if text.startswith("'") else text
 

@@ -8,6 +8,7 @@ done, and ``resume_jobs`` (run when a worker starts) picks up the jobs a stopped
 import io
 import tempfile
 import zipfile
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
@@ -17,12 +18,15 @@ from django.db import transaction
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
+from indicators.services.text import plain_text
 from projects.access import visible_department_ids
 from projects.formulas import safe_cell
 from projects.models import Department, DepartmentDeclaration, ProjectDeclaration
 from projects.queue import enqueue
 from projects.selectors import declaration_page, department_declaration_page
+from projects.services.xlsx import print_setup, put_number
 from projects.years import YEAR_MESSAGE, is_valid_year
 from selfeval.models import SelfEvaluation
 from selfeval.selectors import evaluation_with_rows
@@ -169,26 +173,66 @@ def claim_assembly(job_id) -> bool:
     )
 
 
+# The index as an auditor reads it: numbers as number cells, findings as plain text one per line, the office's
+# words in the header (the stored rows keep their keys, so that indexes of stored PDFs need no rewrite).
+INDEX_HEADERS = {"表中总分": "填报总分"}
+INDEX_NUMBERS = {"序号", "年度", "表中总分", "系统计算总分"}
+INDEX_WIDTHS = [6, 48, 26, 26, 30, 7, 16, 22, 8, 10, 12, 6, 80]
+
+
+def _index_number(value):
+    """``"92.98"`` → 92.98 as a Decimal (an int for whole numbers such as a year); anything else stays as it is."""
+    if isinstance(value, int | Decimal) or value in (None, ""):
+        return value
+    try:
+        number = Decimal(str(value).strip())
+    except ArithmeticError:
+        return value
+    return int(number) if number == number.to_integral() and number.as_tuple().exponent >= 0 else number
+
+
+def _findings_text(value) -> str:
+    """Findings as plain text, one per line: no LaTeX (``$\\geq 80\\%$`` → ``≥80%``), no ``。；``."""
+    return plain_text(value).replace("。；", "。\n")
+
+
 def index_workbook(job: ExportJob, items: list[ExportItem]) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "索引"
     ws.append([safe_cell(str(job))])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append(INDEX_COLUMNS)
+    ws.append([INDEX_HEADERS.get(column, column) for column in INDEX_COLUMNS])
     for cell in ws[2]:
         cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for item in items:
         row = {**item.index_row, "序号": item.seq}
-        ws.append([safe_cell(row.get(column, "")) for column in INDEX_COLUMNS])
-    widths = [6, 48, 26, 26, 30, 6, 16, 22, 8, 10, 12, 6, 80]
-    for index, width in enumerate(widths, start=1):
-        ws.column_dimensions[ws.cell(row=2, column=index).column_letter].width = width
-    for row in ws.iter_rows(min_row=3):
-        row[-1].alignment = Alignment(wrap_text=True, vertical="top")
+        ws.append([_index_cell(column, row.get(column, "")) for column in INDEX_COLUMNS])
+        for column, cell in zip(INDEX_COLUMNS, ws[ws.max_row], strict=True):
+            if column in INDEX_NUMBERS and isinstance(cell.value, int | float | Decimal):
+                put_number(cell, cell.value)
+            elif column == "一致性检查":
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for index, width in enumerate(INDEX_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    last = get_column_letter(len(INDEX_COLUMNS))
+    ws.auto_filter.ref = f"A2:{last}{max(ws.max_row, 2)}"
+    ws.freeze_panes = "A3"  # the title and the header stay in view
+    print_setup(ws, title_rows="2:2", landscape=True)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _index_cell(column: str, value):
+    if column in INDEX_NUMBERS:
+        value = _index_number(value)
+        if isinstance(value, Decimal):
+            return value
+    if column == "一致性检查":
+        value = _findings_text(value)
+    return safe_cell(value)
 
 
 def assemble(job_id) -> None:

@@ -102,7 +102,7 @@ def render_pdf(html: str) -> bytes:
         wlogger.removeHandler(watch)
     if watch.missing:
         codes = sorted(set(re.findall(r"U\+[0-9A-F]{4,6}", " ".join(watch.missing))))
-        raise PdfError(f"表中有字体无法显示的字符（{'、'.join(codes) or '未知'}），没有生成 PDF。")
+        raise PdfError(f"表内有字体无法显示的字符（{'、'.join(codes) or '未知'}），没有生成 PDF。")
     return pdf
 
 

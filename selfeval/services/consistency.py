@@ -11,7 +11,7 @@ from indicators.services.values import format_rate, parse_value
 from . import engine
 
 # The checker's version: change it with any change of what the checker finds (stored checks are made again).
-CHECKER_VERSION = "2"
+CHECKER_VERSION = "3"
 
 
 # -- self-evaluations ---------------------------------------------------------------------------------
@@ -107,7 +107,7 @@ def _budget_findings(data: EvaluationData) -> list[Finding]:
                     f"资金：{line.name}",
                     line.rate_printed,
                     agreement[1],
-                    f"表中执行率 {line.rate_printed}，按执行数 ÷ 预算数应为 {agreement[1]}。",
+                    f"填报执行率 {line.rate_printed}，按执行数 ÷ 预算数应为 {agreement[1]}。",
                 )  # fmt: skip
             )
     total_row = next((f for f in data.funding if f.is_total), data.funding[0] if data.funding else None)
@@ -122,7 +122,7 @@ def _budget_findings(data: EvaluationData) -> list[Finding]:
                     "预算执行率",
                     data.printed_budget_rate,
                     agreement[1],
-                    f"表中预算执行率 {data.printed_budget_rate}，按执行数 ÷ 预算数应为 {agreement[1]}。",
+                    f"填报预算执行率 {data.printed_budget_rate}，按执行数 ÷ 预算数应为 {agreement[1]}。",
                 )  # fmt: skip
             )
     if total_row is not None and budget_section is not None and budget_section.points:
@@ -139,7 +139,7 @@ def _budget_findings(data: EvaluationData) -> list[Finding]:
                     budget_section.name,
                     num(printed),
                     num(expected),
-                    f"表中预算执行得分 {num(printed)}，按 {num(budget_section.points)} × "
+                    f"填报预算执行得分 {num(printed)}，按 {num(budget_section.points)} × "
                     f"{format_rate(rate, data.rules.budget_rate_places)} 应为 {num(expected)}。",
                 )  # fmt: skip
             )
@@ -289,7 +289,7 @@ def _check_evaluation(data: EvaluationData) -> list[Finding]:
                         section.name,
                         num(score),
                         num(row_sums[section.code]),
-                        f"表中小计 {num(score)}，各行得分合计 {num(row_sums[section.code])}。",
+                        f"填报小计 {num(score)}，各行得分合计 {num(row_sums[section.code])}。",
                     )  # fmt: skip
                 )
             if score is None:
@@ -309,7 +309,7 @@ def _check_evaluation(data: EvaluationData) -> list[Finding]:
 
     if data.printed_total is None:
         if data.filed:
-            findings.append(Finding("total_missing", WARNING, "总分", None, None, "表中没有填写总分。"))
+            findings.append(Finding("total_missing", WARNING, "总分", None, None, "没有填写总分。"))
         return findings
     if section_scores and all(v is not None for v in section_scores.values()):
         expected = sum(section_scores.values())
@@ -321,7 +321,7 @@ def _check_evaluation(data: EvaluationData) -> list[Finding]:
                     "总分",
                     num(data.printed_total),
                     num(expected),
-                    f"表中总分 {num(data.printed_total)}，各部分得分合计 {num(expected)}。",
+                    f"填报总分 {num(data.printed_total)}，各部分得分合计 {num(expected)}。",
                 )  # fmt: skip
             )
     if data.printed_total > data.full_points or data.printed_total < 0:
@@ -337,7 +337,7 @@ def _check_evaluation(data: EvaluationData) -> list[Finding]:
                 "自评等次",
                 data.printed_grade,
                 expected_grade,
-                f"表中等次“{data.printed_grade}”，总分 {num(data.printed_total)} 对应“{expected_grade}”。",
+                f"填报等次“{data.printed_grade}”，总分 {num(data.printed_total)} 对应“{expected_grade}”。",
             )  # fmt: skip
         )
     return findings

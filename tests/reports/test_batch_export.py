@@ -40,13 +40,34 @@ def test_an_auditor_exports_every_department_of_a_year(auditor_user):
     rows = index_rows(zf)
     assert [r["文件名"] for r in rows] == pdfs
     hongshan = {r["项目"]: r for r in rows if r["部门"] == "中国共产党武汉市洪山区委组织部"}
-    assert hongshan["组织日常运转经费"]["表中总分"] == "92.98"
-    assert hongshan["组织日常运转经费"]["系统计算总分"] == "92.98" and hongshan["组织日常运转经费"]["等次"] == "优"
+    assert hongshan["组织日常运转经费"]["填报总分"] == 92.98
+    assert hongshan["组织日常运转经费"]["系统计算总分"] == 92.98 and hongshan["组织日常运转经费"]["等次"] == "优"
     system = {r["项目"]: r for r in rows}["干部信息系统建设经费"]
-    assert (system["表中总分"], system["系统计算总分"]) == ("100", "93")  # the seed's error, in the index
+    assert (system["填报总分"], system["系统计算总分"]) == (100, 93)  # the seed's error, in the index
     assert "总分" in system["一致性检查"]
     parts = [item.part.name for item in ExportItem.objects.filter(job=job)]
     assert len(parts) == 16 and not any(default_storage.exists(p) for p in parts)  # parts removed once zipped
+
+
+def test_the_index_is_a_sheet_to_filter_and_print(auditor_user):
+    job = start_export(user=auditor_user, year=2019, department_id=None)
+    job.refresh_from_db()
+    ws = load_workbook(io.BytesIO(archive(job).read("索引.xlsx"))).active
+    header = [c.value for c in ws[2]]
+    assert "填报总分" in header and "表中总分" not in header
+    assert ws.freeze_panes == "A3" and ws.auto_filter.ref == f"A2:M{ws.max_row}"
+    assert ws.print_title_rows == "$2:$2" and ws.page_setup.orientation == "landscape"
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+    totals = [row[header.index("填报总分")] for row in ws.iter_rows(min_row=3)]
+    computed = [row[header.index("系统计算总分")] for row in ws.iter_rows(min_row=3)]
+    assert sum(1 for c in totals if isinstance(c.value, int | float)) >= 14
+    assert all(isinstance(c.value, int | float) for c in computed)
+    assert all(c.alignment.horizontal == "right" for c in totals + computed if c.value is not None)
+    assert {c.number_format for c in computed} <= {"0", "0.0", "0.00"}
+    years = [row[header.index("年度")].value for row in ws.iter_rows(min_row=3)]
+    assert set(years) == {2019}
+    findings = " ".join(str(row[header.index("一致性检查")].value) for row in ws.iter_rows(min_row=3))
+    assert "≥80%" in findings and "$" not in findings and "\\geq" not in findings and "。；" not in findings
 
 
 def test_a_department_export_holds_only_that_department(auditor_user):

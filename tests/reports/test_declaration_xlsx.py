@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,6 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from projects.models import ProjectDeclaration
+from projects.money import from_yuan
 from projects.services.importing import declaration_import
 from projects.services.xlsx import SheetError, export_declaration, read_declaration
 from tests.conftest import set_status
@@ -78,6 +80,45 @@ def test_the_sheet_is_laid_out_like_the_paper_form():
     spans = [r for r in ws.merged_cells.ranges if r.min_col == 2 and r.max_row - r.min_row == 7]
     assert spans
     assert wb["_perfbudget"].sheet_state == "hidden"
+
+
+def test_figures_are_number_cells_with_the_forms_decimals_and_the_sheet_prints_on_a4():
+    declaration = ProjectDeclaration.objects.get(project__key="dxh2021-jxkp")
+    ws = load_workbook(io.BytesIO(export_declaration(declaration))).worksheets[0]
+    rows = {str(row[0].value or "") + "|" + str(row[1].value or ""): row for row in ws.iter_rows()}
+    total = next(row for key, row in rows.items() if key.startswith("项目总预算"))[1]
+    assert isinstance(total.value, int | float) and total.number_format == "0.00"
+    assert total.alignment.horizontal == "right"
+    assert Decimal(repr(total.value)) == from_yuan(declaration.total_budget, declaration.unit)
+    funding = [
+        row[6]
+        for key, row in rows.items()
+        if key.split("|")[1].strip() in {"合计", *[f.name for f in declaration.funding_sources.all()]}
+        and row[6].value is not None
+    ]
+    assert funding and all(isinstance(c.value, int | float) and c.number_format == "0.00" for c in funding)
+    weights = [row[8].value for row in ws.iter_rows(min_row=2) if isinstance(row[8].value, int | float)]
+    assert len(weights) == declaration.indicators.exclude(weight=None).count()
+    # section labels span their section's rows; A4, fit to width, the title rows repeated on every page
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    label_row = next(row for key, row in rows.items() if key.startswith("项目资金来源"))[0].row
+    assert any(r.startswith(f"A{label_row}:A") and not r.endswith(f"A{label_row}") for r in merged)
+    assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+    assert ws.print_title_rows == "$1:$3"
+
+
+def test_a_typed_number_reads_back_exactly(admin_user_):
+    declaration = ProjectDeclaration.objects.get(project__key="dxh2021-jxkp")
+    set_status(declaration, "draft")
+    wb = load_workbook(io.BytesIO(export_declaration(declaration)))
+    ws = wb.worksheets[0]
+    total = next(row for row in ws.iter_rows() if row[0].value == "项目总预算")
+    total[1].value = 12.345678  # what a user types over the number (万元, to the 元)
+    out = io.BytesIO()
+    wb.save(out)
+    data = read_declaration(io.BytesIO(out.getvalue()))
+    assert data.header["total_budget"] == Decimal("123456.78")
 
 
 def test_formula_injection_is_neutralised(admin_user_):
@@ -165,7 +206,8 @@ def test_import_creates_next_years_declaration_and_refuses_approved_ones(client,
     content = export_declaration(declaration)
     client.force_login(finance_user)
     response = client.post(reverse("reports:declaration_import"), {"file": upload(content)}, follow=True)
-    assert "已审核，不能通过导入修改" in response.content.decode()
+    page = response.content.decode()
+    assert "申报表现为“已审核”，不能通过导入修改" in page and "已已" not in page
     wb = load_workbook(io.BytesIO(content))
     wb["_perfbudget"]["B3"] = 2022
     out = io.BytesIO()

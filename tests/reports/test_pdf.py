@@ -1,11 +1,13 @@
 """PDFs of the forms: the CJK font check, every seed form read back from its PDF, page breaks, downloads."""
 
+import datetime
+import re
 import subprocess
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db.models import F
+from django.db.models import Count, F
 from django.urls import reverse
 
 from projects.models import DepartmentDeclaration, ProjectDeclaration
@@ -206,3 +208,93 @@ def test_a_pdf_that_cannot_be_made_gives_a_message_not_a_500(client, finance_use
     response = client.get(reverse("reports:declaration_pdf", args=[declaration.pk]), follow=True)
     assert response.status_code == 200
     assert "PDF 生成失败" in response.content.decode() and "中文字体" in response.content.decode()
+
+
+# -- closing parts: the signature block whole, no near-empty last page, an office's footer ------------
+
+
+def word_boxes(data: bytes) -> list[list[tuple[float, str]]]:
+    """Per page, (top, text) of each word as poppler's ``pdftotext -bbox`` places it."""
+    out = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+    pages = []
+    for page in out.split("<page ")[1:]:
+        pages.append([(float(y), word) for y, word in re.findall(r'yMin="([\d.]+)"[^>]*>([^<]*)</word>', page)])
+    return pages
+
+
+SIGNATURE_LINES = ["签署人", "签署时间", "签署内容摘要", "李部长"]
+
+
+def signed_57_rows(head_user, problems: str = ""):
+    """The PDF of the 57-row seed form, signed (in memory: a signed form cannot be changed), with ``problems``."""
+    head_user.first_name = "李部长"
+    head_user.save()
+    pk = SelfEvaluation.objects.annotate(n=Count("rows")).get(source__startswith="000", n=57).pk
+    e = evaluation_with_rows(pk)
+    e.status, e.signed_by, e.signed_digest, e.problems = "signed", head_user, "ab" * 32, problems
+    e.signed_at = datetime.datetime(2026, 1, 5, 10, tzinfo=datetime.UTC)
+    return form_pdf(e)[1]
+
+
+def test_the_signature_block_of_a_signed_57_row_form_is_never_split(head_user):
+    # Where the block falls without extra text; then the 说明 text grows line by line so that the block's
+    # top moves across the foot of the page: each position must keep its lines on one page.
+    pages = word_boxes(signed_57_rows(head_user))
+    top = min(y for y, w in pages[-1] if w.startswith("签署人"))
+    foot = 841.89 - 51  # A4 less the 18 mm bottom margin (static/css/pdf.css)
+    line = 9.5 * 1.4
+    lines = round((foot - 30 - top) / line) % round((foot - 51) / line)
+    checked = 0
+    for extra in range(max(lines - 3, 0), lines + 3):
+        data = signed_57_rows(head_user, "\n".join(f"说明第{i}行" for i in range(extra)))
+        text = pdf_pages(data)
+        holding = [n for n, page in enumerate(text) if any(w in page for w in SIGNATURE_LINES)]
+        assert len(holding) == 1, (extra, holding)
+        assert all(w in text[holding[0]] for w in SIGNATURE_LINES), extra
+        checked += 1
+    assert checked == 6
+
+
+def test_the_last_page_is_never_only_the_closing_parts():
+    # A one-page form whose 目标 text grows line by line: at the first length that needs a second page,
+    # the closing parts (总分, 问题, the printed line) take the table's last rows with them instead of
+    # standing alone on a near-empty last page.
+    hebei = SelfEvaluation.objects.filter(layout="hebei").annotate(n=Count("rows")).order_by("-n", "pk").first()
+    e = evaluation_with_rows(hebei.pk)
+    last_row = squeeze(list(e.rows.all())[-1].name)
+
+    def pages_with(lines: int) -> list[str]:
+        e.goal_actual = "\n".join(f"完成情况第{i}行" for i in range(lines))
+        return [p for p in pdf_pages(form_pdf(e)[1]) if p]
+
+    low, high = 0, 80
+    assert len(pages_with(low)) == 1 and len(pages_with(high)) >= 2
+    while high - low > 1:  # the fewest lines that need a second page
+        middle = (low + high) // 2
+        low, high = (low, middle) if len(pages_with(middle)) >= 2 else (middle, high)
+    for lines in (high, high + 1):
+        last = pages_with(lines)[-1]
+        assert last_row in last and "总分" in last, (lines, last[:300])
+
+
+def test_a_declarations_last_page_carries_more_than_its_last_row():
+    checked = 0
+    for pk in ProjectDeclaration.objects.exclude(source="").values_list("pk", flat=True):
+        d = declaration_page(pk)
+        pages = [p for p in pdf_pages(form_pdf(d)[1]) if p]
+        if len(pages) < 2:
+            continue
+        checked += 1
+        names = {squeeze(r.name) for r in d.indicators.all()}
+        on_last = [n for n in names if n in pages[-1] and n not in "".join(pages[:-1])]
+        assert len(on_last) >= 2, (str(d), pages[-1][:300])
+    assert checked
+
+
+def test_footers_name_the_department_and_form_not_a_data_file(head_user):
+    data = signed_57_rows(head_user)
+    pages = [p for p in pdf_pages(data) if p]
+    for n, page in enumerate(pages, start=1):
+        assert f"中国共产党武汉市洪山区委组织部·2019年度项目支出绩效自评表第{n}页共{len(pages)}页" in page
+    text = "".join(pages)
+    assert ".yaml" not in text and "000_hongshan" not in text and "公开文件" not in text

@@ -101,7 +101,7 @@ def test_the_province_view_lists_departments_and_one_department_lists_its_forms(
     assert province["forms"] == 16 and not province["detailed"] and province["lines"] == []
     assert province["unmet_count"] >= 2 and province["with_findings_count"] >= 1
     page = client.get(reverse("selfeval:dashboard"), {"year": "2019"}).content.decode()
-    assert "点击上表中的部门" in page
+    assert "点击上方表格里的部门" in page
     hongshan = next(d for d in province["summary"] if d["department"] == "中国共产党武汉市洪山区委组织部")
     assert hongshan["forms"] == 2
     one = client.get(reverse("selfeval:dashboard"), {"year": "2019", "department": hongshan["id"]}).context
