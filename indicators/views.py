@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, JsonResponse
 
+from .params import param_id
 from .services.library import library_search
 from .services.values import parse_value
 
@@ -17,10 +18,7 @@ def parse(request: HttpRequest) -> JsonResponse:
 @login_required
 def library(request: HttpRequest) -> JsonResponse:
     """The 指标库 entries matching what is typed, for the 三级 indicator field."""
-    try:
-        level2 = int(request.GET.get("level2") or 0) or None
-    except ValueError:
-        level2 = None
+    level2 = param_id(request.GET.get("level2"))
     entries = library_search(request.GET.get("q", "")[:100], level2)
     return JsonResponse(
         {

@@ -233,6 +233,14 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "ma
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# One cap on the rows of a form (all its tables together), enforced alike by its page, the API, the Excel import
+# and the admin; past it a message and nothing saved. The number of fields a request may post is computed from it:
+# the cap's rows of the widest row anything posts (the admin's 自评指标 inline), plus a form's header, its tables'
+# management fields and buttons (tests/test_form_rows.py measures both against the real forms).
+MAX_FORM_ROWS = env_int("MAX_FORM_ROWS", 500)
+FORM_ROW_FIELDS = 20
+FORM_OTHER_FIELDS = 200
+DATA_UPLOAD_MAX_NUMBER_FIELDS = MAX_FORM_ROWS * FORM_ROW_FIELDS + FORM_OTHER_FIELDS
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # PDFs: the CJK font families WeasyPrint uses (Debian's fonts-noto-cjk); `manage.py check` fails without one.

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from indicators.params import param_id, param_year
 from projects import selectors as declaration_selectors
 from projects.access import can_manage_projects
 from projects.models import Department, DepartmentDeclaration
@@ -15,10 +16,7 @@ from selfeval import selectors as evaluation_selectors
 
 
 def _year(request: HttpRequest) -> int | None:
-    value = request.GET.get("year") or ""
-    if value.isascii() and value.isdecimal() and 1990 <= int(value) <= 2200:
-        return int(value)
-    return None
+    return param_year(request.GET.get("year"))
 
 
 @login_required
@@ -31,10 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
     # even before any form of theirs exists.
     years = sorted({*years, today.year - 1, today.year + 1, year}, reverse=True)
     departments = Department.objects.for_user(request.user).order_by("code")
-    try:
-        department_id = int(request.GET["department"]) if request.GET.get("department") else None
-    except ValueError:
-        department_id = None
+    department_id = param_id(request.GET.get("department"))
     page = Paginator(
         evaluation_selectors.home_projects(request.user, year, department_id), evaluation_selectors.HOME_PAGE_SIZE
     ).get_page(request.GET.get("page"))

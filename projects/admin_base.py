@@ -10,10 +10,18 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 
+from indicators.params import param_int
 from projects.uploads import MAX_UPLOAD_BYTES, UploadRejected, checked_xlsx
 
 from .access import is_manager, visible_department_ids
+from .limits import max_form_rows, row_cap_problem
 from .locking import FormLocked, GuardedFormMixin, GuardedPartMixin
+
+
+def posted_rows(data) -> int:
+    """The rows an admin page posts in all its inlines (their TOTAL_FORMS, less the rows ticked for deletion)."""
+    total = sum(param_int(data.get(key), low=0, high=10**6) or 0 for key in data if key.endswith("-TOTAL_FORMS"))
+    return total - sum(1 for key in data if key.endswith("-DELETE") and data.get(key))
 
 
 def locked_reason(obj) -> str | None:
@@ -100,6 +108,21 @@ class ScopedAdmin(admin.ModelAdmin):
         except FormLocked as exc:
             raise PermissionDenied(str(exc)) from None
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """With inlines, the form refuses a page whose inlines hold more rows than the cap on a form."""
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if not self.inlines:
+            return form
+
+        class RowCappedForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                if problem := row_cap_problem(posted_rows(self.data)):
+                    raise forms.ValidationError(problem)
+                return cleaned
+
+        return RowCappedForm
+
 
 class ReadOnlyMixin:
     """Rows that change only through their workflow: nobody adds or edits them in the admin.
@@ -120,10 +143,19 @@ class ReadOnlyMixin:
 
 
 class ScopedInline:
-    """Inline rows follow their parent's permissions: read-only while the parent form is locked."""
+    """Inline rows follow their parent's permissions: read-only while the parent form is locked; no inline takes
+    more rows than the cap on a form."""
 
     extra = 0
     show_change_link = False
+
+    def get_max_num(self, request, obj=None, **kwargs):
+        return max_form_rows()
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("validate_max", True)
+        kwargs.setdefault("absolute_max", max_form_rows())
+        return super().get_formset(request, obj, **kwargs)
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_staff

@@ -4,6 +4,7 @@ A declaration is written with the same service as the page and the Excel import 
 validated by the model, a stale ``version`` refused with 409 and the other person's changes), moved through the workflow with the same services as the page, and read in the scope of ``for_user``.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django_filters import rest_framework as filters
@@ -12,6 +13,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from indicators.params import ID_MAX
 from projects.models import Goal, Indicator
 from projects.services.findings import declaration_findings, department_declaration_findings
 from projects.services.organisation import department_create, project_create
@@ -232,12 +234,14 @@ class DeclarationWriteSerializer(StrictSerializer):
     estimation_basis = serializers.CharField(allow_blank=True, default="")
     total_budget = Amount()
     annual_budget = Amount()
-    basis = serializers.ListField(child=serializers.CharField(max_length=500), default=list, max_length=200)
-    goals = serializers.ListField(child=serializers.CharField(), default=list, max_length=50)
-    funding = FundingIn(many=True, default=list, max_length=50)
-    expenses = ExpenseIn(many=True, default=list, max_length=500)
-    procurement = ProcurementIn(many=True, default=list, max_length=500)
-    indicators = IndicatorIn(many=True, default=list, max_length=500)
+    basis = serializers.ListField(
+        child=serializers.CharField(max_length=500), default=list, max_length=settings.MAX_FORM_ROWS
+    )
+    goals = serializers.ListField(child=serializers.CharField(), default=list, max_length=settings.MAX_FORM_ROWS)
+    funding = FundingIn(many=True, default=list, max_length=settings.MAX_FORM_ROWS)
+    expenses = ExpenseIn(many=True, default=list, max_length=settings.MAX_FORM_ROWS)
+    procurement = ProcurementIn(many=True, default=list, max_length=settings.MAX_FORM_ROWS)
+    indicators = IndicatorIn(many=True, default=list, max_length=settings.MAX_FORM_ROWS)
 
     def to_representation(self, instance):
         """What the browsable API's PUT form starts from: the form's key, year and unit and empty content, never
@@ -331,7 +335,7 @@ class DepartmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class ProjectFilter(filters.FilterSet):
-    department = filters.NumberFilter(field_name="department_id")
+    department = filters.NumberFilter(field_name="department_id", min_value=1, max_value=ID_MAX)
     department_code = filters.CharFilter(field_name="department__code")
 
     class Meta:
@@ -359,7 +363,7 @@ class ProjectViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class DeclarationFilter(filters.FilterSet):
-    department = filters.NumberFilter(field_name="project__department_id")
+    department = filters.NumberFilter(field_name="project__department_id", min_value=1, max_value=ID_MAX)
     department_code = filters.CharFilter(field_name="project__department__code")
     state = filters.ChoiceFilter(field_name="status", choices=STATUS_CHOICES)
 

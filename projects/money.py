@@ -11,6 +11,8 @@ WAN_YUAN = "万元"
 UNIT_FACTORS = {YUAN: Decimal(1), WAN_YUAN: Decimal(10000)}
 UNIT_CHOICES = [(WAN_YUAN, "万元"), (YUAN, "元")]
 CENT = Decimal("0.01")
+# The largest amount an amount column holds (``models.fields.money_field``: 18 digits, 2 of them decimals).
+MAX_YUAN = Decimal("9999999999999999.99")
 
 
 class MoneyError(ValueError):
@@ -50,6 +52,8 @@ def to_yuan(amount: object, unit: str) -> Decimal | None:
     if value is None:
         return None
     yuan = value * factor(unit)
+    if abs(yuan) > MAX_YUAN:  # before any rounding: a huge exponent cannot even be quantized
+        raise MoneyError(f"金额“{amount}{unit}”过大，超出了可保存的范围。")
     if yuan != yuan.quantize(CENT):
         raise MoneyError(f"金额“{amount}{unit}”精确到了分以下。")
     return yuan.quantize(CENT)

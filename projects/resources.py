@@ -18,6 +18,7 @@ from projects.formulas import safe_cell, unsafe_cell
 from projects.models import Indicator
 
 from .choices import DeclarationStatus, ProjectType
+from .limits import declaration_row_count, row_cap_problem
 from .models import Department, Project, ProjectDeclaration
 from .years import YEAR_MESSAGE, is_valid_year
 
@@ -154,6 +155,7 @@ class IndicatorResource(AllOrNothingResource):
         self.stored: dict[int, dict[int, Indicator]] = {}  # declaration → its stored rows by 序号
         self.seen: set[tuple[int, int]] = set()  # (declaration, 序号) already in this file
         self.touched: set[int] = set()
+        self.row_counts: dict[int, int] = {}  # each declaration's rows, counted once and as new rows come in
 
     def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
         # Each row's before/after is what the admin's first step (the dry run) shows; the import itself does not
@@ -224,6 +226,13 @@ class IndicatorResource(AllOrNothingResource):
         instance.level1, instance.level2 = self.categories.get(code1), self.categories.get(code2)
         if not instance.name:
             raise ValidationError({"name": "三级指标不能为空。"})
+        if instance.pk is None:
+            declaration = instance.project_declaration
+            if declaration.pk not in self.row_counts:
+                self.row_counts[declaration.pk] = declaration_row_count(declaration)
+            self.row_counts[declaration.pk] += 1
+            if problem := row_cap_problem(self.row_counts[declaration.pk], f"项目“{declaration.project.key}”的申报表"):
+                raise ValidationError(problem)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         # The model's one constraint (a row belongs to exactly one declaration) holds by construction here (the

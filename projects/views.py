@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from indicators.params import param_year
 from indicators.services.text import join_sentences
 from projects.services.findings import declaration_findings
 
@@ -187,9 +188,8 @@ def declaration_create(request: HttpRequest, project_pk: int) -> HttpResponse:
         raise Http404("没有找到这个项目。")
     if not is_filer_of(request.user, project.department_id):
         raise PermissionDenied("只有本部门的填报人可以新建申报表。")
-    try:
-        year = int(request.POST.get("year", ""))
-    except ValueError:
+    year = param_year(request.POST.get("year"))
+    if year is None:
         messages.error(request, "年度不正确。")
         return redirect("home")
     existing = ProjectDeclaration.objects.filter(project=project, year=year).first()

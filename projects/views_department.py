@@ -14,6 +14,8 @@ from projects.services.findings import department_declaration_findings
 from . import selectors
 from .access import declaration_rights
 from .forms import DepartmentDeclarationForm, department_formsets
+from .forms.declaration import kept_forms
+from .limits import row_cap_problem
 from .models import DepartmentDeclaration
 from .services import workflow
 from .sheets import department_sheet
@@ -57,8 +59,11 @@ def department_declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
     formsets = department_formsets(declaration, request.POST or None)
     if request.method == "POST":
         valid = form.is_valid() & all([fs.is_valid() for fs in formsets.values()])
+        too_many = valid and row_cap_problem(sum(len(kept_forms(fs)) for fs in formsets.values()))
         if not valid:
             messages.error(request, "有内容需要更正，请查看标红的栏目；本次没有保存任何内容。")
+        elif too_many:
+            messages.error(request, too_many)
         else:
             with transaction.atomic():
                 current = DepartmentDeclaration.objects.select_for_update().get(pk=pk)

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from indicators.params import param_id, param_year
 from indicators.services.text import join_sentences
 from projects.access import can_read_export
 from projects.models import Department, DepartmentDeclaration, ProjectDeclaration
@@ -121,11 +122,9 @@ def export_list(request: HttpRequest) -> HttpResponse:
     years = years_for(user)
     departments = Department.objects.for_user(user).order_by("code")
     if request.method == "POST":
-        try:
-            year = int(request.POST.get("year", ""))
-            raw = request.POST.get("department") or ""
-            department_id = int(raw) if raw else None
-        except ValueError:
+        year, raw = param_year(request.POST.get("year")), request.POST.get("department") or ""
+        department_id = param_id(raw) if raw else None
+        if year is None or (raw and department_id is None):
             messages.error(request, "请选择有效的年度和部门。")
             return redirect("reports:exports")
         try:

@@ -1,5 +1,6 @@
 """API of self-evaluations and the score report: the page's selector, fill service, sign-off services and lock."""
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -9,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from indicators.params import ID_MAX
 from indicators.services.values import format_rate
 from projects.api import StrictSerializer
 from projects.models import DepartmentDeclaration, ProjectDeclaration
@@ -176,16 +178,18 @@ class EvaluationFillSerializer(StrictSerializer):
     goal_actual = serializers.CharField(allow_blank=True, required=False, max_length=20000)
     problems = serializers.CharField(allow_blank=True, required=False, max_length=20000)
     improvement = serializers.CharField(allow_blank=True, required=False, max_length=20000)
-    funding = EvaluationFundingIn(many=True, required=False, max_length=100)
-    sections = SectionIn(many=True, required=False, max_length=100)
-    rows = RowIn(many=True, required=False, max_length=1000)
+    funding = EvaluationFundingIn(many=True, required=False, max_length=settings.MAX_FORM_ROWS)
+    sections = SectionIn(many=True, required=False, max_length=settings.MAX_FORM_ROWS)
+    rows = RowIn(many=True, required=False, max_length=settings.MAX_FORM_ROWS)
 
 
 class EvaluationStartSerializer(StrictSerializer):
     """Start a self-evaluation from an approved declaration (as the page's 开始自评 does)."""
 
-    declaration = serializers.IntegerField(required=False, help_text="项目申报表的 id")
-    department_declaration = serializers.IntegerField(required=False, help_text="部门整体申报表的 id")
+    declaration = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX, help_text="项目申报表的 id")
+    department_declaration = serializers.IntegerField(
+        required=False, min_value=1, max_value=ID_MAX, help_text="部门整体申报表的 id"
+    )
     rescale = serializers.BooleanField(
         default=False, help_text="申报表分值超出评分方案的分项时，按比例调整（先不带此项请求，查看返回的调整方案）"
     )

@@ -4,9 +4,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 
-from projects.forms.declaration import BaseRowFormSet, PlainRowForm, UnitAmountMixin
+from projects.forms.declaration import ROW_CAP, BaseRowFormSet, PlainRowForm, UnitAmountMixin
 
 from .models import EvaluationFunding, EvaluationRow, EvaluationSection, SelfEvaluation
+from .services.engine import rate_problem
 
 
 class EvaluationForm(forms.ModelForm):
@@ -32,6 +33,13 @@ class FundingForm(UnitAmountMixin, forms.ModelForm):
         model = EvaluationFunding
         fields = ["budget_initial", "budget", "received", "executed"]
 
+    def clean(self):
+        cleaned = super().clean()
+        problem = rate_problem(cleaned.get("budget"), cleaned.get("executed"))
+        if problem and "executed" not in self.errors:
+            self.add_error("executed", problem)
+        return cleaned
+
 
 class SectionForm(PlainRowForm):
     """A section's score; its points only where the scheme says they are printed per form (河北)."""
@@ -49,6 +57,8 @@ class SectionForm(PlainRowForm):
 
 def points_per_form(section: EvaluationSection) -> bool:
     """Whether filers set this section's points: the scheme prints them per form (河北), or has none for it."""
+    if section.evaluation_id is None:  # a formset's empty form: no scheme to ask, the points stay the scheme's
+        return False
     evaluation = section.evaluation
     scheme = evaluation.scheme
     if scheme.weights_per_form:
@@ -72,22 +82,6 @@ class RowForm(PlainRowForm):
         return cleaned
 
 
-class LoadedPartField(forms.ModelChoiceField):
-    """The hidden id of a part, resolved among the parts already loaded with the form (no query per row)."""
-
-    def __init__(self, parts, **kwargs):
-        self.parts = {str(part.pk): part for part in parts}
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        part = self.parts.get(str(value))
-        if part is None:
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return part
-
-
 class FixedRowsFormSet(BaseRowFormSet):
     """The rows of a self-evaluation come from its declaration: they are filled, not added or removed here.
 
@@ -101,13 +95,10 @@ class FixedRowsFormSet(BaseRowFormSet):
     def get_queryset(self):
         return self.parts
 
-    def add_fields(self, form, index):
-        super().add_fields(form, index)
-        name = self.model._meta.pk.name
-        loaded = form.fields[name]
-        form.fields[name] = LoadedPartField(
-            self.parts, queryset=loaded.queryset, initial=loaded.initial, required=False, widget=loaded.widget
-        )
+    def clean(self):
+        super().clean()
+        if self.total_form_count() != len(self.parts) or self.initial_form_count() != len(self.parts):
+            raise ValidationError("自评表的行来自申报表，不能在此增加或删除；请刷新页面后重新填写，本次没有保存。")
 
     def save(self, commit=True):
         saved = []
@@ -118,7 +109,9 @@ class FixedRowsFormSet(BaseRowFormSet):
 
 
 def _formset(model, form):
-    return inlineformset_factory(SelfEvaluation, model, form=form, formset=FixedRowsFormSet, extra=0, can_delete=False)
+    return inlineformset_factory(
+        SelfEvaluation, model, form=form, formset=FixedRowsFormSet, extra=0, can_delete=False, **ROW_CAP
+    )
 
 
 PART_RELATIONS = {"funding": "funding_rows", "sections": "sections", "rows": "rows"}

@@ -17,10 +17,25 @@ from projects.models import CheckBase, FormBase, ScoringScheme, money_field
 
 from .choices import EvaluationKind, EvaluationStatus, QualitativeBand
 from .locking import EvaluationPartQuerySet, EvaluationQuerySet, LockedEvaluationMixin, LockedPartMixin
+from .services.engine import MAX_RATE, MAX_SCORE
 
 
 def score_field(verbose_name: str) -> models.DecimalField:
     return models.DecimalField(verbose_name, max_digits=7, decimal_places=2, null=True, blank=True)
+
+
+def computed_bounds(model: str, **bounds) -> list[models.CheckConstraint]:
+    """The database's own bound on each figure the engine writes (``engine.MAX_RATE``, ``MAX_SCORE``), enforced
+    by SQLite too: a value beyond it is refused when written, never stored to break every later read."""
+    return [
+        models.CheckConstraint(
+            condition=models.Q(**{f"{name}__isnull": True})
+            | models.Q(**{f"{name}__gte": -bound, f"{name}__lte": bound}),
+            name=f"{model}_{name}_bounded",
+            violation_error_message=f"计算结果超出了可保存的范围（±{bound}）。",
+        )
+        for name, bound in bounds.items()
+    ]
 
 
 class SelfEvaluation(LockedEvaluationMixin, FormBase):
@@ -240,6 +255,7 @@ class EvaluationRow(LockedPartMixin, IndicatorRowBase):
         verbose_name = "自评指标"
         verbose_name_plural = "自评指标"
         ordering = ["evaluation", "seq"]
+        constraints = computed_bounds("evaluation_row", score_proposed=MAX_SCORE)
 
     @property
     def score_differs(self) -> bool:
@@ -302,6 +318,9 @@ class EvaluationCheck(CheckBase):
     class Meta:
         verbose_name = "自评表检查结果"
         verbose_name_plural = "自评表检查结果"
+        constraints = computed_bounds(
+            "evaluation_check", computed_total=MAX_SCORE, budget_rate=MAX_RATE, budget_score=MAX_SCORE
+        )
 
     def __str__(self) -> str:
         return f"{self.evaluation_id} 的检查结果"

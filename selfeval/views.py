@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from indicators.params import param_id, param_year
 from indicators.services.checking import num
 from indicators.services.layout import span_rows
 from indicators.services.values import format_rate
@@ -284,14 +285,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Per year: every department for auditors and administrators, one's own department for the others."""
 
     years = years_for(request.user) or [timezone.localdate().year]
-    try:
-        year = int(request.GET.get("year") or years[0])
-    except ValueError:
-        year = years[0]
+    year = param_year(request.GET.get("year")) or years[0]
     department = request.GET.get("department") or ""
-    department_ids = None
-    if department.isascii() and department.isdecimal() and len(department) < 10:
-        department_ids = with_offices([int(department)])
+    department_ids = with_offices([param_id(department)]) if param_id(department) else None
     context = {"year": year, "years": years, "department": department if department_ids else ""}
     try:
         context |= dashboard_data(user=request.user, year=year, department_ids=department_ids)

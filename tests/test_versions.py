@@ -36,6 +36,9 @@ RECORDED = {
     "e1.c2.d2.p1": "d57e9c2079040a1e",  # findings say 填报 instead of 表中
     # both of the above together (the self-evaluation checker 3 = checker 2's findings in the office's words)
     "e2.c3.d2.p1": "d57e9c2079040a1e",
+    "e2.c1.d1.p1": "b8fbbbd40def3522",  # bounds: no figure beyond engine.MAX_RATE / MAX_SCORE (none on the seeds)
+    # engine 3 = both engines 2 (caps at the scheme and storage bounds) with checker 3
+    "e3.c3.d2.p1": "d57e9c2079040a1e",
 }
 
 

@@ -1,12 +1,14 @@
 """The project declaration page: a header form and one inline formset per table of the paper form."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 
 from indicators.choices import GoalKind
 from indicators.models import IndicatorCategory
 from projects.models import Goal, Indicator
 
+from ..limits import max_form_rows
 from ..models import (
     DeclarationBasis,
     ExpenseItem,
@@ -170,12 +172,63 @@ class IndicatorForm(PlainRowForm):
         return super().save(commit)
 
 
+class LoadedRowField(forms.ModelChoiceField):
+    """The hidden id of a row, resolved among the rows loaded with the form only (Django's own field takes any row
+    of the model, another form's too) and without a query per row."""
+
+    def __init__(self, rows, **kwargs):
+        self.rows = {str(row.pk): row for row in rows}
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        row = self.rows.get(str(value))
+        if row is None:
+            raise ValidationError("这一行不属于这张表，请刷新页面后重新填写。", code="invalid_choice")
+        return row
+
+
+# No table of a form takes more rows than the cap on a whole form (``projects.limits``): past it the formset is
+# invalid with its message, and no more forms than that are ever built from a posted TOTAL_FORMS.
+ROW_CAP = {"max_num": max_form_rows(), "validate_max": True, "absolute_max": max_form_rows()}
+
+
 class BaseRowFormSet(forms.BaseInlineFormSet):
-    """Rows are numbered in the order they stand on the page; empty new rows are ignored."""
+    """Rows are numbered in the order they stand on the page; empty new rows are ignored. A row's id names one of
+    this form's rows (each at most once, a new row none): an id from elsewhere is a form error, never a write."""
+
+    default_error_messages = {
+        **forms.BaseInlineFormSet.default_error_messages,
+        "too_many_forms": "每张表最多 %(num)d 行，本次没有保存任何内容；请删减后再保存。",
+    }
 
     def __init__(self, *args, unit: str, **kwargs):
         kwargs.setdefault("form_kwargs", {})["unit"] = unit
         super().__init__(*args, **kwargs)
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        name = self.model._meta.pk.name
+        loaded = form.fields[name]
+        form.fields[name] = LoadedRowField(
+            self.get_queryset(), queryset=loaded.queryset, initial=loaded.initial, required=False, widget=loaded.widget
+        )
+        if index is not None and index < self.initial_form_count():
+            form.fields[name].required = True
+
+    def clean(self):
+        super().clean()
+        name, seen = self.model._meta.pk.name, set()
+        for index, form in enumerate(self.forms):
+            if name in form.errors:  # the id is a hidden field: its error is the table's
+                raise ValidationError(form.errors[name][0])
+            row = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
+            if row is None:
+                continue
+            if index >= self.initial_form_count() or row.pk in seen:
+                raise ValidationError("表中有重复或无效的行，请刷新页面后重新填写；本次没有保存。")
+            seen.add(row.pk)
 
     def save(self, commit=True):
         for form in self.deleted_forms:
@@ -226,7 +279,7 @@ class GoalFormSet(BaseRowFormSet):
 
 def _formset(model, form, formset=BaseRowFormSet, fk_name=None):
     return inlineformset_factory(
-        ProjectDeclaration, model, form=form, formset=formset, fk_name=fk_name, extra=0, can_delete=True
+        ProjectDeclaration, model, form=form, formset=formset, fk_name=fk_name, extra=0, can_delete=True, **ROW_CAP
     )
 
 
@@ -296,7 +349,7 @@ def _ordered(factory, declaration):
     return qs.order_by("year" if factory.model is PriorYearBudget else "seq")
 
 
-def _kept(formset) -> list:
+def kept_forms(formset) -> list:
     """The forms whose rows stay, in page order: not deleted, and not a new row left empty."""
     deleted = set(map(id, formset.deleted_forms))
     return [f for f in formset.forms if id(f) not in deleted and (f.instance.pk or f.has_changed())]
@@ -324,10 +377,10 @@ def page_content(
     def rows(name, fields, extra=()):
         return [
             {**{k: f.cleaned_data.get(k) for k in fields}, **{k: getattr(f.instance, k) for k in extra}}
-            for f in _kept(formsets[name])
+            for f in kept_forms(formsets[name])
         ]
 
-    indicators = [(_indicator_row(f), f.cleaned_data) for f in _kept(formsets["indicators"])]
+    indicators = [(_indicator_row(f), f.cleaned_data) for f in kept_forms(formsets["indicators"])]
 
     def order(item):  # rows stand grouped by 一级 and 二级 as on paper, in the order typed within a group
         (i, (_row, data)) = item
@@ -336,12 +389,12 @@ def page_content(
 
     return ImportedDeclaration(
         project_key=declaration.project.key, year=declaration.year, unit=unit, header=header,
-        basis=[f.cleaned_data["text"] for f in _kept(formsets["basis"])],
+        basis=[f.cleaned_data["text"] for f in kept_forms(formsets["basis"])],
         prior_years=rows("prior_years", ("year", "budget", "executed", "rate_printed")),
         funding=rows("funding", ("name", "amount", "level")),
         expenses=rows("expenses", ("name", "amount", "economic_subject", "basis"), extra=("remark",)),
         procurement=rows("procurement", ("name", "quantity", "amount")),
-        goals=[f.cleaned_data["text"] for f in _kept(formsets["goals"])],
+        goals=[f.cleaned_data["text"] for f in kept_forms(formsets["goals"])],
         indicators=[row for _i, (row, _data) in sorted(enumerate(indicators), key=order)],
         version=form.cleaned_data.get("version") or None,
     )  # fmt: skip

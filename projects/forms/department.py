@@ -7,7 +7,7 @@ from indicators.models import IndicatorCategory
 from projects.models import Goal, Indicator
 
 from ..models import DepartmentDeclaration, DepartmentFundLine
-from .declaration import BaseRowFormSet, IndicatorForm, PlainRowForm, UnitAmountMixin
+from .declaration import ROW_CAP, BaseRowFormSet, IndicatorForm, PlainRowForm, UnitAmountMixin
 
 
 class DepartmentDeclarationForm(forms.ModelForm):
@@ -87,7 +87,7 @@ class DepartmentGoalFormSet(BaseRowFormSet):
 
 def _formset(model, form, formset=BaseRowFormSet, fk_name=None):
     return inlineformset_factory(
-        DepartmentDeclaration, model, form=form, formset=formset, fk_name=fk_name, extra=0, can_delete=True
+        DepartmentDeclaration, model, form=form, formset=formset, fk_name=fk_name, extra=0, can_delete=True, **ROW_CAP
     )
 
 

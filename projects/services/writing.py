@@ -19,6 +19,7 @@ from indicators.services.text import join_sentences
 from projects.access import declaration_rights, is_filer_of
 from projects.choices import DeclarationAction
 from projects.history import describe_record
+from projects.limits import row_cap_problem
 from projects.models import (
     DeclarationBasis,
     DeclarationEvent,
@@ -80,6 +81,8 @@ def declaration_write(
 
 
 def _write(*, user, data, version, channel, declaration):
+    if problem := row_cap_problem(data.row_count(), "这张申报表"):
+        raise SheetError([problem])
     project = Project.objects.for_user(user).filter(key=data.project_key).select_related("department").first()
     if project is None:
         raise SheetError(["模板中的项目不存在，或不在你的部门范围内。"])

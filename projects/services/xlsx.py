@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from indicators.services.layout import span_rows
 from indicators.services.text import join_sentences
 from projects.formulas import safe_cell, unsafe_cell
+from projects.limits import row_cap_problem
 from projects.models import ProjectDeclaration
 from projects.money import MoneyError, from_yuan, parse_amount, to_yuan
 
@@ -228,6 +229,11 @@ class ImportedDeclaration:
     prior_years: list[dict] | None = None  # only the page carries the 历年预算 table; None leaves it as it is
     version: str | None = None  # the declaration's updated_at the copy was read at (the template's, if any)
 
+    def row_count(self) -> int:
+        """The rows of all its tables, as the row cap counts them (``projects.limits``)."""
+        tables = (self.basis, self.funding, self.expenses, self.procurement, self.goals, self.indicators)
+        return sum(len(rows) for rows in tables) + len(self.prior_years or ())
+
 
 def _text(value) -> str:
     if value is None:
@@ -358,6 +364,8 @@ def read_declaration(stream) -> ImportedDeclaration:
                 "prev2": cells[4].strip(), "prev1": cells[5].strip(), "target": cells[6].strip(),
                 "standard": cells[7].strip(), "weight": weight,
             })  # fmt: skip
+    if problem := row_cap_problem(data.row_count(), "模板中的申报表"):
+        problems.insert(0, problem)
     if problems:
         raise SheetError(problems)
     return data

@@ -73,6 +73,13 @@ def _loaded(ids):
     )
 
 
+def bounded_figures(figures: dict, bound) -> dict[str, str]:
+    """The figures a check keeps in JSON, as stored: those given and within ``bound`` (``engine.MAX_SCORE``,
+    ``MAX_RATE``; no database constraint reaches into JSON, so the one writer bounds them before writing). The
+    engine gives none beyond; one that would be is not stored, like a figure the engine does not give."""
+    return {str(key): str(value) for key, value in figures.items() if value is not None and engine.within(value, bound)}
+
+
 def check_of(evaluation: SelfEvaluation, result: engine.FormResult | None = None) -> EvaluationCheck:
     """The check of one form loaded by ``_loaded`` or ``evaluation_with_rows`` (not saved). Its basis is
     read from the same load as its content, so that it never claims rules it was not made with."""
@@ -94,8 +101,8 @@ def check_of(evaluation: SelfEvaluation, result: engine.FormResult | None = None
         grade=result.grade or "",
         budget_rate=result.budget_rate,
         budget_score=result.budget_score,
-        section_scores={code: str(score) for code, score in result.section_scores.items() if score is not None},
-        funding_rates={seq: str(rate) for seq, rate in funding_rates.items() if rate is not None},
+        section_scores=bounded_figures(result.section_scores, engine.MAX_SCORE),
+        funding_rates=bounded_figures(funding_rates, engine.MAX_RATE),
         signed=evaluation.status == EvaluationStatus.SIGNED,
         unmet=unmet,
         **counted_findings(findings),

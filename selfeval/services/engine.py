@@ -31,7 +31,7 @@ QUALITATIVE_BANDS = (
 
 # The engine's version: change it with any change of what the engine computes, so that every stored check
 # made by an older engine is made again (``services.checks``).
-ENGINE_VERSION = "2"
+ENGINE_VERSION = "3"
 REVERSE_RATIO, REVERSE_LINEAR = "ratio", "linear"
 
 
@@ -53,12 +53,36 @@ class Rules:
     maximum: Decimal = Decimal(100)  # the scheme's full marks: no total passes it
 
 
+# The bounds of every figure the engine gives (the storage of the stored check's figures: the database constraints
+# on its columns and the bounds its one writer keeps in its JSON, built from these constants): an execution rate B / A beyond ±10 (1000 %) is an amount in the wrong unit, and
+# with it the budget score stays within a score's storage (points ≤ 9 999.99 × 10). A figure beyond its bound is
+# not given (None, like a rate without a budget) and the result names it in ``problems``, so that the write
+# services refuse the form with that message before anything is written, and no read can meet a value it cannot
+# load.
+MAX_RATE = Decimal(10)
+MAX_SCORE = Decimal("99999.99")
+
+
+def within(value: Decimal | None, bound: Decimal) -> bool:
+    """Whether a figure can be stored under ``bound`` (None always can)."""
+    return value is None or -bound <= value <= bound
+
+
+def rate_problem(budget: Decimal | None, executed: Decimal | None) -> str | None:
+    """Why B / A cannot be given (a message for the user), or None when it can (or is simply not computed)."""
+    if budget is None or executed is None or budget <= 0:
+        return None
+    if within(Decimal(executed) / Decimal(budget), MAX_RATE):
+        return None
+    return f"全年执行数超过全年预算数的 {MAX_RATE} 倍（执行率超过 {MAX_RATE * HUNDRED:.0f}%），无法计算；请核对金额及其单位。"
+
+
 # -- budget execution ---------------------------------------------------------------------------
 
 
 def budget_rate(budget: Decimal | None, executed: Decimal | None, rules: Rules = Rules()) -> Decimal | None:
     """B / A as a fraction, rounded to ``budget_rate_places`` of a percent: 222.43 / 222.55 → 0.999."""
-    if budget is None or executed is None or budget <= 0:
+    if budget is None or executed is None or budget <= 0 or rate_problem(budget, executed):
         return None
     return quantize(Decimal(executed) / Decimal(budget), rules.budget_rate_places + 2)
 
@@ -70,7 +94,8 @@ def budget_score(weight: Decimal, rate: Decimal | None, rules: Rules = Rules()) 
     score = Decimal(weight) * max(rate, ZERO)
     if rules.cap_budget_score:
         score = min(score, Decimal(weight))
-    return quantize(score, rules.score_places)
+    score = quantize(score, rules.score_places)
+    return score if within(score, MAX_SCORE) else None
 
 
 # -- indicator rows ------------------------------------------------------------------------------
@@ -219,6 +244,7 @@ class FormResult:
     proposals: dict[object, Proposal] = field(default_factory=dict)
     total: Decimal | None = None
     grade: str = ""
+    problems: list[str] = field(default_factory=list)  # figures beyond their bounds (not given): why, for the user
 
 
 def score_form(form: FormInput) -> FormResult:
@@ -228,6 +254,8 @@ def score_form(form: FormInput) -> FormResult:
     budget_section = next((s for s in form.sections if s.kind == "budget"), None)
     b_score = budget_score(budget_section.points, rate, rules) if budget_section and budget_section.points else None
     result = FormResult(budget_rate=rate, budget_score=b_score)
+    if problem := rate_problem(form.budget, form.executed):
+        result.problems.append(f"预算执行率：{problem}")
     sums: dict[str, Decimal] = {}
     for row in form.rows:
         result.proposals[row.key] = propose_row_score(row.target, row.actual, row.weight, rules)
@@ -246,14 +274,23 @@ def score_form(form: FormInput) -> FormResult:
                     ZERO, rules.score_places
                 )  # a section the form gives no points (河北's 效果/成本 when unused) has nothing to score
         score = _within(score, section.points)
+        if not within(score, MAX_SCORE):
+            result.problems.append(
+                f"分项“{section.code}”的得分 {format_number(score)} 超出了可保存的范围，请核对各行得分。"
+            )
+            score = None
         result.section_scores[section.code] = score
         if score is None:
             complete = False
         else:
             total += score
     if complete and form.sections:
-        result.total = quantize(min(total, rules.maximum), rules.score_places)
-        result.grade = grade_of(result.total, rules)
+        total = min(total, rules.maximum)
+        if within(total, MAX_SCORE):
+            result.total = quantize(total, rules.score_places)
+            result.grade = grade_of(result.total, rules)
+        else:
+            result.problems.append(f"总分 {format_number(total)} 超出了可保存的范围，请核对各分项得分。")
     return result
 
 

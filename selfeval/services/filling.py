@@ -104,6 +104,8 @@ def evaluation_update(*, evaluation: SelfEvaluation, user, changes: EvaluationCh
     if not evaluation_rights(user, evaluation).edit:
         raise PermissionDenied("这张自评表现在不能由你填写。")
     header, parts, errors = _validated(evaluation, changes)
+    if not errors:
+        errors = _bounds_errors(evaluation, parts)
     if errors:
         return FillResult(False, errors=errors)
     with transaction.atomic():
@@ -196,6 +198,18 @@ def _seq(part):
     return part.seq
 
 
+def _bounds_errors(evaluation: SelfEvaluation, parts) -> dict:
+    """The figures the engine would give beyond their bounds with these changes (``engine.MAX_RATE``,
+    ``MAX_SCORE``): refused before anything is written, so that no stored value is one a later read cannot load."""
+    changed = {(type(part), part.pk): form.instance for part, form, _names in parts}
+    given = {
+        prefix: [changed.get((type(p), p.pk), p) for p in getattr(evaluation, relation).all()]
+        for prefix, relation in (("funding", "funding_rows"), ("sections", "sections"), ("rows", "rows"))
+    }
+    result = engine.score_form(form_input(snapshot_of(evaluation, **given)))
+    return {"non_field_errors": result.problems} if result.problems else {}
+
+
 def evaluation_fill(*, evaluation: SelfEvaluation, user, data) -> FillResult:
     """The page: validate its form data, then save through ``evaluation_update``; the bound forms come back to
     show again what was typed when nothing was saved."""
@@ -205,6 +219,8 @@ def evaluation_fill(*, evaluation: SelfEvaluation, user, data) -> FillResult:
     if not valid:
         return FillResult(False, form, formsets, errors=_form_errors(form, formsets))
     result = evaluation_update(evaluation=evaluation, user=user, changes=EvaluationChanges.from_forms(form, formsets))
+    for message in result.errors.get("non_field_errors", []):
+        form.add_error(None, message)
     result.form, result.formsets = form, formsets
     return result
 

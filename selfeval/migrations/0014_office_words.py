@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('selfeval', '0012_money_not_negative_and_year_range'),
+        ('selfeval', '0013_computed_bounds'),
     ]
 
     operations = [
