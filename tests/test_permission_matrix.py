@@ -63,6 +63,7 @@ MATRIX = {
     "logout": ("POST", None, row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT)),
     "home": ("GET", None, row(LOGIN, OK, OK, OK, OK, OK)),
     "todo": ("GET", None, row(LOGIN, OK, OK, OK, OK, OK)),
+    "health": ("GET", None, row(OK, OK, OK, OK, OK, OK)),
     "projects:project_list": ("GET", None, row(LOGIN, OK, OK, OK, OK, OK)),
     # 项目入库: finance staff of the department and administrators; heads and auditors read the list only
     "projects:project_create": ("GET", None, row(LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, OK)),
