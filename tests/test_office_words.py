@@ -164,3 +164,18 @@ def test_the_admin_password_form_answers_in_chinese(client, admin_user_, finance
     response = client.post(url, {"password1": "1", "password2": "1", "usable_password": "true"})
     page = response.content.decode()
     assert "密码太短" in page and "This password" not in page
+
+
+def test_no_template_holds_a_comment_that_would_print():
+    """Django's ``{# … #}`` ends at the line's end: a comment over two lines is printed as text (it was, atop every
+    PDF). Longer comments use ``{% comment %}``."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "templates"
+    broken = [
+        f"{path.relative_to(root)}:{text[: m.start()].count(chr(10)) + 1}"
+        for path in root.rglob("*.html")
+        for text in [path.read_text(encoding="utf-8")]
+        for m in re.finditer(r"\{#(?:(?!#\}).)*\n", text)
+    ]
+    assert not broken, broken
