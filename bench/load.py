@@ -129,6 +129,9 @@ def run(users: int, seconds: int, departments: int = 6, projects: int = 6, worke
     }
     mismatched = {k: (v[1], saved.get(k)) for k, v in ledger["ledger"].items() if saved.get(k) != v[1]}
     total = next(s for s in stats if s["Name"] == "Aggregated")
+    if int(total["Failure Count"]) and (work / "load_failures.csv").exists():  # say what failed, not only how often
+        print((work / "load_failures.csv").read_text(encoding="utf-8")[-3000:], file=sys.stderr)
+        print(server.stderr.read().decode("utf-8", "replace")[-3000:], file=sys.stderr)
     return {"stats": stats, "total": total, "mismatched": mismatched, "saves": len(ledger["ledger"]),
             "conflicts": ledger["conflicts"], "signed": ledger["signed"], "seconds": seconds, "users": users}  # fmt: skip
 

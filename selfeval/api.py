@@ -41,8 +41,8 @@ class EvaluationListSerializer(serializers.ModelSerializer):
     computed_total = serializers.SerializerMethodField()
     computed_grade = serializers.SerializerMethodField()
     department_code = serializers.CharField(source="department.code", read_only=True)
-    project_key = serializers.CharField(source="project.key", read_only=True, default=None)
-    project_name = serializers.CharField(source="project.name", read_only=True, default=None)
+    project_key = serializers.CharField(source="project.key", read_only=True, default=None, allow_null=True)
+    project_name = serializers.CharField(source="project.name", read_only=True, default=None, allow_null=True)
     scheme = serializers.CharField(source="scheme.code", read_only=True)
 
     def get_computed_total(self, e) -> str | None:
