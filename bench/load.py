@@ -3,7 +3,7 @@
 downloading PDFs at the same time (locust). Checks that nothing failed and that every saved figure reads back
 equal from the database (no lost update), and prints throughput and latency.
 
-    .venv/bin/python bench/load.py [--users 24] [--seconds 60]
+    .venv/bin/python bench/load.py [--users 24] [--seconds 60] [--workers 4] [--json]
 
 Uses its own database ``perfbudget_load`` (dropped and made again each run). Exit status 1 when a check fails.
 """
@@ -81,7 +81,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def run(users: int, seconds: int, departments: int = 6, projects: int = 6) -> dict:
+def run(users: int, seconds: int, departments: int = 6, projects: int = 6, workers: int = 4) -> dict:
     os.environ["DATABASE_URL"] = DATABASE
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "perfbudget.settings")
     os.environ.pop("CELERY_BROKER_URL", None)
@@ -93,7 +93,7 @@ def run(users: int, seconds: int, departments: int = 6, projects: int = 6) -> di
            "DJANGO_MEDIA_ROOT": str(work / "media"), "AXES_FAILURE_LIMIT": "1000"}  # fmt: skip
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "perfbudget.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "4"],
+        [sys.executable, "-m", "gunicorn", "perfbudget.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
     try:
@@ -129,6 +129,9 @@ def run(users: int, seconds: int, departments: int = 6, projects: int = 6) -> di
     }
     mismatched = {k: (v[1], saved.get(k)) for k, v in ledger["ledger"].items() if saved.get(k) != v[1]}
     total = next(s for s in stats if s["Name"] == "Aggregated")
+    if int(total["Failure Count"]) and (work / "load_failures.csv").exists():  # say what failed, not only how often
+        print((work / "load_failures.csv").read_text(encoding="utf-8")[-3000:], file=sys.stderr)
+        print(server.stderr.read().decode("utf-8", "replace")[-3000:], file=sys.stderr)
     return {"stats": stats, "total": total, "mismatched": mismatched, "saves": len(ledger["ledger"]),
             "conflicts": ledger["conflicts"], "signed": ledger["signed"], "seconds": seconds, "users": users}  # fmt: skip
 
@@ -137,9 +140,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=24)
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--json", action="store_true", help="one JSON object of the totals")
     args = parser.parse_args()
-    result = run(args.users, args.seconds)
-    print(f"# {time.strftime('%Y-%m-%d %H:%M')} · {platform.node()} · {os.cpu_count()} cores · gunicorn 4 workers · "
+    result = run(args.users, args.seconds, workers=args.workers)
+    failed = int(result["total"]["Failure Count"]) or result["mismatched"]
+    if args.json:
+        total = result["total"]
+        print(json.dumps({"rps": round(float(total["Requests/s"]), 1), "p50_ms": int(total["50%"]),
+                          "p95_ms": int(total["95%"]), "requests": int(total["Request Count"]),
+                          "failures": int(total["Failure Count"]), "lost_updates": len(result["mismatched"]),
+                          "saves": result["saves"], "conflicts": result["conflicts"], "signed": result["signed"]}))  # fmt: skip
+        sys.exit(1 if failed else 0)
+    print(f"# {time.strftime('%Y-%m-%d %H:%M')} · {platform.node()} · {os.cpu_count()} cores · gunicorn {args.workers} workers · "
           f"PostgreSQL · {args.users} users for {args.seconds} s")  # fmt: skip
     print(f"{'request':22} {'count':>7} {'fails':>6} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7}")
     for s in result["stats"]:
@@ -148,7 +161,6 @@ def main() -> None:
     print(f"\nrows saved (distinct): {result['saves']} · stale saves refused with 409: {result['conflicts']} · "
           f"forms signed: {result['signed']}")  # fmt: skip
     print(f"figures read back different from what was saved: {len(result['mismatched'])}")
-    failed = int(result["total"]["Failure Count"]) or result["mismatched"]
     sys.exit(1 if failed else 0)
 
 

@@ -7,7 +7,9 @@ it ignores junk) or is refused by the caller with its message.
 """
 
 ID_MAX = 2**63 - 1  # the largest id a database column holds
-YEAR_MIN, YEAR_MAX = 1900, 2200  # the years a query may name (a form's own year range is the forms' business)
+# The one range of years the application accepts (forms, the API, imports, exports and queries alike); it lives in
+# the lowest layer so that every layer reads the same two numbers (projects/years.py builds its validators on it).
+YEAR_MIN, YEAR_MAX = 2000, 2100
 
 
 def param_int(value: object, *, low: int = 1, high: int = ID_MAX) -> int | None:

@@ -20,5 +20,6 @@ urlpatterns = [
     path("selfeval/", include("selfeval.urls")),
     path("", views.home, name="home"),
     path("todo/", views.todo, name="todo"),
+    path("healthz/", views.health, name="health"),
     path("", include("projects.urls")),
 ]

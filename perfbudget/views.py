@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from indicators.params import param_id, param_year
 from projects import selectors as declaration_selectors
@@ -66,3 +67,10 @@ def todo(request: HttpRequest) -> HttpResponse:
             "new_signed_days": evaluation_selectors.new_signed_days(),
         },
     )
+
+
+@require_GET
+def health(request: HttpRequest) -> HttpResponse:
+    """A fixed answer through the whole middleware stack, reading nothing: for a load balancer's health check, and
+    the floor ``bench/scale.py`` measures page throughput against."""
+    return HttpResponse("ok", content_type="text/plain")

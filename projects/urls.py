@@ -7,6 +7,7 @@ app_name = "projects"
 urlpatterns = [
     path("declarations/<int:pk>/", views.declaration_detail, name="declaration"),
     path("declarations/<int:pk>/edit/", views.declaration_edit, name="declaration_edit"),
+    path("declarations/<int:pk>/history/", views.declaration_history, name="declaration_history"),
     path("declarations/<int:pk>/action/", views.declaration_action, name="declaration_action"),
     path("projects/<int:project_pk>/declarations/new/", views.declaration_create, name="declaration_create"),
 ]
@@ -25,6 +26,11 @@ urlpatterns += [
         name="department_declaration_edit",
     ),
     path(
+        "departments/declarations/<int:pk>/history/",
+        views_department.department_declaration_history,
+        name="department_declaration_history",
+    ),
+    path(
         "departments/declarations/<int:pk>/action/",
         views_department.department_declaration_action,
         name="department_declaration_action",
@@ -37,5 +43,6 @@ urlpatterns += [
     path("projects/", views_projects.project_list, name="project_list"),
     path("projects/new/", views_projects.project_create, name="project_create"),
     path("projects/<int:pk>/edit/", views_projects.project_edit, name="project_edit"),
+    path("profile/", views_projects.profile_edit, name="profile"),
     path("projects/<int:pk>/template.xlsx", views_projects.project_template, name="project_template"),
 ]

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -19,6 +20,7 @@ from .carry_over import changes_since, declaration_carry_over, previous_declarat
 from .choices import DeclarationAction
 from .forms import DeclarationForm, declaration_formsets
 from .forms.declaration import page_content
+from .history import declaration_changes
 from .models import DeclarationEvent, Project, ProjectDeclaration
 from .money import WAN_YUAN
 from .services import workflow
@@ -32,6 +34,15 @@ def _declaration(user, pk: int) -> ProjectDeclaration:
     if not ProjectDeclaration.objects.for_user(user).filter(pk=pk).exists():
         raise Http404("没有找到这张申报表。")
     return selectors.declaration_page(pk)
+
+
+@login_required
+def declaration_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every saved version of the declaration and its lines, and its review steps: who, when, before → after."""
+    declaration = _declaration(request.user, pk)
+    context = {"declaration": declaration, "entries": declaration_changes(declaration)}
+    back = reverse("projects:declaration", args=[pk])
+    return render(request, "projects/declaration_history.html", context | {"back": back})
 
 
 @login_required

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -15,6 +16,7 @@ from . import selectors
 from .access import declaration_rights
 from .forms import DepartmentDeclarationForm, department_formsets
 from .forms.declaration import kept_forms
+from .history import declaration_changes
 from .limits import row_cap_problem
 from .models import DepartmentDeclaration
 from .services import workflow
@@ -25,6 +27,15 @@ def _declaration(user, pk: int) -> DepartmentDeclaration:
     if not DepartmentDeclaration.objects.for_user(user).filter(pk=pk).exists():
         raise Http404("没有找到这张申报表。")
     return selectors.department_declaration_page(pk)
+
+
+@login_required
+def department_declaration_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every saved version of the 部门整体 declaration and its lines, and its review steps."""
+    declaration = _declaration(request.user, pk)
+    context = {"declaration": declaration, "entries": declaration_changes(declaration)}
+    back = reverse("projects:department_declaration", args=[pk])
+    return render(request, "projects/declaration_history.html", context | {"back": back})
 
 
 @login_required

@@ -10,10 +10,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from .access import can_manage_projects
+from .forms.profile import ProfileForm
 from .forms.project import KEY_HINT, ProjectForm
 from .models import Department, Project
 from .money import WAN_YUAN
 from .services.catalogue import project_save, suggest_key
+from .services.profile import profile_update
 from .services.xlsx import blank_declaration, export_declaration
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -113,3 +115,16 @@ def project_template(request: HttpRequest, pk: int) -> HttpResponse:
     filename = f"{year}年{project.name}项目绩效目标申报表（空白）.xlsx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+@login_required
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    """One's own 姓名, 联系电话 and e-mail: new self-evaluations take them as 填报人 and 联系电话."""
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            profile_update(user=request.user, data=form.cleaned_data)
+            messages.success(request, "个人信息已保存，新的自评表将以此填写填报人和联系电话。")
+            return redirect("projects:profile")
+        messages.error(request, "有内容需要更正，请查看标红的栏目；本次没有保存任何内容。")
+    return render(request, "projects/profile.html", {"form": form})

@@ -6,8 +6,8 @@ so a SQLite database holding it could not be restored into PostgreSQL.
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 
-YEAR_MIN = 2000
-YEAR_MAX = 2100
+from indicators.params import YEAR_MAX, YEAR_MIN
+
 YEAR_MESSAGE = f"年度应在 {YEAR_MIN} 至 {YEAR_MAX} 之间。"
 
 YEAR_VALIDATORS = [MinValueValidator(YEAR_MIN, message=YEAR_MESSAGE), MaxValueValidator(YEAR_MAX, message=YEAR_MESSAGE)]

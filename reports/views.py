@@ -16,6 +16,7 @@ from projects.selectors import declaration_page, department_declaration_page
 from projects.services.importing import declaration_import
 from projects.services.xlsx import SheetError, export_declaration, read_declaration
 from projects.uploads import UploadRejected, checked_xlsx
+from projects.years import YEAR_MESSAGE
 from selfeval.models import SelfEvaluation
 from selfeval.selectors import evaluation_with_rows, years_for
 
@@ -125,7 +126,11 @@ def export_list(request: HttpRequest) -> HttpResponse:
         year, raw = param_year(request.POST.get("year")), request.POST.get("department") or ""
         department_id = param_id(raw) if raw else None
         if year is None or (raw and department_id is None):
-            messages.error(request, "请选择有效的年度和部门。")
+            typed = str(request.POST.get("year") or "").strip()
+            messages.error(
+                request,
+                YEAR_MESSAGE if year is None and typed.isascii() and typed.isdigit() else "请选择有效的年度和部门。",
+            )
             return redirect("reports:exports")
         try:
             job = start_export(

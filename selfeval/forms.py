@@ -1,13 +1,16 @@
 """The self-evaluation page: header, funding rows, section scores and the indicator rows."""
 
+import json
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 
+from indicators.services.values import format_number
 from projects.forms.declaration import ROW_CAP, BaseRowFormSet, PlainRowForm, UnitAmountMixin
 
 from .models import EvaluationFunding, EvaluationRow, EvaluationSection, SelfEvaluation
-from .services.engine import rate_problem
+from .services.engine import QUALITATIVE_BANDS, rate_problem
 
 
 class EvaluationForm(forms.ModelForm):
@@ -72,6 +75,13 @@ class RowForm(PlainRowForm):
         fields = ["actual", "reason", "weight", "band", "score_final", "score_reason"]
         widgets = {"reason": forms.Textarea(attrs={"rows": 1}), "score_reason": forms.Textarea(attrs={"rows": 1})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["band"].choices = band_choices(self.instance.weight)
+        # the page recomputes the ranges as the 分值 is typed
+        bands = [[key, label, str(low), str(high)] for key, label, low, high in QUALITATIVE_BANDS]
+        self.fields["band"].widget.attrs["data-bands"] = json.dumps(bands, ensure_ascii=False)
+
     def clean(self):
         cleaned = super().clean()
         score, weight = cleaned.get("score_final"), cleaned.get("weight")
@@ -80,6 +90,32 @@ class RowForm(PlainRowForm):
         if score is not None and weight is not None and score > weight:
             self.add_error("score_final", f"得分不能超过分值 {weight}。")
         return cleaned
+
+
+def band_choices(weight) -> list[tuple[str, str]]:
+    """The qualitative bands, each with its point range on a row of this weight: 达成年度指标（8–10 分）."""
+    if not weight or weight <= 0:
+        return [("", "—")] + [(key, label) for key, label, _low, _high in QUALITATIVE_BANDS]
+    return [("", "—")] + [
+        (key, f"{label}（{format_number(low * weight)}–{format_number(high * weight)} 分）")
+        for key, label, low, high in QUALITATIVE_BANDS
+    ]
+
+
+class LoadedPartField(forms.ModelChoiceField):
+    """The hidden id of a part, resolved among the parts already loaded with the form (no query per row)."""
+
+    def __init__(self, parts, **kwargs):
+        self.parts = {str(part.pk): part for part in parts}
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        part = self.parts.get(str(value))
+        if part is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return part
 
 
 class FixedRowsFormSet(BaseRowFormSet):

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -27,7 +28,7 @@ from .services.changes import changes_since
 from .services.checks import refresh_one
 from .services.dashboard import dashboard_data
 from .services.filling import evaluation_fill, stale_message
-from .services.findings import evaluation_findings
+from .services.findings import blocking_at_parts, evaluation_findings
 from .services.report import with_offices
 from .services.rescaling import RescaleError, evaluation_rescale, evaluation_weight_plan
 from .services.signoff import (
@@ -104,7 +105,9 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not evaluation_rights(request.user, evaluation).edit:
         raise PermissionDenied("这张自评表现在不能由你填写。")
     form, formsets = _bound(request, evaluation)
-    conflict = None
+    conflict, placed, loose = None, {}, []
+    if request.GET.get("check"):  # back from a refused submission: each blocking finding at its input
+        placed, loose = blocking_at_parts(evaluation)
     if request.method == "POST":
         result = evaluation_fill(evaluation=evaluation, user=request.user, data=request.POST)
         form, formsets = result.form, result.formsets
@@ -127,7 +130,9 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "evaluation": evaluation,
             "form": form,
             "formsets": formsets,
-            "rows": _rows_with_forms(evaluation, formsets),
+            "rows": _rows_with_forms(evaluation, formsets, placed),
+            "sections": _sections_with_forms(formsets, placed),
+            "loose_findings": loose,
             "conflict": conflict,
             "labels": labels_for(evaluation.layout),
             "funding_rows": _funding_rows(evaluation, formsets),
@@ -157,21 +162,28 @@ def _funding_rows(evaluation, formsets):
     return [{"form": f, "fields": [f[name] for name in columns]} for f in formsets["funding"].forms]
 
 
-def _rows_with_forms(evaluation, formsets):
+def _rows_with_forms(evaluation, formsets, placed):
     forms = {f.instance.pk: f for f in formsets["rows"].forms}
     spanned = span_rows(list(evaluation.rows.all()))
     for s in spanned:
         s.form = forms.get(s.row.pk)
+        s.blocking = placed.get(("rows", s.row.pk), {})
     return spanned
+
+
+def _sections_with_forms(formsets, placed):
+    return [(f, placed.get(("sections", f.instance.pk), {})) for f in formsets["sections"].forms]
 
 
 def _submit(request, pk):
     try:
         evaluation_submit(evaluation_id=pk, user=request.user)
     except SubmitBlocked as exc:
-        for finding in exc.findings:
-            messages.error(request, f"{finding.field}：{finding.message}（{BLOCKING[finding.code]}）")
-        return redirect("selfeval:evaluation_edit", pk=pk)
+        rules = "；".join(dict.fromkeys(BLOCKING[finding.code] for finding in exc.findings))
+        messages.error(
+            request, f"未提交：还有 {len(exc.findings)} 处须更正（{rules}），已在各栏旁标出；填写的内容已保存。"
+        )
+        return redirect(reverse("selfeval:evaluation_edit", args=[pk]) + "?check=1")
     except SignoffError as exc:
         messages.error(request, str(exc))
         return redirect("selfeval:evaluation", pk=pk)
@@ -185,8 +197,11 @@ def evaluation_preview(request: HttpRequest, pk: int) -> JsonResponse:
     """Score the page as typed, without keeping anything: proposals, sections, total, grade, findings."""
     evaluation = _evaluation(request.user, pk)
     preview = filling.evaluation_preview(evaluation=evaluation, user=request.user, data=request.POST)
-    if preview is None:
-        return JsonResponse({"ok": False, "message": "有栏目的内容无法识别，请更正后再看得分。"})
+    if preview.result is None:
+        # No figures at all: the page clears its totals and shows each message at its input.
+        return JsonResponse(
+            {"ok": False, "message": "有栏目的内容无法识别，请按栏旁的提示更正后再看得分。", "errors": preview.errors}
+        )
     result = preview.result
     return JsonResponse(
         {
@@ -195,12 +210,21 @@ def evaluation_preview(request: HttpRequest, pk: int) -> JsonResponse:
             "budget_score": num(result.budget_score),
             "sections": {code: num(score) for code, score in result.section_scores.items()},
             "total": num(result.total),
+            "provisional_total": num(result.provisional_total),
             "grade": result.grade,
             "rows": {
-                str(key): {"score": num(p.score), "met": p.met, "explanation": p.explanation}
+                str(key): {
+                    "score": num(p.score),
+                    "final": num(preview.finals.get(key)),
+                    "met": p.met,
+                    "explanation": p.explanation,
+                }
                 for key, p in result.proposals.items()
             },
             "findings": [str(f) for f in preview.findings],
+            "blocking": preview.blocking,
+            "hints": preview.hints,
+            "errors": preview.errors,
         }
     )
 

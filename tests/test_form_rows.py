@@ -234,3 +234,15 @@ def test_the_admins_bulk_indicator_import_keeps_each_declaration_within_the_cap(
     assert declaration_row_count(declaration) == have
     result = IndicatorResource(user=finance_user).import_data(rows(cap - have), dry_run=False)
     assert not result.has_validation_errors() and declaration_row_count(declaration) == cap
+
+
+def test_a_post_past_the_field_limit_is_refused_in_chinese_and_saves_nothing(client, draft):
+    """Far past the cap the request has more fields than Django reads: a 400 page in Chinese, nothing saved."""
+    before = draft.updated_at
+    data = {f"indicators-{i}-name": "x" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
+    response = client.post(reverse("projects:declaration_edit", args=[draft.pk]), data)
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "无法处理这个请求" in text and "没有保存任何内容" in text and "Bad Request" not in text
+    draft.refresh_from_db()
+    assert draft.updated_at == before

@@ -98,7 +98,9 @@ def test_the_main_pages_of_each_role_speak_the_offices_words(client, role, natio
 def test_the_national_layout_prints_qizhong_once(client, finance_user, national_draft):
     client.force_login(finance_user)
     page = visible_text(client.get(reverse("selfeval:evaluation", args=[national_draft.pk])).content.decode())
-    assert "其中：当年财政拨款" in page and "其中：其中" not in page
+    # the funding rows are the scheme's (其中：当年财政拨款 its first 其中 row), then the declaration's 资金来源 no
+    # row names (公共预算财政拨款): 其中 is printed once
+    assert "其中：当年财政拨款" in page and "公共预算财政拨款" in page and "其中：其中" not in page
 
 
 def test_the_dashboard_names_schemes_and_no_command(client, auditor_user):
@@ -163,3 +165,18 @@ def test_the_admin_password_form_answers_in_chinese(client, admin_user_, finance
     response = client.post(url, {"password1": "1", "password2": "1", "usable_password": "true"})
     page = response.content.decode()
     assert "密码太短" in page and "This password" not in page
+
+
+def test_no_template_holds_a_comment_that_would_print():
+    """Django's ``{# … #}`` ends at the line's end: a comment over two lines is printed as text (it was, atop every
+    PDF). Longer comments use ``{% comment %}``."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "templates"
+    broken = [
+        f"{path.relative_to(root)}:{text[: m.start()].count(chr(10)) + 1}"
+        for path in root.rglob("*.html")
+        for text in [path.read_text(encoding="utf-8")]
+        for m in re.finditer(r"\{#(?:(?!#\}).)*\n", text)
+    ]
+    assert not broken, broken

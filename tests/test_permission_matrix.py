@@ -63,12 +63,16 @@ MATRIX = {
     "logout": ("POST", None, row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT)),
     "home": ("GET", None, row(LOGIN, OK, OK, OK, OK, OK)),
     "todo": ("GET", None, row(LOGIN, OK, OK, OK, OK, OK)),
+    "health": ("GET", None, row(OK, OK, OK, OK, OK, OK)),
     "projects:project_list": ("GET", None, row(LOGIN, OK, OK, OK, OK, OK)),
     # 项目入库: finance staff of the department and administrators; heads and auditors read the list only
     "projects:project_create": ("GET", None, row(LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, OK)),
     "projects:project_edit": ("GET", "project", row(LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND)),
     "projects:project_template": ("GET", "project", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
     "projects:declaration": ("GET", "declaration", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
+    "projects:declaration_history": ("GET", "declaration", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
+    "projects:department_declaration_history": ("GET", "overall", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
+    "projects:profile": ("GET", None, row(LOGIN, OK, OK, OK, OK, OK)),  # one's own profile: every signed-in user
     "projects:department_declaration": ("GET", "overall", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
     "indicators:parse": ("GET", None, row(LOGIN, OK, OK, OK, OK, OK)),
     "indicators:library": ("GET", None, row(LOGIN, OK, OK, OK, OK, OK)),
@@ -248,6 +252,7 @@ class Step:
 
 
 FILERS = frozenset({"finance", "admin"})
+FINANCE = frozenset({"finance"})  # withdrawing is the office's own act: administrators do not withdraw for it
 HEAD = frozenset({"head"})
 PAGE_FILER = row(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, NOT_FOUND)  # refusals come back with a message
 EDIT = row(LOGIN, REDIRECT, FORBIDDEN, FORBIDDEN, REDIRECT, NOT_FOUND)
@@ -264,6 +269,9 @@ STEPS = [
     Step("projects:declaration_action", "declaration", "return", PAGE_FILER, HEAD, declaration_state,
          data=lambda o, u: {"action": "return", "comment": "请补充测算依据"}, prepare=submitted,
          after=lambda o: (declaration(o).status, declaration(o).review_comment) == ("returned", "请补充测算依据")),
+    Step("projects:declaration_action", "declaration", "withdraw", PAGE_FILER, FINANCE, declaration_state,
+         data=lambda o, u: {"action": "withdraw", "comment": "金额填错"}, prepare=submitted,
+         after=lambda o: declaration(o).status == "draft"),
     Step("projects:declaration_action", "declaration", "adjust_request", PAGE_FILER, FILERS, declaration_state,
          data=lambda o, u: {"action": "adjust_request", "comment": "预算调减"}, prepare=approved,
          after=lambda o: declaration(o).adjustment_requested),
@@ -296,6 +304,9 @@ STEPS = [
     Step("projects:department_declaration_action", "overall", "return", PAGE_FILER, HEAD, overall_state,
          data=lambda o, u: {"action": "return", "comment": "请补充年度任务"}, prepare=overall_submitted,
          after=lambda o: overall(o).status == "returned"),
+    Step("projects:department_declaration_action", "overall", "withdraw", PAGE_FILER, FINANCE, overall_state,
+         data=lambda o, u: {"action": "withdraw"}, prepare=overall_submitted,
+         after=lambda o: overall(o).status == "draft"),
     Step("projects:department_declaration_edit", "overall", "save", EDIT, FILERS, overall_state,
          data=lambda o, u: as_editor(u, lambda c: department_page_data(c, overall(o), filler="李四")),
          after=lambda o: overall(o).filler == "李四"),
@@ -313,6 +324,19 @@ STEPS = [
     Step("selfeval:evaluation_action", "evaluation", "sign", PAGE_FILER, HEAD, evaluation_state,
          data=lambda o, u: {"action": "sign"}, prepare=evaluation_submitted,
          after=lambda o: evaluation(o).status == "signed"),
+    # the sign confirmation page posts the signature with the head's comment
+    Step("selfeval:evaluation_action", "evaluation", "sign_with_comment", PAGE_FILER, HEAD, evaluation_state,
+         data=lambda o, u: {"action": "sign", "comment": "同意，已核对"}, prepare=evaluation_submitted,
+         after=lambda o: evaluation(o).status == "signed"
+         and evaluation(o).events.filter(action="sign", comment="同意，已核对").exists()),
+    Step("selfeval:evaluation_action", "evaluation", "return", PAGE_FILER, HEAD, evaluation_state,
+         data=lambda o, u: {"action": "return", "comment": "请补充未完成原因"}, prepare=evaluation_submitted,
+         after=lambda o: evaluation(o).status == "draft"
+         and evaluation(o).events.filter(action="return", comment="请补充未完成原因").exists()),
+    Step("selfeval:evaluation_action", "evaluation", "withdraw", PAGE_FILER, FINANCE, evaluation_state,
+         data=lambda o, u: {"action": "withdraw", "comment": "分数填错"}, prepare=evaluation_submitted,
+         after=lambda o: evaluation(o).status == "draft"
+         and evaluation(o).events.filter(action="withdraw", comment="分数填错").exists()),
     Step("selfeval:evaluation_action", "evaluation", "reopen", PAGE_FILER, HEAD, evaluation_state,
          data=lambda o, u: {"action": "reopen", "comment": "数据需要更正"}, prepare=evaluation_signed,
          after=lambda o: evaluation(o).status == "draft"),

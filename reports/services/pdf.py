@@ -86,9 +86,12 @@ def warm() -> None:
     _stylesheet_and_fonts()
 
 
+RELEASED_BREAKS = "* { break-inside: auto !important; break-before: auto !important; break-after: auto !important; }"
+
+
 def render_pdf(html: str) -> bytes:
     """HTML → PDF bytes, refusing to produce boxes in place of characters."""
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
 
     if problem := missing_cjk_font():
         raise PdfError(problem)
@@ -97,7 +100,16 @@ def render_pdf(html: str) -> bytes:
     wlogger.addHandler(watch)
     try:
         css, fonts = _stylesheet_and_fonts()
-        pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[css], font_config=fonts)
+        document = HTML(string=html, base_url=str(settings.BASE_DIR))
+        try:
+            pdf = document.write_pdf(stylesheets=[css], font_config=fonts)
+        except AssertionError:
+            # WeasyPrint's layout can fail an internal assertion (``assert not page_is_empty``) when a block that
+            # must not break (the closing parts, the sign-off) cannot fit any page: the same form is laid out again
+            # with those keep-together rules released, so the PDF is made instead of a 500.
+            logger.warning("PDF layout with keep-together rules failed; rendering again without them", exc_info=True)
+            loose = CSS(string=RELEASED_BREAKS, font_config=fonts)
+            pdf = document.write_pdf(stylesheets=[css, loose], font_config=fonts)
     finally:
         wlogger.removeHandler(watch)
     if watch.missing:

@@ -160,6 +160,13 @@ def form_input(source: SelfEvaluation | EvaluationSnapshot) -> engine.FormInput:
     )
 
 
+def row_label(row, goals) -> str:
+    """How the checker names a row: 第 N 行“name”, under its 年度目标 on a department form."""
+    seqs = {g.pk: g.seq for g in goals}
+    where = f"年度目标{seqs[row.goal_id]} / " if row.goal_id else ""
+    return f"{where}第 {row.seq} 行“{row.name}”"
+
+
 def evaluation_data(
     source: SelfEvaluation | EvaluationSnapshot, *, proposals: dict | None = None
 ) -> consistency.EvaluationData:
@@ -167,13 +174,11 @@ def evaluation_data(
     (row key → score) stand for the stored proposals where the rows have not been scored since they changed."""
     snap = _snapshot(source)
     codes = {s.pk: s.code for s in snap.sections}
-    goals = {g.pk: g.seq for g in snap.goals}
     rows = []
     for row in snap.rows:
-        where = f"年度目标{goals[row.goal_id]} / " if row.goal_id else ""
         rows.append(
             consistency.RowData(
-                label=f"{where}第 {row.seq} 行“{row.name}”",
+                label=row_label(row, snap.goals),
                 section=codes.get(row.section_id),
                 target=row.target,
                 actual=row.actual,

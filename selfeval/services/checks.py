@@ -121,19 +121,32 @@ def save_figures(evaluation: SelfEvaluation, result: engine.FormResult | None = 
     ``evaluation_with_rows``, locked by the caller), in the caller's transaction: its check, and each row's
     proposal while the form is not signed; ``result``: the engine's, when the caller has it. The check of a
     form signed before stays what was signed: it is returned as stored."""
-    if evaluation.status == EvaluationStatus.SIGNED:
-        frozen = EvaluationCheck.objects.filter(evaluation_id=evaluation.pk, signed=True).first()
-        if frozen is not None:
-            return frozen
-    result = result or engine.score_form(form_input(evaluation))
-    if evaluation.status != EvaluationStatus.SIGNED:
-        rows = list(evaluation.rows.all())
-        for row in rows:
-            row.score_proposed = result.proposals[row.pk].score
-        EvaluationRow.objects.bulk_update(rows, ["score_proposed"])
-    check = check_of(evaluation, result)
-    upsert_checks([check], "evaluation")
-    return check
+    return save_all_figures([(evaluation, result)])[0]
+
+
+def save_all_figures(scored: list[tuple[SelfEvaluation, engine.FormResult | None]]) -> list[EvaluationCheck]:
+    """``save_figures`` for many forms at once (a rescore's batch), in the caller's transaction, with a fixed
+    number of statements: the rows whose proposal changed in bulk, and every check in one upsert."""
+    signed = [e.pk for e, _ in scored if e.status == EvaluationStatus.SIGNED]
+    frozen = {c.evaluation_id: c for c in EvaluationCheck.objects.filter(evaluation_id__in=signed, signed=True)}
+    checks, made, changed = [], [], []
+    for evaluation, result in scored:
+        if evaluation.pk in frozen:
+            checks.append(frozen[evaluation.pk])
+            continue
+        result = result or engine.score_form(form_input(evaluation))
+        if evaluation.status != EvaluationStatus.SIGNED:
+            for row in evaluation.rows.all():
+                proposed = result.proposals[row.pk].score
+                if row.score_proposed != proposed or (row.score_proposed is None) != (proposed is None):
+                    row.score_proposed = proposed
+                    changed.append(row)
+        check = check_of(evaluation, result)
+        checks.append(check)
+        made.append(check)
+    EvaluationRow.objects.bulk_update(changed, ["score_proposed"], batch_size=1000)
+    upsert_checks(made, "evaluation")
+    return checks
 
 
 def refresh_one(evaluation: SelfEvaluation) -> EvaluationCheck:

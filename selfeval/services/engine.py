@@ -302,6 +302,8 @@ class FormResult:
     total: Decimal | None = None
     grade: str = ""
     problems: list[str] = field(default_factory=list)  # figures beyond their bounds (not given): why, for the user
+    # The sum of what is known so far (a row not yet scored counts its proposal): shown as 暂计 until ``total``.
+    provisional_total: Decimal | None = None
 
 
 def score_form(form: FormInput) -> FormResult:
@@ -314,11 +316,17 @@ def score_form(form: FormInput) -> FormResult:
     if problem := rate_problem(form.budget, form.executed):
         result.problems.append(f"预算执行率：{problem}")
     sums: dict[str, Decimal] = {}
+    known: dict[str, Decimal] = {}  # final scores, and proposals where no final score is given yet
     for row in form.rows:
-        result.proposals[row.key] = propose_row_score(row.target, row.actual, row.weight, rules, row.columns)
-        if row.final_score is not None and row.section is not None:
+        proposal = result.proposals[row.key] = propose_row_score(row.target, row.actual, row.weight, rules, row.columns)
+        if row.section is None:
+            continue
+        if row.final_score is not None:
             sums[row.section] = sums.get(row.section, ZERO) + quantize(Decimal(row.final_score), rules.score_places)
-    total, complete = ZERO, True
+        score = row.final_score if row.final_score is not None else proposal.score
+        if score is not None:
+            known[row.section] = known.get(row.section, ZERO) + quantize(Decimal(score), rules.score_places)
+    total, complete, provisional = ZERO, True, None
     for section in form.sections:
         if section.kind == "budget":
             score = b_score
@@ -341,6 +349,10 @@ def score_form(form: FormInput) -> FormResult:
             complete = False
         else:
             total += score
+        by_rows = section.kind != "budget" and section.given_score is None
+        so_far = _within(known.get(section.code, score), section.points) if by_rows else score
+        if so_far is not None:
+            provisional = (provisional or ZERO) + so_far
     if complete and form.sections:
         total = min(total, rules.maximum)
         if within(total, MAX_SCORE):
@@ -348,6 +360,8 @@ def score_form(form: FormInput) -> FormResult:
             result.grade = grade_of(result.total, rules)
         else:
             result.problems.append(f"总分 {format_number(total)} 超出了可保存的范围，请核对各分项得分。")
+    if provisional is not None:
+        result.provisional_total = quantize(min(provisional, rules.maximum), rules.score_places)
     return result
 
 

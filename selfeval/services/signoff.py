@@ -19,7 +19,7 @@ from ..models import EvaluationEvent, SelfEvaluation
 from ..selectors import evaluation_with_rows
 from ..signals import evaluation_signed
 from .checks import save_figures
-from .findings import evaluation_findings
+from .findings import BLOCKING, evaluation_findings
 
 CONTENT_FIELDS = [
     "kind", "department_id", "project_id", "year", "unit", "layout", "scheme_id", "eval_date_printed", "fill_unit",
@@ -142,20 +142,6 @@ def evaluation_reopen(*, evaluation_id: int, user, reason: str) -> SelfEvaluatio
         evaluation=evaluation, action="reopen", user=user, comment=reason.strip(), digest=old_digest
     )
     return evaluation
-
-
-BLOCKING = {
-    "reason_missing": "未达到目标的行须填写未完成原因",
-    "row_over_weight": "得分不能超过分值",
-    "row_negative": "得分不能小于 0",
-    "row_band": "定性指标的得分须在所选档次内",
-    "score_reason_missing": "评定得分与建议得分不同时须说明理由",
-    "section_over_points": "分项得分不能超过分值",
-    "row_unscored": "每行都须评定得分",
-    "section_points_differ": "分项分值由评分方案规定",
-    "section_weights": "各行分值合计须等于分项分值",
-    "actual_not_figure": "定量指标的实际完成值须填写数值（或评定得分并说明理由）",
-}
 
 
 class SubmitBlocked(SignoffError):

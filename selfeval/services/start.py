@@ -9,22 +9,49 @@ from indicators.choices import GoalKind
 from projects.access import is_filer_of
 from projects.choices import DeclarationStatus
 from projects.models import FinalAccountLine, Goal, ProjectDeclaration, SchemeFundingLine
+from projects.services.profile import filler_name
 
 from ..models import EvaluationFunding, EvaluationGoal, EvaluationRow, EvaluationSection, SelfEvaluation
 from .weights import RowWeight, SectionPlan, SectionWeights, rescale_plan
 
 
-def start_funding(evaluation: SelfEvaluation, scheme, annual_budget) -> None:
+def _plain(name: str) -> str:
+    """A funding row's name without its 其中 prefix and spaces, to match a declaration's source to a scheme's row."""
+    name = "".join(name.split())
+    for prefix in ("其中：", "其中:"):
+        name = name.removeprefix(prefix)
+    return name
+
+
+def start_funding(evaluation: SelfEvaluation, scheme, declaration: ProjectDeclaration) -> None:
     """The funding block as the scheme's form prints it (its rows and 其中 sub-rows are the scheme's data, edited in
-    the admin); the first total carries the declaration's annual budget."""
+    the admin), with the 全年预算数 the declaration gives: the first total carries its 当年预算 (or its sources'
+    sum), each row named as one of its 资金来源 carries that source's amount, and a source no row names is added
+    after the scheme's rows (a 其中 source named as such)."""
     lines = list(scheme.funding_lines.order_by("seq")) or [SchemeFundingLine(seq=1, name="年度资金总额")]
+    sources = list(declaration.funding_sources.order_by("seq"))
+    total = declaration.annual_budget
+    if total is None and sources:
+        amounts = [s.amount for s in sources if s.level == 0 and s.amount is not None]
+        total = sum(amounts) if amounts else None
+    by_name = {}
+    for source in sources:
+        if "合计" not in source.name:  # the total is the first row already
+            by_name.setdefault(_plain(source.name), source)
     made: dict = {}
     first_total = next((line for line in lines if line.part_of_id is None), lines[0])
     for seq, line in enumerate(lines, start=1):
+        source = by_name.pop(_plain(line.name), None)
+        budget = total if line is first_total else (source.amount if source is not None else None)
         made[line.pk] = EvaluationFunding.objects.create(
             evaluation=evaluation, seq=seq, name=line.name, is_total=line is first_total,
-            part_of=made.get(line.part_of_id), budget=annual_budget if line is first_total else None,
+            part_of=made.get(line.part_of_id), budget=budget,
         )  # fmt: skip
+    for seq, source in enumerate(by_name.values(), start=len(lines) + 1):
+        name = source.name.strip()
+        if source.level and not name.startswith("其中"):
+            name = f"其中：{name}"
+        EvaluationFunding.objects.create(evaluation=evaluation, seq=seq, name=name[:60], budget=source.amount)
 
 
 class StartError(Exception):
@@ -95,7 +122,7 @@ def evaluation_start(*, declaration: ProjectDeclaration, user=None, rescale: boo
         kind="project", department=declaration.project.department, project=declaration.project, declaration=declaration,
         year=declaration.year, unit=declaration.unit, layout=scheme.layout, scheme=scheme,
         supervising_unit=declaration.supervising_unit, executing_unit=declaration.executing_unit,
-        fill_unit=declaration.project.department.name,
+        fill_unit=declaration.project.department.name, filler=filler_name(user), phone=getattr(user, "phone", ""),
         goal_target="\n".join(g.text for g in declaration.goals.filter(kind=GoalKind.OVERALL).order_by("seq")),
     )  # fmt: skip
     sections = {}
@@ -103,7 +130,7 @@ def evaluation_start(*, declaration: ProjectDeclaration, user=None, rescale: boo
         sections[section.code] = EvaluationSection.objects.create(
             evaluation=evaluation, seq=seq, code=section.code, name=section.name, points=section.points
         )
-    start_funding(evaluation, scheme, declaration.annual_budget)
+    start_funding(evaluation, scheme, declaration)
     scheme_sections = list(scheme.sections.all())
     for seq, row in enumerate(declaration.indicators.select_related("level1", "level2").order_by("seq"), start=1):
         section = sections.get(_section_code(row, scheme_sections))
@@ -142,7 +169,8 @@ def department_evaluation_start(*, declaration, budget=None, executed=None, user
     share = ((Decimal(100) - budget_points) / len(goals)).quantize(Decimal("0.01"))
     evaluation = SelfEvaluation.objects.create(
         kind="department", department=declaration.department, year=declaration.year, unit=declaration.unit,
-        layout="department", scheme=scheme, fill_unit=declaration.department.name,
+        layout="department", scheme=scheme, fill_unit=declaration.department.name, filler=filler_name(user),
+        phone=getattr(user, "phone", ""),
     )  # fmt: skip
     EvaluationSection.objects.create(
         evaluation=evaluation, seq=1, code="budget", name="预算执行情况", points=budget_points

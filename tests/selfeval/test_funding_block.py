@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from projects.locking import loading_records
-from projects.models import SchemeFundingLine, ScoringScheme
+from projects.models import FundingSource, SchemeFundingLine, ScoringScheme
 from selfeval.models import EvaluationCheck, EvaluationFunding
 from selfeval.selectors import evaluation_with_rows
 from selfeval.services import consistency, engine
@@ -94,7 +94,8 @@ def test_the_funding_block_comes_from_the_schemes_data_and_the_score_from_consis
     SchemeFundingLine.objects.filter(pk=lines[1].pk).update(name="其中：财政拨款")
     SchemeFundingLine.objects.create(scheme=scheme, seq=20, name="上年结转", part_of=lines[0])
     evaluation = evaluation_start(declaration=weighted("dxh2021-hsyq", ["20", "20", "20"]))
-    rows = list(evaluation.funding_rows.order_by("seq"))
+    # the scheme's rows, then the declaration's 资金来源 that no scheme row names
+    rows = list(evaluation.funding_rows.order_by("seq"))[: len(lines) + 1]
     assert [r.name for r in rows][:2] == ["年度资金总额", "其中：财政拨款"] and rows[-1].name == "上年结转"
     total = rows[0]
     assert all(r.part_of_id == total.pk for r in rows[1:]) and total.is_total
@@ -114,3 +115,20 @@ def test_the_admin_edits_a_schemes_funding_block(admin_client):
     scheme = ScoringScheme.objects.get(code="national_project")
     page = admin_client.get(reverse("admin:projects_scoringscheme_change", args=[scheme.pk])).content.decode()
     assert "评分方案资金行" in page and "其中：当年财政拨款" in page
+
+
+def test_the_schemes_rows_carry_the_amounts_of_the_declarations_sources_they_name():
+    declaration = weighted("dxh2021-hsyq", ["20", "20", "20"])
+    with loading_records():  # a declaration whose 资金来源 name two of the 湖北 rows, one with its 其中 prefix
+        declaration.funding_sources.all().delete()
+        for seq, (name, level, amount) in enumerate(
+            [("省补助", 0, "300"), ("其中：中央补助", 0, "200"), ("专项债券", 1, "50"), ("合计", 0, "500")], start=1
+        ):
+            FundingSource.objects.create(declaration=declaration, seq=seq, name=name, level=level, amount=D(amount))
+    evaluation = evaluation_start(declaration=declaration)
+    rows = {r.name: r for r in evaluation.funding_rows.order_by("seq")}
+    assert (rows["省补助"].budget, rows["中央补助"].budget, rows["市补助"].budget) == (D(300), D(200), None)
+    assert rows["中央补助"].part_of_id == rows["年度资金总额"].pk
+    # a source no scheme row names comes after the scheme's rows, a 其中 source named as such; 合计 is the total
+    assert list(rows)[-1] == "其中：专项债券" and rows["其中：专项债券"].budget == D(50)
+    assert "合计" not in rows and "其中：中央补助" not in rows

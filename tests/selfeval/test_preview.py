@@ -1,6 +1,7 @@
 """The live preview scores the page as typed from the submitted data: what saving would give, without writing."""
 
 import time
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
@@ -17,6 +18,7 @@ from tests.selfeval.test_evaluation_pages import page_data
 
 pytestmark = pytest.mark.django_db
 
+FORM_ENCODED = "application/x-www-form-urlencoded"
 WRITES = ("INSERT", "UPDATE", "DELETE", "SAVEPOINT", "RELEASE", "ROLLBACK")
 
 
@@ -71,12 +73,37 @@ def test_the_preview_is_what_saving_gives(client, large):
 def test_the_preview_of_60_rows_reads_little_and_writes_nothing(client, large, django_assert_max_num_queries):
     data = typed(client, large)
     url = reverse("selfeval:evaluation_preview", args=[large.pk])
-    client.post(url, data)  # warm the session
+    body = urlencode(data)  # as the page's script sends it (URLSearchParams)
+    client.post(url, body, content_type=FORM_ENCODED)  # warm the session
     with django_assert_max_num_queries(10), CaptureQueriesContext(connection) as captured:
         started = time.perf_counter()
-        response = client.post(url, data)
+        response = client.post(url, body, content_type=FORM_ENCODED)
         elapsed = time.perf_counter() - started
     assert response.json()["ok"] and len(response.json()["rows"]) == 60
     writes = [q["sql"] for q in captured.captured_queries if q["sql"].lstrip().upper().startswith(WRITES)]
     assert writes == []
     print(f"preview: {len(captured.captured_queries)} queries, {elapsed * 1000:.1f} ms")
+
+
+def test_the_preview_refuses_what_the_page_could_not_save(client, large):
+    """Posted rows are read by their ids among the form's own rows; a bad figure, a foreign id or missing formset
+    data give the page's "cannot read" answer, and nothing is scored from them."""
+    url = reverse("selfeval:evaluation_preview", args=[large.pk])
+    data = typed(client, large)
+    assert client.post(url, {**data, "rows-3-weight": "五"}).json()["ok"] is False
+    assert client.post(url, {**data, "rows-3-score_final": "-1"}).json()["ok"] is False
+    other = EvaluationRow.objects.exclude(evaluation=large).first()
+    assert client.post(url, {**data, "rows-3-id": str(other.pk)}).json()["ok"] is False
+    assert client.post(url, {k: v for k, v in data.items() if k != "rows-TOTAL_FORMS"}).json()["ok"] is False
+    assert client.post(url, data).json()["ok"] is True
+
+
+def test_the_preview_scores_only_the_typed_changes_over_the_stored_form(client, large):
+    """A row typed differently from what is stored changes the proposal; one left as shown keeps its stored value."""
+    url = reverse("selfeval:evaluation_preview", args=[large.pk])
+    data = page_data(client, large)
+    untouched = client.post(url, data).json()
+    first = large.rows.order_by("seq").first()
+    changed = client.post(url, {**data, "rows-0-weight": str((first.weight or 0) + 3)}).json()
+    assert untouched["ok"] and changed["ok"]
+    assert changed["total"] != untouched["total"] or changed["rows"][str(first.pk)] != untouched["rows"][str(first.pk)]
