@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from .choices import CategoryLayout
+from .services.values import COMPARATORS, NATURE_LABELS
 
 
 class ReferenceQuerySet(models.QuerySet):
@@ -81,6 +82,18 @@ class IndicatorRowBase(models.Model):
     name = models.CharField("三级指标（指标内容）", max_length=300)
     target = models.CharField("指标值", max_length=300, blank=True)
     weight = models.DecimalField("分值", max_digits=6, decimal_places=2, null=True, blank=True)
+    # Columns some forms print apart from the value (docs/domain.md §4): read together with target and actual.
+    nature = models.CharField(
+        "指标性质",
+        max_length=12,
+        blank=True,
+        choices=list(NATURE_LABELS.items()),
+        help_text="正向、反向或定性；空：按指标值判断。",
+    )
+    comparator = models.CharField(
+        "比较符", max_length=2, blank=True, choices=COMPARATORS, help_text="表中单列的比较符（≥、≤ 等）。"
+    )
+    unit = models.CharField("计量单位", max_length=20, blank=True, help_text="表中单列的计量单位，如 %、人次。")
 
     class Meta:
         abstract = True
@@ -97,6 +110,19 @@ class IndicatorRowBase(models.Model):
     def category_matched(self) -> bool:
         """True when the printed 一级/二级 map to the national table."""
         return bool(self.level1_id) and (bool(self.level2_id) or not self.level2_printed)
+
+    @property
+    def default_nature(self) -> str:
+        """成本 rows are 反向 unless the form prints otherwise."""
+        names = (self.level1_printed or "", self.level2_printed or "")
+        # The matched categories where they are loaded (never a query per row); the printed names always.
+        codes = tuple(
+            getattr(self, name).code
+            for name in ("level1", "level2")
+            if getattr(self, f"{name}_id") and type(self)._meta.get_field(name).is_cached(self)
+        )
+        is_cost = any(code == "cost" or code == "output-cost" for code in codes) or any("成本" in n for n in names)
+        return "negative" if is_cost else ""
 
 
 class LibraryIndicator(models.Model):

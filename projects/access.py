@@ -116,6 +116,14 @@ def can_manage_projects(user, department_id: int | None) -> bool:
     return is_filer_of(user, department_id)
 
 
+def can_enter_printed(user, department_id: int | None) -> bool:
+    """Enter the figures a paper or Excel form from outside prints (rates, scores, total, grade) so that the checker
+    compares them: the department's finance staff, auditors in their scope, administrators."""
+    return is_manager(user) or (
+        _active(user) and user.role in {Role.FINANCE, Role.AUDITOR} and in_scope(user, department_id)
+    )
+
+
 def can_read_export(user, owner_id: int | None) -> bool:
     """An export job is its owner's and the administrators'."""
     return _active(user) and (owner_id == user.pk or is_manager(user))
@@ -138,6 +146,7 @@ class Rights:
     reopen: bool = False
     withdraw: bool = False  # take back a submitted form before the head acts on it (finance staff)
     send_back: bool = False  # return a submitted self-evaluation to finance staff with a comment (the head)
+    enter_printed: bool = False  # enter the figures a form from outside prints (finance staff, auditors)
 
 
 def declaration_department_id(declaration) -> int:

@@ -30,6 +30,7 @@ from .models import (
     Project,
     ProjectDeclaration,
     SchemeAssignment,
+    SchemeFundingLine,
     SchemeSection,
     ScoringScheme,
     User,
@@ -301,13 +302,20 @@ class SchemeSectionInline(ScopedTabularInline):
     model = SchemeSection
 
 
+class SchemeFundingLineInline(ScopedTabularInline):
+    """The funding block the scheme's form prints: rows and which total each 其中 row belongs to."""
+
+    model = SchemeFundingLine
+    fk_name = "scheme"
+
+
 @admin.register(ScoringScheme)
 class ScoringSchemeAdmin(ScopedAdmin):
     department_lookup = None
     list_display = ["name", "code", "layout", "full_points", "weights_per_form", "reverse_rule", "is_active"]
     list_filter = ["layout", "is_active"]
     search_fields = ["name", "code"]
-    inlines = [SchemeSectionInline]
+    inlines = [SchemeSectionInline, SchemeFundingLineInline]
 
 
 @admin.register(SchemeAssignment)
@@ -338,9 +346,9 @@ class DeclarationCheckAdmin(ReadOnlyMixin, ScopedAdmin):
 @admin.register(IndicatorCategory)
 class IndicatorCategoryAdmin(ScopedAdmin):
     department_lookup = None
-    list_display = ["name", "level", "parent", "layout", "code", "seq"]
+    list_display = ["name", "level", "parent", "layout", "aliases", "code", "seq"]
     list_filter = ["level", "layout"]
-    search_fields = ["name", "code"]
+    search_fields = ["name", "code", "aliases"]
 
 
 @admin.register(LibraryIndicator)

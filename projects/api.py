@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from indicators.params import ID_MAX
+from indicators.services.values import parse_comparator, parse_nature
 from projects.models import Goal, Indicator
 from projects.services.findings import declaration_findings, department_declaration_findings
 from projects.services.organisation import department_create, project_create
@@ -74,7 +75,10 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Indicator
-        fields = ["id", "seq", "goal", "level1", "level2", "name", "prev2", "prev1", "target", "standard", "weight"]
+        fields = [
+            "id", "seq", "goal", "level1", "level2", "name", "prev2", "prev1", "nature", "comparator", "target", "unit",
+            "standard", "weight",
+        ]  # fmt: skip
 
     def get_level1(self, row) -> str:
         return row.level1_printed or (row.level1.name if row.level1_id else "")
@@ -186,6 +190,23 @@ class ExpenseIn(StrictSerializer):
     basis = serializers.CharField(allow_blank=True, default="")
 
 
+class PrintedChoice(serializers.CharField):
+    """A column as a form prints it (正向, ≥, 不低于 …), stored as its key; anything unreadable is refused."""
+
+    def __init__(self, parse, label: str, **kwargs):
+        self.parse, self.label = parse, label
+        super().__init__(max_length=12, allow_blank=True, default="", **kwargs)
+
+    def to_internal_value(self, data):
+        text = super().to_internal_value(data)
+        if not text:
+            return ""
+        key = self.parse(text)
+        if not key:
+            raise serializers.ValidationError(f"无法识别的{self.label}“{text}”。")
+        return key
+
+
 class ProcurementIn(StrictSerializer):
     name = serializers.CharField(max_length=200)
     quantity = serializers.CharField(max_length=60, allow_blank=True, default="")
@@ -202,6 +223,11 @@ class IndicatorIn(StrictSerializer):
     target = serializers.CharField(max_length=300, allow_blank=True, default="")
     standard = serializers.CharField(max_length=300, allow_blank=True, default="")
     weight = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True, default=None)
+    nature = PrintedChoice(parse_nature, "指标性质", help_text="指标性质：正向、反向、定性（或 positive 等），可空")
+    comparator = PrintedChoice(
+        parse_comparator, "比较符", help_text="表中单列的比较符：≥ > = < ≤（或“不低于”等），可空"
+    )
+    unit = serializers.CharField(max_length=20, allow_blank=True, default="", help_text="表中单列的计量单位，可空")
 
 
 TEXT_FIELDS = [

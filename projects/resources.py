@@ -12,8 +12,9 @@ from django.utils import timezone
 from import_export import fields, resources, widgets
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from indicators.categories import match_category
+from indicators.categories import match_category, table_of
 from indicators.models import IndicatorCategory
+from indicators.services.values import parse_comparator, parse_nature
 from projects.formulas import safe_cell, unsafe_cell
 from projects.models import Indicator
 
@@ -125,13 +126,19 @@ class IndicatorResource(AllOrNothingResource):
     level1_printed = fields.Field(attribute="level1_printed", column_name="一级指标", widget=TEXT)
     level2_printed = fields.Field(attribute="level2_printed", column_name="二级指标", widget=TEXT)
     name = fields.Field(attribute="name", column_name="三级指标", widget=TEXT)
+    nature = fields.Field(attribute="nature", column_name="指标性质", widget=TEXT)
+    comparator = fields.Field(attribute="comparator", column_name="比较符", widget=TEXT)
     target = fields.Field(attribute="target", column_name="指标值", widget=TEXT)
+    unit = fields.Field(attribute="unit", column_name="计量单位", widget=TEXT)
     standard = fields.Field(attribute="standard", column_name="绩效标准", widget=TEXT)
     weight = fields.Field(attribute="weight", column_name="分值", widget=WeightWidget())
 
     class Meta:
         model = Indicator
-        fields = ["project", "year", "seq", "level1_printed", "level2_printed", "name", "target", "standard", "weight"]
+        fields = [
+            "project", "year", "seq", "level1_printed", "level2_printed", "name", "nature", "comparator", "target",
+            "unit", "standard", "weight",
+        ]  # fmt: skip
         import_id_fields = []
         clean_model_instances = True
         # Rows are written in batches (with their history), each declaration is read and checked once, and its
@@ -141,8 +148,8 @@ class IndicatorResource(AllOrNothingResource):
 
     # The model fields an import changes in a stored row (the resource's own field names are not all model fields;
     # a stored row was found in its declaration, which does not change).
-    WRITTEN = ["seq", "level1_printed", "level2_printed", "level1", "level2", "name", "target",
-               "standard", "weight"]  # fmt: skip
+    WRITTEN = ["seq", "level1_printed", "level2_printed", "level1", "level2", "name", "nature", "comparator",
+               "target", "unit", "standard", "weight"]  # fmt: skip
 
     LOADED = ("project_declaration", "level1", "level2")  # set from loaded objects, not from the file
 
@@ -222,8 +229,16 @@ class IndicatorResource(AllOrNothingResource):
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)
         instance.project_declaration = self._declaration(row)
-        code1, code2 = match_category(instance.level1_printed, instance.level2_printed)
+        code1, code2 = match_category(
+            instance.level1_printed, instance.level2_printed, table_of(self.categories.values())
+        )
         instance.level1, instance.level2 = self.categories.get(code1), self.categories.get(code2)
+        for name, parse, label in (("nature", parse_nature, "指标性质"), ("comparator", parse_comparator, "比较符")):
+            printed = str(getattr(instance, name) or "").strip()
+            setattr(instance, name, parse(printed) if printed else "")
+            if printed and not getattr(instance, name):
+                raise ValidationError({name: f"无法识别的{label}“{printed}”。"})
+        instance.unit = str(instance.unit or "").strip()
         if not instance.name:
             raise ValidationError({"name": "三级指标不能为空。"})
         if instance.pk is None:

@@ -67,6 +67,28 @@ SCHEMES = [
 ]
 
 
+# The funding block each layout prints (资金 rows in order; a row with a parent is a 其中 sub-row of that total).
+# Only the starting set: administrators edit each scheme's rows in the admin.
+FUNDING_LINES = {
+    "hubei": [("年度资金总额", None), ("中央补助", "年度资金总额"), ("省补助", "年度资金总额"), ("市补助", "年度资金总额"),
+              ("国债资金", "年度资金总额"), ("区级预算资金", "年度资金总额"), ("其他资金", "年度资金总额")],
+    "national": [("年度资金总额", None), ("其中：当年财政拨款", "年度资金总额"), ("上年结转资金", "年度资金总额"),
+                 ("其他资金", "年度资金总额")],
+    "hebei": [("合计", None), ("财政资金", "合计"), ("其他", "合计")],
+    "department": [("部门整体支出总额", None)],
+}  # fmt: skip
+
+
+def load_funding_lines(Scheme, Line) -> None:
+    """Give each scheme without funding rows its layout's starting rows (an administrator's rows are kept)."""
+    for scheme in Scheme.objects.all():
+        if Line.objects.filter(scheme=scheme).exists():
+            continue
+        made = {}
+        for seq, (name, parent) in enumerate(FUNDING_LINES.get(scheme.layout, [("年度资金总额", None)]), start=1):
+            made[name] = Line.objects.create(scheme=scheme, seq=seq, name=name, part_of=made.get(parent))
+
+
 # Which scheme a region's forms use (行政区划 code prefix, form kind, from/to year → scheme code); "" is the
 # national default. 部门整体 forms use the 20 + 80 scheme everywhere until a province's own is added.
 ASSIGNMENTS = [

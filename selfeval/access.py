@@ -1,6 +1,6 @@
 """The rights of a user on a self-evaluation, from the predicates of ``projects.access``."""
 
-from projects.access import Rights, is_filer_of, is_finance_of, is_head_of
+from projects.access import Rights, can_enter_printed, is_filer_of, is_finance_of, is_head_of
 
 from .choices import EvaluationStatus
 
@@ -18,4 +18,7 @@ def evaluation_rights(user, evaluation) -> Rights:
         reopen=evaluation.status == EvaluationStatus.SIGNED and head,
         withdraw=submitted and is_finance_of(user, evaluation.department_id),
         send_back=submitted and head,
+        # a signed form keeps what was signed; before that its printed figures may be entered as received
+        enter_printed=evaluation.status != EvaluationStatus.SIGNED
+        and can_enter_printed(user, evaluation.department_id),
     )

@@ -26,6 +26,7 @@ from .services import engine
 from .services.checks import refresh_one, with_current_checks
 from .services.filling import EvaluationChanges, evaluation_update, stale_message
 from .services.findings import evaluation_findings
+from .services.printed import HEADER, PrintedFigures, PrintedFiguresRefused, evaluation_enter_printed
 from .services.report import KINDS, score_report
 from .services.signoff import evaluation_reopen, evaluation_sign, evaluation_submit
 from .services.start import WeightsDoNotFit, department_evaluation_start, evaluation_start
@@ -74,6 +75,7 @@ class EvaluationDetailSerializer(EvaluationListSerializer):
         fields = EvaluationListSerializer.Meta.fields + [
             "version", "eval_date_printed", "fill_unit", "supervising_unit", "executing_unit", "filler", "phone",
             "goal_target", "goal_actual", "problems", "improvement", "printed_grade", "printed_budget_rate",
+            "printed_budget_score",
             "signed_by", "signed_digest", "funding", "sections", "goals", "rows", "result", "findings",
         ]  # fmt: skip
 
@@ -102,7 +104,7 @@ class EvaluationDetailSerializer(EvaluationListSerializer):
         return [
             {"id": f.pk, "name": f.name, "is_total": f.is_total, **{
                 name: format_amount(getattr(f, name), e.unit) for name in ("budget_initial", "budget", "received", "executed")
-            }, "rate_printed": f.rate_printed}
+            }, "rate_printed": f.rate_printed, "score_printed": num(f.score_printed)}
             for f in e.funding_rows.all()
         ]  # fmt: skip
 
@@ -125,7 +127,7 @@ class EvaluationDetailSerializer(EvaluationListSerializer):
             out.append({
                 "id": r.pk, "seq": r.seq, "goal": r.goal_id, "level1": r.level1_printed or (r.level1.name if r.level1_id else ""),
                 "level2": r.level2_printed or (r.level2.name if r.level2_id else ""), "name": r.name, "target": r.target,
-                "actual": r.actual, "reason": r.reason, "weight": num(r.weight), "band": r.band,
+                "nature": r.nature, "comparator": r.comparator, "unit": r.unit, "actual": r.actual, "reason": r.reason, "weight": num(r.weight), "band": r.band,
                 "score_printed": num(r.score_printed), "score_proposed": num(p.score if p else None),
                 "score_final": num(r.score_final), "score_reason": r.score_reason,
                 "met": p.met if p else None, "explanation": p.explanation if p else "",
@@ -181,6 +183,38 @@ class EvaluationFillSerializer(StrictSerializer):
     funding = EvaluationFundingIn(many=True, required=False, max_length=settings.MAX_FORM_ROWS)
     sections = SectionIn(many=True, required=False, max_length=settings.MAX_FORM_ROWS)
     rows = RowIn(many=True, required=False, max_length=settings.MAX_FORM_ROWS)
+
+
+def _printed(**kwargs):
+    return serializers.CharField(allow_blank=True, allow_null=True, required=False, max_length=40, **kwargs)
+
+
+class PrintedFundingIn(StrictSerializer):
+    id = serializers.IntegerField()
+    rate_printed = _printed(help_text="执行率，如 99.9% 或 99.9（执行率(%) 列）")
+    score_printed = _printed(help_text="得分")
+
+
+class PrintedSectionIn(StrictSerializer):
+    id = serializers.IntegerField()
+    printed_score = _printed(help_text="分项得分")
+
+
+class PrintedRowIn(StrictSerializer):
+    id = serializers.IntegerField()
+    score_printed = _printed(help_text="自评分")
+
+
+class PrintedFiguresSerializer(StrictSerializer):
+    """The figures a form from outside prints, entered as printed: all or nothing; "" or null clears a figure."""
+
+    printed_total = _printed(help_text="自评得分（总分）")
+    printed_grade = _printed(help_text="自评等次")
+    printed_budget_rate = _printed(help_text="预算执行率")
+    printed_budget_score = _printed(help_text="预算执行得分")
+    funding = PrintedFundingIn(many=True, required=False, max_length=100)
+    sections = PrintedSectionIn(many=True, required=False, max_length=100)
+    rows = PrintedRowIn(many=True, required=False, max_length=1000)
 
 
 class EvaluationStartSerializer(StrictSerializer):
@@ -324,6 +358,27 @@ class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
         if not result.saved:
             return Response({"detail": "有内容需要更正，本次没有保存任何内容。", "errors": result.errors}, status=400)
         return self._detail(evaluation.pk)
+
+    @extend_schema(request=PrintedFiguresSerializer, responses=EvaluationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def printed(self, request, pk=None):
+        """Enter the figures a form from outside prints (finance staff, auditors in scope): all or nothing."""
+        evaluation_id = self._scoped_pk()  # 404 outside the scope before anything else
+        payload = PrintedFiguresSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        parts = {
+            prefix: {item.pop("id"): item for item in (dict(i) for i in data.get(prefix, []))}
+            for prefix in ("funding", "sections", "rows")
+        }
+        header = {name: data[name] for name in HEADER if name in data}
+        try:
+            evaluation_enter_printed(
+                evaluation_id=evaluation_id, user=request.user, figures=PrintedFigures(header=header, **parts)
+            )
+        except PrintedFiguresRefused as exc:
+            return Response({"detail": str(exc), "errors": exc.errors}, status=400)
+        return self._detail(evaluation_id)
 
     @extend_schema(request=None, responses=EvaluationDetailSerializer)
     @action(detail=True, methods=["post"])

@@ -174,6 +174,15 @@ class EvaluationFunding(LockedPartMixin, models.Model):
     seq = models.PositiveSmallIntegerField("序号")
     name = models.CharField("资金项目", max_length=60)
     is_total = models.BooleanField("合计行", default=False)
+    part_of = models.ForeignKey(
+        "self",
+        verbose_name="其中行所属合计行",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="parts",
+        help_text="本行是该合计行的“其中”行：合计行与其中各行相互核对。",
+    )
     budget_initial = money_field("年初预算数")
     budget = money_field("全年预算数（A）")
     received = money_field("到位数")

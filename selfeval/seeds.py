@@ -15,7 +15,7 @@ import yaml
 from django.conf import settings
 from django.db import transaction
 
-from indicators.categories import match_category
+from indicators.categories import match_category, table_of
 from indicators.models import IndicatorCategory
 from projects.choices import Role
 from projects.locking import loading_records
@@ -147,7 +147,7 @@ class _Loader:
 
     def category_fields(self, row: dict) -> dict:
         level1, level2 = _text(row.get("level1")), _text(row.get("level2"))
-        code1, code2 = match_category(level1, level2)
+        code1, code2 = match_category(level1, level2, table_of(self.categories.values()))
         return {
             "level1": self.categories.get(code1) if code1 else None,
             "level1_printed": level1,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_printed
 
 app_name = "selfeval"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("<int:pk>/preview/", views.evaluation_preview, name="evaluation_preview"),
     path("<int:pk>/action/", views.evaluation_action, name="evaluation_action"),
     path("<int:pk>/sign/", views.evaluation_sign_confirm, name="evaluation_sign"),
+    path("<int:pk>/printed/", views_printed.evaluation_printed, name="evaluation_printed"),
+    path("<int:pk>/printed.xlsx", views_printed.evaluation_printed_template, name="evaluation_printed_template"),
     path("<int:pk>/history/", views.evaluation_history, name="evaluation_history"),
     path("<int:pk>/rescale-weights/", views.evaluation_rescale_weights, name="evaluation_rescale_weights"),
     path("from-declaration/<int:declaration_pk>/", views.evaluation_create, name="evaluation_create"),

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from projects.choices import Role
 from projects.locking import workflow_transition
-from projects.models import Department, SchemeSection, ScoringScheme, User
-from projects.scheme_data import load_schemes
+from projects.models import Department, SchemeFundingLine, SchemeSection, ScoringScheme, User
+from projects.scheme_data import load_funding_lines, load_schemes
 from tests.builders import make_user
 
 # Markers whose tests use a transactional database, emptied after each of them.
@@ -44,6 +44,7 @@ def reseeded(transactional_db):
     Used (autouse) by tests/browser and tests/process through their conftest."""
     importlib.import_module("indicators.migrations.0003_category_table").load(apps, None)
     load_schemes(ScoringScheme, SchemeSection)
+    load_funding_lines(ScoringScheme, SchemeFundingLine)
     call_command("load_seeds", "--no-users", verbosity=0)
 
 

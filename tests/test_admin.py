@@ -32,7 +32,7 @@ def test_every_model_is_registered():
     inline_only = {
         "projects.MergedItem", "projects.DeclarationBasis", "projects.PriorYearBudget", "projects.FundingSource",
         "projects.ExpenseItem", "projects.ProcurementItem", "projects.DepartmentFundLine", "projects.DepartmentFigure",
-        "projects.SchemeSection", "selfeval.EvaluationSection", "selfeval.EvaluationFunding", "selfeval.EvaluationGoal",
+        "projects.SchemeSection", "projects.SchemeFundingLine", "selfeval.EvaluationSection", "selfeval.EvaluationFunding", "selfeval.EvaluationGoal",
         "selfeval.EvaluationRow", "reports.ExportItem",
     }  # fmt: skip
     assert set(missing) == inline_only
@@ -146,11 +146,15 @@ def test_an_administrator_adds_a_scoring_scheme_without_code(client, admin_user_
         "sections-0-points": "10",
         "sections-1-seq": "2", "sections-1-code": "indicators", "sections-1-name": "绩效指标",
         "sections-1-kind": "indicators", "sections-1-points": "90",
+        # the funding block its form prints (issue 13 point 4): configuration, not code
+        "funding_lines-TOTAL_FORMS": "1", "funding_lines-INITIAL_FORMS": "0", "funding_lines-MIN_NUM_FORMS": "0",
+        "funding_lines-MAX_NUM_FORMS": "1000", "funding_lines-0-seq": "1", "funding_lines-0-name": "资金总额",
     }  # fmt: skip
     response = client.post(reverse("admin:projects_scoringscheme_add"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     scheme = ScoringScheme.objects.get(code="sichuan_2023")
     assert [(s.code, s.points) for s in scheme.sections.all()] == [("budget", 10), ("indicators", 90)]
+    assert [line.name for line in scheme.funding_lines.all()] == ["资金总额"]
 
     from selfeval.services.adapters import rules_for
     from selfeval.services.engine import grade_of

@@ -98,8 +98,9 @@ def test_the_main_pages_of_each_role_speak_the_offices_words(client, role, natio
 def test_the_national_layout_prints_qizhong_once(client, finance_user, national_draft):
     client.force_login(finance_user)
     page = visible_text(client.get(reverse("selfeval:evaluation", args=[national_draft.pk])).content.decode())
-    # the funding rows come from the declaration's 资金来源 (公共预算财政拨款, 其他资金): 其中 is printed once
-    assert "其中：公共预算财政拨款" in page and "其中：其中" not in page
+    # the funding rows are the scheme's (其中：当年财政拨款 its first 其中 row), then the declaration's 资金来源 no
+    # row names (公共预算财政拨款): 其中 is printed once
+    assert "其中：当年财政拨款" in page and "公共预算财政拨款" in page and "其中：其中" not in page
 
 
 def test_the_dashboard_names_schemes_and_no_command(client, auditor_user):

@@ -39,6 +39,11 @@ RECORDED = {
     "e2.c1.d1.p1": "b8fbbbd40def3522",  # bounds: no figure beyond engine.MAX_RATE / MAX_SCORE (none on the seeds)
     # engine 3 = both engines 2 (caps at the scheme and storage bounds) with checker 3
     "e3.c3.d2.p1": "d57e9c2079040a1e",
+    # engine 4 and parser 2 read a row's own 指标性质/comparator/unit columns and deadlines as dates (成本 rows 反向);
+    # checker 4 adds word actuals, contradictions, funding totals against their 其中 rows, rates typed without % in
+    # a 执行率(%) column and 0.00 % on empty rows (issue 13 points 4, 5): no seed row prints such columns, words or
+    # deadlines, links 其中 rows or prints a rate without %, so the seeds' outputs are main's
+    "e4.c4.d2.p2": "d57e9c2079040a1e",
 }
 
 

@@ -42,21 +42,25 @@ def num(value: Decimal | None) -> str | None:
     return None if value is None else format_number(Decimal(value))
 
 
-def parse_rate(text: str) -> tuple[Decimal, int] | None:
-    """A printed rate as a fraction and its precision in percent places: ``99.9%`` → (0.999, 1); ``0.992`` → (0.992, 1)."""
+def parse_rate(text: str, percent: bool = False) -> tuple[Decimal, int] | None:
+    """A printed rate as a fraction and its precision in percent places: ``99.9%`` → (0.999, 1); ``0.992`` → (0.992, 1).
+
+    ``percent``: the column is headed 执行率(%), so a number typed without "%" is a percentage (``100`` → 1)."""
     cleaned = (text or "").strip().replace("％", "%").replace(" ", "")
     match = re.fullmatch(r"(\d+(?:\.(\d+))?)(%?)", cleaned)
     if not match:
         return None
     number, decimals = Decimal(match.group(1)), len(match.group(2) or "")
-    if match.group(3):
+    if match.group(3) or percent:
         return number / 100, decimals
     return number, max(decimals - 2, 0)
 
 
-def rate_agrees(printed_text: str, numerator: Decimal, denominator: Decimal) -> tuple[bool, str] | None:
+def rate_agrees(
+    printed_text: str, numerator: Decimal, denominator: Decimal, percent: bool = False
+) -> tuple[bool, str] | None:
     """Whether a printed rate agrees with numerator / denominator at its printed precision, and the recomputed text."""
-    printed = parse_rate(printed_text)
+    printed = parse_rate(printed_text, percent)
     if printed is None or denominator is None or numerator is None or denominator <= 0:
         return None
     exact = Decimal(numerator) / Decimal(denominator)

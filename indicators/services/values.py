@@ -4,16 +4,19 @@ Pure Python, no ORM. ``parse_value`` never raises: anything it cannot read as a 
 number becomes *qualitative*, with its text kept, and is scored by the evaluator.
 """
 
+import calendar
+import datetime
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 # The parser's version: change it with any change of how a value is read (stored checks are made again).
-PARSER_VERSION = "1"
+# 2: deadlines (12月底前) are time targets; a row's own 指标性质, comparator and unit are read with its values.
+PARSER_VERSION = "2"
 
 GE, GT, EQ, LT, LE = ">=", ">", "=", "<", "<="
-QUANTITATIVE, QUALITATIVE = "quantitative", "qualitative"
+QUANTITATIVE, QUALITATIVE, TIME = "quantitative", "qualitative", "time"
 POSITIVE, NEGATIVE = "positive", "negative"  # 正向 (more is better), 反向 (less is better)
 
 SYMBOLS = {GE: "≥", GT: ">", EQ: "=", LT: "<", LE: "≤"}
@@ -59,6 +62,12 @@ class ParsedValue:
     unit: str = ""
     direction: str | None = None
     label: str = ""  # words before the comparison, e.g. 执行率 in 执行率≥80%
+    date: datetime.date | None = None  # a time target or actual (12月底前, 2022年11月20日)
+    year_printed: bool = True  # False where the form left the year off (12月底前): it is taken from the other side
+
+    @property
+    def is_time(self) -> bool:
+        return self.kind == TIME
 
     @property
     def is_quantitative(self) -> bool:
@@ -68,11 +77,15 @@ class ParsedValue:
         """The canonical text of a quantitative value (``≥10000人``); the original text otherwise."""
         if not self.is_quantitative:
             return self.text
+        if self.comparison is None:
+            return self.text
         symbol = "" if self.comparison == EQ else SYMBOLS[self.comparison]
         return f"{self.label}{symbol}{format_number(self.number)}{self.unit}"
 
     def describe(self) -> str:
         """A short Chinese reading of the value, shown next to the field."""
+        if self.is_time:
+            return f"时限 · {self.date.month}月{self.date.day}日{'前' if self.comparison == LE else ''}"
         if not self.is_quantitative:
             return "定性指标"
         return (
@@ -121,6 +134,9 @@ def _parse(original: str) -> ParsedValue:
     text = normalize_text(original)
     if not text:
         return _qualitative(original.strip())
+    deadline = _parse_date(original.strip(), text)
+    if deadline is not None:
+        return deadline
     numbers = list(_NUMBER.finditer(text))
     if len(numbers) != 1:
         return _qualitative(original.strip())
@@ -170,6 +186,135 @@ def _parse(original: str) -> ParsedValue:
         unit=unit,
         direction=direction,
         label=label,
+    )
+
+
+# A date or a deadline as forms print it: 12月底前, 2022年11月底前, 11月30日前完成, 已于2022年10月15日完成.
+_DATE = re.compile(
+    r"^(?:已于|于|在)?(?:(?P<year>\d{4})年)?(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})[日号]|(?P<end>底|末|份))?"
+    r"(?P<before>前|之前|以前|内)?(?:完成|全部完成|已完成|办结|结束)?$"
+)
+
+
+def _parse_date(original: str, text: str) -> ParsedValue | None:
+    """A deadline (``12月底前``: on or before the last day of December) or a date; None when the text is neither.
+
+    The year defaults to a leap year (2000) and ``year_printed`` is False, so that a caller comparing it with a
+    date that prints its year can take that year instead (``with_year``).
+    """
+    match = _DATE.match(text)
+    if match is None:
+        return None
+    year = int(match.group("year")) if match.group("year") else 2000
+    month = int(match.group("month"))
+    if not 1 <= month <= 12 or not 1900 <= year <= 2100:
+        return None
+    day = int(match.group("day")) if match.group("day") else calendar.monthrange(year, month)[1]
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return None
+    # A month alone (12月, 12月底) means its last day; 前 or a month without a day is a deadline: on or before.
+    comparison = LE if match.group("before") or not match.group("day") else EQ
+    return ParsedValue(
+        text=original,
+        kind=TIME,
+        comparison=comparison,
+        direction=NEGATIVE,
+        date=datetime.date(year, month, day),
+        year_printed=bool(match.group("year")),
+    )
+
+
+def with_year(value: ParsedValue, year: int) -> ParsedValue:
+    """A date whose form left the year off, in ``year`` (the end of February follows the year)."""
+    if not value.is_time or value.year_printed:
+        return value
+    month, day = value.date.month, value.date.day
+    last = calendar.monthrange(year, month)[1]
+    return replace(value, date=datetime.date(year, month, min(day, last)), year_printed=True)
+
+
+# 指标性质 as the forms print it.
+NATURE_POSITIVE, NATURE_NEGATIVE, NATURE_QUALITATIVE = "positive", "negative", "qualitative"
+NATURE_LABELS = {NATURE_POSITIVE: "正向", NATURE_NEGATIVE: "反向", NATURE_QUALITATIVE: "定性"}
+_NATURE_WORDS = {"正向": NATURE_POSITIVE, "反向": NATURE_NEGATIVE, "定性": NATURE_QUALITATIVE, "定量": ""}
+COMPARATORS = [(GE, "≥"), (GT, ">"), (EQ, "="), (LT, "<"), (LE, "≤")]
+
+
+def parse_nature(text: object) -> str:
+    """正向/反向/定性 (or the stored key) → the key; '' for anything else."""
+    value = normalize_text(str(text or ""))
+    if value in NATURE_LABELS:
+        return value
+    return next((key for word, key in _NATURE_WORDS.items() if value.startswith(word)), "")
+
+
+def parse_comparator(text: object) -> str:
+    """≥ ≤ > < = or a word (不低于) as printed in a comparator column → the comparison; '' for anything else."""
+    value = normalize_text(str(text or ""))
+    return next((op for token, op in _PREFIXES if value == token), "")
+
+
+@dataclass(frozen=True)
+class RowValues:
+    """A row's target and actual read together with the columns a form prints apart (指标性质, comparator, unit)."""
+
+    target: ParsedValue
+    actual: ParsedValue
+    nature: str = ""  # the row's 指标性质 in force: as printed, or the default (成本 rows: 反向)
+    printed_nature: str = ""
+
+
+def parse_row(
+    target: object, actual: object = "", *, unit: str = "", comparator: str = "", nature: str = "",
+    default_nature: str = "", year: int | None = None,
+) -> RowValues:  # fmt: skip
+    """Read a row's target and actual as the form printed them.
+
+    A unit in its own column applies to a bare number on either side ("95" with unit "%" is 95%); a comparator
+    in its own column applies to a target that prints none; the 指标性质 turns a bare target into a floor (正向)
+    or a ceiling (反向), and 定性 makes the row qualitative. ``default_nature`` stands in where none is printed
+    (成本 rows are 反向). A date printed without its year (12月底前) is in ``year`` (the form's), or else in the
+    other side's. A contradiction (正向 with ≤) is left as printed: the checker reports it.
+    """
+    printed = parse_nature(nature)
+    in_force = printed or default_nature
+    unit = normalize_text(unit or "")
+    op = parse_comparator(comparator) if comparator else ""
+    t, a = parse_value(target), parse_value(actual)
+    if t.is_time or a.is_time:
+        if year is not None:
+            t, a = with_year(t, year), with_year(a, year)
+        if t.is_time and a.is_time:
+            if not t.year_printed and a.year_printed:
+                t = with_year(t, a.date.year)
+            elif not a.year_printed and t.year_printed:
+                a = with_year(a, t.date.year)
+        return RowValues(t, a, in_force, printed)
+    if in_force == NATURE_QUALITATIVE:
+        return RowValues(_qualitative(t.text), a, in_force, printed)
+    if t.is_quantitative:
+        if unit and not t.unit:
+            t = replace(t, unit=unit)
+        if op and t.comparison == EQ and not _prints_comparison(t.text):
+            t = replace(t, comparison=op)
+        if t.comparison == EQ and not _prints_comparison(t.text) and in_force == NATURE_NEGATIVE:
+            t = replace(t, comparison=LE)
+        t = replace(t, direction=NEGATIVE if t.comparison in (LT, LE) else POSITIVE)
+    if a.is_quantitative and unit and not a.unit:
+        a = replace(a, unit=unit)
+    return RowValues(t, a, in_force, printed)
+
+
+def _prints_comparison(text: str) -> bool:
+    """Whether a value's text prints a comparison of its own (``=100%`` does, ``100%`` does not)."""
+    value = normalize_text(text)
+    return any(token in value for token, _op in _PREFIXES) or any(value.endswith(t) for t, _op in _SUFFIXES)
+
+
+def nature_contradicts(nature: str, comparison: str | None) -> bool:
+    """正向 with ≤/<, or 反向 with ≥/>."""
+    return (nature == NATURE_POSITIVE and comparison in (LE, LT)) or (
+        nature == NATURE_NEGATIVE and comparison in (GE, GT)
     )
 
 

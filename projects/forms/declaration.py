@@ -144,14 +144,28 @@ class CategoryField(forms.ChoiceField):
 class IndicatorForm(PlainRowForm):
     class Meta:
         model = Indicator
-        fields = ["name", "prev2", "prev1", "target", "standard", "weight"]
+        fields = ["name", "prev2", "prev1", "nature", "comparator", "target", "unit", "standard", "weight"]
         widgets = {"name": forms.TextInput(attrs={"list": "indicator-library"})}
 
     def __init__(self, *args, categories: list[IndicatorCategory], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["level1"] = CategoryField(categories, 1, label="一级指标")
         self.fields["level2"] = CategoryField(categories, 2, label="二级指标")
-        self.order_fields(["level1", "level2", "name", "prev2", "prev1", "target", "standard", "weight"])
+        self.order_fields(
+            [
+                "level1",
+                "level2",
+                "name",
+                "prev2",
+                "prev1",
+                "nature",
+                "comparator",
+                "target",
+                "unit",
+                "standard",
+                "weight",
+            ]
+        )
         if self.instance.pk:
             self.initial["level1"], self.initial["level2"] = self.instance.level1_id, self.instance.level2_id
 
@@ -364,6 +378,7 @@ def _indicator_row(form) -> dict:
         "level1": level1.name if level1 else row.level1_printed,
         "level2": level2.name if level2 else row.level2_printed,
         **{name: data.get(name) for name in ("name", "prev2", "prev1", "target", "standard")},
+        **{name: data.get(name) or "" for name in ("nature", "comparator", "unit")},
         "weight": data.get("weight"),
     }
 

@@ -26,7 +26,7 @@ from .declarations import (
 from .fields import money_field, unit_field
 from .indicators import Goal, Indicator
 from .organisation import Department, MergedItem, Project, User
-from .schemes import SchemeAssignment, SchemeSection, ScoringScheme, default_grade_bands
+from .schemes import SchemeAssignment, SchemeFundingLine, SchemeSection, ScoringScheme, default_grade_bands
 
 __all__ = [
     "CheckBase",
@@ -55,6 +55,7 @@ __all__ = [
     "ScoringScheme",
     "SchemeAssignment",
     "SchemeSection",
+    "SchemeFundingLine",
     "assigned_scheme",
     "User",
     "default_grade_bands",

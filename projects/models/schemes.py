@@ -56,6 +56,11 @@ class ScoringScheme(models.Model):
         blank=True,
         help_text="总分的上限；为空时取各分项分值之和（分值由各表自定时为 100）。",
     )
+    rate_in_percent = models.BooleanField(
+        "执行率列为百分数",
+        default=True,
+        help_text="表头为“执行率(%)”：填写的“100”读作 100%，不是 100 倍。",
+    )
     is_active = models.BooleanField("启用", default=True)
 
     objects = ReferenceQuerySet.as_manager()
@@ -119,6 +124,48 @@ class SchemeSection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.points if self.points is not None else '自定'}分）"
+
+
+class SchemeFundingLine(models.Model):
+    """A row of the funding block a scheme's form prints (年度资金总额, 其中：当年财政拨款 …): its name, its place, and
+    the total it is a 其中 sub-row of. A self-evaluation started under the scheme gets these rows."""
+
+    scheme = models.ForeignKey(
+        ScoringScheme, verbose_name="评分方案", on_delete=models.CASCADE, related_name="funding_lines"
+    )
+    seq = models.PositiveSmallIntegerField("序号")
+    name = models.CharField("资金项目", max_length=60)
+    part_of = models.ForeignKey(
+        "self",
+        verbose_name="其中行所属合计行",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="parts",
+        help_text="空：合计行（或独立行）；选定：本行是该合计行的“其中”行。",
+    )
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "评分方案资金行"
+        verbose_name_plural = "评分方案资金行"
+        ordering = ["scheme", "seq"]
+        constraints = [models.UniqueConstraint(fields=["scheme", "seq"], name="scheme_funding_line_seq_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.part_of_id is None:
+            return
+        if self.part_of_id == self.pk:
+            raise ValidationError({"part_of": "资金行不能是自己的其中行。"})
+        if self.part_of.scheme_id != self.scheme_id:
+            raise ValidationError({"part_of": "所属合计行须是同一评分方案的资金行。"})
+        if self.part_of.part_of_id is not None:
+            raise ValidationError({"part_of": "所属合计行本身不能是其中行。"})
 
 
 class SchemeAssignmentQuerySet(ReferenceQuerySet):

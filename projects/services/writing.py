@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from indicators.categories import match_category
+from indicators.categories import match_category, table_of
 from indicators.choices import GoalKind
 from indicators.models import IndicatorCategory
 from indicators.services.text import join_sentences
@@ -216,6 +216,7 @@ def _sync(model, field: str, declaration, items: list[dict], key: tuple[str, ...
 
 def _write_goals_and_indicators(declaration, goals: list[str], rows: list[dict]) -> None:
     categories = {c.code: c for c in IndicatorCategory.objects.all()}
+    table = table_of(categories.values())  # the 其他写法 as the administrators edited them
     group_names = list(dict.fromkeys(row.get("goal", "") for row in rows if row.get("goal")))
     goal_items = [{"kind": GoalKind.OVERALL, "seq": i, "text": t} for i, t in _numbered(goals)]
     goal_items += [{"kind": GoalKind.GROUP, "seq": i, "text": name} for i, name in _numbered(group_names)]
@@ -225,7 +226,7 @@ def _write_goals_and_indicators(declaration, goals: list[str], rows: list[dict])
     for seq, row in _numbered(rows):
         row = dict(row)
         name = row.pop("goal", "")
-        code1, code2 = match_category(row["level1"], row["level2"])
+        code1, code2 = match_category(row["level1"], row["level2"], table)
         items.append(
             {
                 "seq": seq,

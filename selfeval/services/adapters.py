@@ -61,6 +61,8 @@ class EvaluationSnapshot:
     goals: tuple
     rows: tuple
     scheme_points: dict = field(default_factory=dict)  # section code → the scheme's points (None: printed per form)
+    year: int | None = None
+    rate_in_percent: bool = False
 
 
 def snapshot_of(evaluation: SelfEvaluation, *, funding=None, sections=None, goals=None, rows=None):
@@ -75,6 +77,8 @@ def snapshot_of(evaluation: SelfEvaluation, *, funding=None, sections=None, goal
         scheme_kinds={s.code: s.kind for s in evaluation.scheme.sections.all()},
         scheme_points={s.code: s.points for s in evaluation.scheme.sections.all()},
         layout=evaluation.layout,
+        year=evaluation.year,
+        rate_in_percent=evaluation.scheme.rate_in_percent,
         filed=bool(evaluation.source),
         header={name: getattr(evaluation, name) for name in HEADER_FIELDS},
         funding=parts(funding, "funding_rows"),
@@ -88,6 +92,34 @@ def _seq(part):
     return part.seq
 
 
+def funding_data(source) -> tuple[consistency.FundingData, ...]:
+    """The funding lines as the checker's plain data, each 其中 row naming its total by 序号."""
+    snap = _snapshot(source)
+    seqs = {f.pk: f.seq for f in snap.funding if f.pk is not None}
+    return tuple(
+        consistency.FundingData(
+            f.name, f.is_total, f.budget, f.executed, f.rate_printed, f.score_printed, f.seq, seqs.get(f.part_of_id)
+        )
+        for f in snap.funding
+    )
+
+
+def funding_figures(source) -> dict[int, tuple]:
+    """Each funding line's budget and executed amounts as its figures agree (a total of zeros beside its 其中 rows
+    stands for their sum), by 序号."""
+    lines = funding_data(source)
+    parts = consistency.parts_of(lines)
+    return {line.key: consistency.consistent_figures(line, parts.get(line.key, [])) for line in lines}
+
+
+def columns_of(row, year: int | None = None) -> engine.RowColumns:
+    """The columns a form prints beside a row's values (指标性质, comparator, unit), with its category's default
+    and the form's year (for deadlines printed without one)."""
+    return engine.RowColumns(
+        unit=row.unit, comparator=row.comparator, nature=row.nature, default_nature=row.default_nature, year=year
+    )
+
+
 def _snapshot(source) -> EvaluationSnapshot:
     return source if isinstance(source, EvaluationSnapshot) else snapshot_of(source)
 
@@ -95,8 +127,7 @@ def _snapshot(source) -> EvaluationSnapshot:
 def form_input(source: SelfEvaluation | EvaluationSnapshot) -> engine.FormInput:
     """The plain data the engine needs, from a snapshot or a form loaded by ``evaluation_with_rows``."""
     snap = _snapshot(source)
-    funding = list(snap.funding)
-    total_row = next((f for f in funding if f.is_total), funding[0] if funding else None)
+    budget, executed = consistency.budget_figures(funding_data(snap))
     sections = []
     for section in snap.sections:
         kind = kind_of(section.code, snap.scheme_kinds)
@@ -116,13 +147,14 @@ def form_input(source: SelfEvaluation | EvaluationSnapshot) -> engine.FormInput:
             actual=row.actual,
             weight=row.weight,
             final_score=row.score_final,
+            columns=columns_of(row, snap.year),
         )
         for row in snap.rows
     )
     return engine.FormInput(
         rules=snap.rules,
-        budget=total_row.budget if total_row else None,
-        executed=total_row.executed if total_row else None,
+        budget=budget,
+        executed=executed,
         sections=tuple(sections),
         rows=rows,
     )
@@ -157,6 +189,7 @@ def evaluation_data(
                 score_proposed=proposals[row.pk] if proposals is not None else row.score_proposed,
                 score_reason=row.score_reason,
                 qualitative_band=row.band,
+                columns=columns_of(row, snap.year),
             )
         )
     header = snap.header
@@ -166,10 +199,7 @@ def evaluation_data(
         printed_grade=header["printed_grade"],
         printed_budget_rate=header["printed_budget_rate"],
         printed_budget_score=header["printed_budget_score"],
-        funding=tuple(
-            consistency.FundingData(f.name, f.is_total, f.budget, f.executed, f.rate_printed, f.score_printed)
-            for f in snap.funding
-        ),
+        funding=funding_data(snap),
         sections=tuple(
             consistency.SectionData(
                 s.code,
@@ -186,4 +216,5 @@ def evaluation_data(
         scored_rows=snap.layout != Layout.SUMMARY,
         incomplete=header["incomplete"],
         filed=snap.filed,
+        rate_in_percent=snap.rate_in_percent,
     )

@@ -35,7 +35,7 @@ from projects.services.checks import (
 from ..choices import EvaluationStatus
 from ..models import EvaluationCheck, EvaluationRow, SelfEvaluation
 from . import engine
-from .adapters import form_input, rules_for
+from .adapters import form_input, funding_figures, rules_for
 from .consistency import CHECKER_VERSION
 from .findings import evaluation_findings
 
@@ -47,6 +47,7 @@ def scheme_stamp(scheme: ScoringScheme) -> str:
     parts = [
         scheme.code, scheme.layout, scheme.budget_rate_places, scheme.cap_budget_score, scheme.reverse_rule,
         scheme.score_places, scheme.deviation_above, scheme.weights_per_form, scheme.grade_bands, scheme.full_points,
+        scheme.rate_in_percent,
     ]  # fmt: skip
     return digest(parts + [(s.code, s.kind, s.points) for s in scheme.sections.all()])
 
@@ -92,7 +93,8 @@ def check_of(evaluation: SelfEvaluation, result: engine.FormResult | None = None
     ]
     rules = rules_for(evaluation.scheme)
     funding_rates = {
-        str(line.seq): engine.budget_rate(line.budget, line.executed, rules) for line in evaluation.funding_rows.all()
+        str(seq): engine.budget_rate(budget, executed, rules)
+        for seq, (budget, executed) in funding_figures(evaluation).items()
     }
     return EvaluationCheck(
         evaluation_id=evaluation.pk,

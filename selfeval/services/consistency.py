@@ -5,13 +5,16 @@ own figures give. Pure Python: plain data in, a list of findings out. Nothing he
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from indicators.services.checking import ERROR, WARNING, ZERO, Finding, num, rate_agrees
-from indicators.services.values import format_rate, parse_value
+from indicators.services.checking import ERROR, WARNING, ZERO, Finding, num, parse_rate, rate_agrees
+from indicators.services.values import NATURE_LABELS, SYMBOLS, format_rate, nature_contradicts
 
 from . import engine
 
 # The checker's version: change it with any change of what the checker finds (stored checks are made again).
-CHECKER_VERSION = "3"
+# 4 (after main's 3): 指标性质 contradicting the comparator, words as the actual of a quantitative row, rows read
+# with their columns; funding totals and their 其中 rows checked both ways, rates typed without % in a 执行率(%)
+# column, 0.00 % on an empty row.
+CHECKER_VERSION = "4"
 
 
 # -- self-evaluations ---------------------------------------------------------------------------------
@@ -25,6 +28,46 @@ class FundingData:
     executed: Decimal | None
     rate_printed: str
     score_printed: Decimal | None
+    key: object = None  # the row's 序号
+    part_of: object = None  # the 序号 of the total this row is a 其中 row of
+
+
+AMOUNT_COLUMNS = (("budget", "预算数"), ("executed", "执行数"))
+
+
+def parts_of(funding) -> dict:
+    """Each total's 其中 rows, by the total's key."""
+    parts: dict = {}
+    for line in funding:
+        if line.part_of is not None:
+            parts.setdefault(line.part_of, []).append(line)
+    return parts
+
+
+def consistent_figures(line, parts) -> tuple[Decimal | None, Decimal | None]:
+    """A line's budget and executed amounts as its figures agree: a total printed as 0 (or left empty) beside
+    non-zero 其中 rows stands for their sum, so that its rate and score come from the figures the form does hold."""
+    figures = []
+    for column, _label in AMOUNT_COLUMNS:
+        value = getattr(line, column)
+        part_values = [getattr(p, column) for p in parts if getattr(p, column) is not None]
+        if not value and part_values and sum(part_values) != 0:
+            value = sum(part_values)
+        figures.append(value)
+    return figures[0], figures[1]
+
+
+def total_line(funding):
+    """The funding line the budget execution is scored on: the total row, else the first."""
+    return next((f for f in funding if f.is_total), funding[0] if funding else None)
+
+
+def budget_figures(funding) -> tuple[Decimal | None, Decimal | None]:
+    """The total line's budget (A) and executed (B) amounts, consistent with its 其中 rows."""
+    line = total_line(funding)
+    if line is None:
+        return None, None
+    return consistent_figures(line, parts_of(funding).get(line.key, []))
 
 
 @dataclass(frozen=True)
@@ -50,6 +93,7 @@ class RowData:
     score_proposed: Decimal | None = None
     score_reason: str = ""
     qualitative_band: str = ""
+    columns: engine.RowColumns = engine.PLAIN
 
 
 @dataclass(frozen=True)
@@ -66,15 +110,67 @@ class EvaluationData:
     scored_rows: bool = True  # False where the published form gives no rows (002's summaries)
     incomplete: bool = False  # pages or text missing from the filed form
     filed: bool = True  # a filed paper form prints its own total; a form filled here has only computed figures
+    rate_in_percent: bool = False  # the rate column is headed 执行率(%): "100" typed without % is 100 %
     extra: dict = field(default_factory=dict)
 
 
-def _budget_findings(data: EvaluationData) -> list[Finding]:
+def _funding_part_findings(data: EvaluationData) -> list[Finding]:
+    """A total and its 其中 rows, both ways: a total of zeros (or empty) beside non-zero 其中 rows names both; a
+    total that differs from the sum of its 其中 rows gives both figures."""
     findings = []
-    for line in data.funding:
+    lines = {line.key: line for line in data.funding}
+    for key, parts in parts_of(data.funding).items():
+        total = lines.get(key)
+        if total is None:
+            continue
+        for column, label in AMOUNT_COLUMNS:
+            values = [getattr(p, column) for p in parts if getattr(p, column) is not None]
+            if not values:
+                continue
+            printed, summed = getattr(total, column), sum(values)
+            if not printed and summed != 0:
+                named = "、".join(f"“{p.name}”{num(getattr(p, column))}" for p in parts if getattr(p, column))
+                findings.append(
+                    Finding(
+                        "funding_total_zero",
+                        ERROR,
+                        f"资金：{total.name}",
+                        num(printed) if printed is not None else None,
+                        num(summed),
+                        f"“{total.name}”的{label}为 {num(printed) if printed is not None else '空'}，其中 {named}，"
+                        f"合计 {num(summed)}；执行率和得分按其中各行合计计算。",
+                    )  # fmt: skip
+                )
+            elif printed is not None and printed != summed:
+                findings.append(
+                    Finding(
+                        "funding_parts_sum",
+                        ERROR,
+                        f"资金：{total.name}",
+                        num(printed),
+                        num(summed),
+                        f"“{total.name}”的{label} {num(printed)}，其中各行（{'、'.join(p.name for p in parts)}）"
+                        f"合计 {num(summed)}。",
+                    )  # fmt: skip
+                )
+    return findings
+
+
+def _budget_findings(data: EvaluationData) -> list[Finding]:
+    findings = _funding_part_findings(data)
+    parts = parts_of(data.funding)
+    for original in data.funding:
+        line = original
+        if original.key in parts:  # a total checked on the figures that agree with its 其中 rows
+            budget, executed = consistent_figures(original, parts[original.key])
+            line = FundingData(original.name, original.is_total, budget, executed, original.rate_printed,
+                               original.score_printed, original.key, original.part_of)  # fmt: skip
         if line.budget is not None and line.budget < 0 or line.executed is not None and line.executed < 0:
             findings.append(Finding("negative_amount", ERROR, f"资金：{line.name}", None, None, "金额为负数。"))
             continue
+        rate = parse_rate(line.rate_printed, data.rate_in_percent)
+        if rate is not None and rate[0] == 0 and not line.budget and not line.executed:
+            continue  # 0.00 % printed on an empty row: nothing to check
         if line.budget is not None and line.executed is not None and line.executed > line.budget:
             findings.append(
                 Finding(
@@ -98,7 +194,7 @@ def _budget_findings(data: EvaluationData) -> list[Finding]:
                 )
             )
             continue
-        agreement = rate_agrees(line.rate_printed, line.executed, line.budget)
+        agreement = rate_agrees(line.rate_printed, line.executed, line.budget, data.rate_in_percent)
         if agreement and not agreement[0]:
             findings.append(
                 Finding(
@@ -110,10 +206,11 @@ def _budget_findings(data: EvaluationData) -> list[Finding]:
                     f"填报执行率 {line.rate_printed}，按执行数 ÷ 预算数应为 {agreement[1]}。",
                 )  # fmt: skip
             )
-    total_row = next((f for f in data.funding if f.is_total), data.funding[0] if data.funding else None)
+    total_row = total_line(data.funding)
+    total_budget, total_executed = budget_figures(data.funding)
     budget_section = next((s for s in data.sections if s.kind == "budget"), None)
     if data.printed_budget_rate and total_row is not None and data.printed_budget_rate != total_row.rate_printed:
-        agreement = rate_agrees(data.printed_budget_rate, total_row.executed, total_row.budget)
+        agreement = rate_agrees(data.printed_budget_rate, total_executed, total_budget, data.rate_in_percent)
         if agreement and not agreement[0]:
             findings.append(
                 Finding(
@@ -126,7 +223,7 @@ def _budget_findings(data: EvaluationData) -> list[Finding]:
                 )  # fmt: skip
             )
     if total_row is not None and budget_section is not None and budget_section.points:
-        rate = engine.budget_rate(total_row.budget, total_row.executed, data.rules)
+        rate = engine.budget_rate(total_budget, total_executed, data.rules)
         expected = engine.budget_score(budget_section.points, rate, data.rules)
         printed = data.printed_budget_score
         if printed is None:
@@ -188,8 +285,33 @@ def _row_findings(data: EvaluationData) -> tuple[list[Finding], dict[str, Decima
                     f"评定得分 {num(row.score_final)} 与建议得分 {num(row.score_proposed)} 不同，未说明理由。",
                 )  # fmt: skip
             )
-        if engine.needs_reason(row.target, row.actual, data.rules) and not row.reason.strip():
-            target, actual = parse_value(row.target), parse_value(row.actual)
+        values = row.columns.read(row.target, row.actual)
+        if values.target.is_quantitative and nature_contradicts(values.printed_nature, values.target.comparison):
+            nature, symbol = NATURE_LABELS[values.printed_nature], SYMBOLS[values.target.comparison]
+            findings.append(
+                Finding(
+                    "nature_contradicts",
+                    ERROR,
+                    row.label,
+                    nature,
+                    symbol,
+                    f"指标性质为“{nature}”，指标值却是“{symbol}”，请核实指标性质或比较符。",
+                )  # fmt: skip
+            )
+        if engine.is_word_actual(values) and (row.score_final is None or not row.score_reason.strip()):
+            findings.append(
+                Finding(
+                    "actual_not_figure",
+                    ERROR,
+                    row.label,
+                    values.actual.text,
+                    values.target.format(),
+                    f"实际完成值“{values.actual.text}”不是数值，请填写实际完成的数值（目标“{values.target.format()}”），"
+                    "或评定得分并说明理由。",
+                )  # fmt: skip
+            )
+        if engine.needs_reason(row.target, row.actual, data.rules, row.columns) and not row.reason.strip():
+            target, actual = values.target, values.actual
             findings.append(
                 Finding(
                     "reason_missing",

@@ -15,8 +15,9 @@ from indicators.services.values import (
     LT,
     NEGATIVE,
     ParsedValue,
+    RowValues,
     format_number,
-    parse_value,
+    parse_row,
     quantize,
 )
 
@@ -31,7 +32,9 @@ QUALITATIVE_BANDS = (
 
 # The engine's version: change it with any change of what the engine computes, so that every stored check
 # made by an older engine is made again (``services.checks``).
-ENGINE_VERSION = "3"
+# 4 (after main's 3): rows read with their own 指标性质, comparator and unit; deadlines compared as dates;
+# 成本 rows 反向.
+ENGINE_VERSION = "4"
 REVERSE_RATIO, REVERSE_LINEAR = "ratio", "linear"
 
 
@@ -131,8 +134,36 @@ def _comparable(target: ParsedValue, actual: ParsedValue) -> tuple[Decimal, Deci
     return t, a
 
 
+@dataclass(frozen=True)
+class RowColumns:
+    """What a form prints beside a row's target and actual: 指标性质, comparator, unit; and the default 指标性质
+    of the row's category (成本 rows: 反向)."""
+
+    unit: str = ""
+    comparator: str = ""
+    nature: str = ""
+    default_nature: str = ""
+    year: int | None = None  # the form's year: a deadline printed without one (12月底前) is in it
+
+    def read(self, target_text: str, actual_text: str) -> RowValues:
+        return parse_row(
+            target_text,
+            actual_text,
+            unit=self.unit,
+            comparator=self.comparator,
+            nature=self.nature,
+            default_nature=self.default_nature,
+            year=self.year,
+        )
+
+
+PLAIN = RowColumns()
+
+
 def is_met(target: ParsedValue, actual: ParsedValue) -> bool | None:
     """Whether the actual value satisfies the target's comparison; None when they cannot be compared."""
+    if target.is_time and actual.is_time:
+        return actual.date <= target.date if target.comparison in (LE, LT) else actual.date == target.date
     if not (target.is_quantitative and actual.is_quantitative and _units_compatible(target, actual)):
         return None
     t, a = _comparable(target, actual)
@@ -141,15 +172,27 @@ def is_met(target: ParsedValue, actual: ParsedValue) -> bool | None:
     return {GE: a >= t, GT: a > t, EQ: equal, LE: a <= t, LT: a < t}[target.comparison]
 
 
-def propose_row_score(target_text: str, actual_text: str, weight: Decimal | None, rules: Rules = Rules()) -> Proposal:
-    """Propose a row's score: met → full weight; 正向 weight × actual/target; 反向 by the scheme's rule."""
-    target, actual = parse_value(target_text), parse_value(actual_text)
+def propose_row_score(
+    target_text: str, actual_text: str, weight: Decimal | None, rules: Rules = Rules(), columns: RowColumns = PLAIN
+) -> Proposal:
+    """Propose a row's score: met → full weight; 正向 weight × actual/target; 反向 by the scheme's rule; a
+    deadline met → full weight, missed → the evaluator scores."""
+    values = columns.read(target_text, actual_text)
+    target, actual = values.target, values.actual
     if weight is None:
         return Proposal(None, is_met(target, actual), "本行没有分值，无法计算建议得分。")
     weight = Decimal(weight)
+    if target.is_time:
+        if not actual.is_time:
+            return Proposal(None, None, "时限指标：实际完成值不是日期，请填写完成日期或评定得分。")
+        if is_met(target, actual):
+            return Proposal(quantize(weight, rules.score_places), True, "在时限内完成，得满分。")
+        return Proposal(None, False, "未在时限内完成：请说明原因并评定得分。")
     if not target.is_quantitative:
         return Proposal(None, None, "定性指标：请按达成程度选择档次并评分。")
     if not actual.is_quantitative:
+        if is_word_actual(values):
+            return Proposal(None, None, f"实际完成值“{actual.text}”是文字，请填写实际数值，或评定得分并说明理由。")
         return Proposal(None, None, "实际完成值不是数值，无法与目标值比较，请评定得分。")
     if not _units_compatible(target, actual):
         return Proposal(None, None, f"单位不一致（目标“{target.unit}”，实际“{actual.unit}”），请评定得分。")
@@ -185,13 +228,26 @@ def band_of(score: Decimal, weight: Decimal) -> str | None:
     return None
 
 
-def needs_reason(target_text: str, actual_text: str, rules: Rules = Rules()) -> bool:
+def is_word_actual(values: RowValues) -> bool:
+    """A quantitative row whose actual is words without any figure (完成, 已完成, 达标); several figures in a sentence
+    (73场383个) are a text for the evaluator to read, not a missing figure."""
+    text = values.actual.text.strip()
+    return (
+        values.target.is_quantitative
+        and bool(text)
+        and not values.actual.is_quantitative
+        and not any(ch.isdigit() for ch in text)
+    )
+
+
+def needs_reason(target_text: str, actual_text: str, rules: Rules = Rules(), columns: RowColumns = PLAIN) -> bool:
     """A row needs 未完成原因/偏差原因 when its target is not met, or (if the scheme says so) far exceeded."""
-    target, actual = parse_value(target_text), parse_value(actual_text)
+    values = columns.read(target_text, actual_text)
+    target, actual = values.target, values.actual
     met = is_met(target, actual)
     if met is False:
         return True
-    if met and rules.deviation_above and target.direction != NEGATIVE and target.number:
+    if met and rules.deviation_above and target.is_quantitative and target.direction != NEGATIVE and target.number:
         t, a = _comparable(target, actual)
         return a >= t * rules.deviation_above
     return False
@@ -225,6 +281,7 @@ class RowInput:
     actual: str
     weight: Decimal | None
     final_score: Decimal | None
+    columns: RowColumns = PLAIN
 
 
 @dataclass(frozen=True)
@@ -261,7 +318,7 @@ def score_form(form: FormInput) -> FormResult:
     sums: dict[str, Decimal] = {}
     known: dict[str, Decimal] = {}  # final scores, and proposals where no final score is given yet
     for row in form.rows:
-        proposal = result.proposals[row.key] = propose_row_score(row.target, row.actual, row.weight, rules)
+        proposal = result.proposals[row.key] = propose_row_score(row.target, row.actual, row.weight, rules, row.columns)
         if row.section is None:
             continue
         if row.final_score is not None:

@@ -18,6 +18,7 @@ BLOCKING = {
     "row_unscored": "每行都须评定得分",
     "section_points_differ": "分项分值由评分方案规定",
     "section_weights": "各行分值合计须等于分项分值",
+    "actual_not_figure": "定量指标的实际完成值须填写数值（或评定得分并说明理由）",
 }
 # The input a blocking finding is about, on its row or section.
 FIELD_OF = {
@@ -30,6 +31,7 @@ FIELD_OF = {
     "section_over_points": "score_final",
     "section_points_differ": "points",
     "section_weights": "points",
+    "actual_not_figure": "actual",
 }
 SECTION_CODES = {"section_over_points", "section_points_differ", "section_weights"}
 

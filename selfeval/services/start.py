@@ -8,17 +8,50 @@ from django.db import transaction
 from indicators.choices import GoalKind
 from projects.access import is_filer_of
 from projects.choices import DeclarationStatus
-from projects.models import FinalAccountLine, Goal, ProjectDeclaration
+from projects.models import FinalAccountLine, Goal, ProjectDeclaration, SchemeFundingLine
 from projects.services.profile import filler_name
 
 from ..models import EvaluationFunding, EvaluationGoal, EvaluationRow, EvaluationSection, SelfEvaluation
 from .weights import RowWeight, SectionPlan, SectionWeights, rescale_plan
 
-FUNDING_ROWS = {
-    "hubei": ["年度资金总额", "中央补助", "省补助", "市补助", "国债资金", "区级预算资金", "其他资金"],
-    "national": ["年度资金总额", "其中：当年财政拨款", "上年结转资金", "其他资金"],
-    "hebei": ["合计", "财政资金", "其他"],
-}
+
+def _plain(name: str) -> str:
+    """A funding row's name without its 其中 prefix and spaces, to match a declaration's source to a scheme's row."""
+    name = "".join(name.split())
+    for prefix in ("其中：", "其中:"):
+        name = name.removeprefix(prefix)
+    return name
+
+
+def start_funding(evaluation: SelfEvaluation, scheme, declaration: ProjectDeclaration) -> None:
+    """The funding block as the scheme's form prints it (its rows and 其中 sub-rows are the scheme's data, edited in
+    the admin), with the 全年预算数 the declaration gives: the first total carries its 当年预算 (or its sources'
+    sum), each row named as one of its 资金来源 carries that source's amount, and a source no row names is added
+    after the scheme's rows (a 其中 source named as such)."""
+    lines = list(scheme.funding_lines.order_by("seq")) or [SchemeFundingLine(seq=1, name="年度资金总额")]
+    sources = list(declaration.funding_sources.order_by("seq"))
+    total = declaration.annual_budget
+    if total is None and sources:
+        amounts = [s.amount for s in sources if s.level == 0 and s.amount is not None]
+        total = sum(amounts) if amounts else None
+    by_name = {}
+    for source in sources:
+        if "合计" not in source.name:  # the total is the first row already
+            by_name.setdefault(_plain(source.name), source)
+    made: dict = {}
+    first_total = next((line for line in lines if line.part_of_id is None), lines[0])
+    for seq, line in enumerate(lines, start=1):
+        source = by_name.pop(_plain(line.name), None)
+        budget = total if line is first_total else (source.amount if source is not None else None)
+        made[line.pk] = EvaluationFunding.objects.create(
+            evaluation=evaluation, seq=seq, name=line.name, is_total=line is first_total,
+            part_of=made.get(line.part_of_id), budget=budget,
+        )  # fmt: skip
+    for seq, source in enumerate(by_name.values(), start=len(lines) + 1):
+        name = source.name.strip()
+        if source.level and not name.startswith("其中"):
+            name = f"其中：{name}"
+        EvaluationFunding.objects.create(evaluation=evaluation, seq=seq, name=name[:60], budget=source.amount)
 
 
 class StartError(Exception):
@@ -67,29 +100,6 @@ def start_plan(declaration: ProjectDeclaration) -> list[SectionPlan]:
     )
 
 
-def funding_lines(declaration: ProjectDeclaration, layout: str) -> list[tuple[str, object]]:
-    """The funding rows of a new self-evaluation with their 全年预算数: the layout's total row with the declaration's
-    当年预算 (or its sources' sum), then the declaration's own 资金来源 lines with their amounts (a 其中 line named
-    as such); a declaration without sources gets the layout's printed rows, empty."""
-    rows = FUNDING_ROWS.get(layout, ["年度资金总额"])
-    sources = list(declaration.funding_sources.order_by("seq"))
-    total = declaration.annual_budget
-    if total is None and sources:
-        amounts = [s.amount for s in sources if s.level == 0 and s.amount is not None]
-        total = sum(amounts) if amounts else None
-    if not sources:
-        return [(rows[0], total)] + [(name, None) for name in rows[1:]]
-    lines = [(rows[0], total)]
-    for source in sources:
-        name = source.name.strip()
-        if "合计" in name:  # the total is the first row already
-            continue
-        if source.level and not name.startswith("其中"):
-            name = f"其中：{name}"
-        lines.append((name[:60], source.amount))
-    return lines
-
-
 @transaction.atomic
 def evaluation_start(*, declaration: ProjectDeclaration, user=None, rescale: bool = False) -> SelfEvaluation:
     """A draft self-evaluation under the declaration's scheme (fixed when the declaration was created): its rows
@@ -120,17 +130,14 @@ def evaluation_start(*, declaration: ProjectDeclaration, user=None, rescale: boo
         sections[section.code] = EvaluationSection.objects.create(
             evaluation=evaluation, seq=seq, code=section.code, name=section.name, points=section.points
         )
-    for seq, (name, budget) in enumerate(funding_lines(declaration, scheme.layout), start=1):
-        EvaluationFunding.objects.create(
-            evaluation=evaluation, seq=seq, name=name, is_total=seq == 1, budget=budget
-        )  # fmt: skip
+    start_funding(evaluation, scheme, declaration)
     scheme_sections = list(scheme.sections.all())
     for seq, row in enumerate(declaration.indicators.select_related("level1", "level2").order_by("seq"), start=1):
         section = sections.get(_section_code(row, scheme_sections))
         EvaluationRow.objects.create(
             evaluation=evaluation, seq=seq, section=section, level1=row.level1, level1_printed=row.level1_printed,
             level2=row.level2, level2_printed=row.level2_printed, name=row.name, target=row.target,
-            weight=new_weights.get(row.seq, row.weight),
+            nature=row.nature, comparator=row.comparator, unit=row.unit, weight=new_weights.get(row.seq, row.weight),
         )  # fmt: skip
     return evaluation
 
@@ -184,6 +191,7 @@ def department_evaluation_start(*, declaration, budget=None, executed=None, user
             EvaluationRow.objects.create(
                 evaluation=evaluation, seq=seq, goal=target_goal, section=section, level1=row.level1,
                 level1_printed=row.level1_printed, level2=row.level2, level2_printed=row.level2_printed,
-                name=row.name, target=row.target, weight=row.weight,
+                name=row.name, target=row.target, weight=row.weight, nature=row.nature, comparator=row.comparator,
+                unit=row.unit,
             )  # fmt: skip
     return evaluation

@@ -28,6 +28,8 @@ def test_fill_sign_and_audit(page_for, finance_user, head_user, auditor_user, li
         row.locator("input[name$=-weight]").fill("7.5")
         row.locator("select[name$=-band]").select_option("achieved")
         row.locator("input[name$=-score_final]").fill("7.5")
+        if i > 0:  # 达成 is words: a quantitative row's score needs the evaluator's reason (issue 13 point 5)
+            row.locator("textarea[name$=-score_reason]").fill("按佐证材料评定。")
     page.fill("[name=sections-1-score_final]", "18")
     page.wait_for_function("() => document.querySelector('[data-total]').textContent === '96.34'")
     assert page.locator("tr[data-row]").first.locator("[data-proposal]").inner_text() == "7.5"

@@ -60,12 +60,14 @@ def test_declaration_rights(people, own, status, who, expected):
 @pytest.mark.parametrize(
     "status, who, expected",
     [
-        ("draft", "finance", Rights(edit=True, submit=True)),
+        # enter_printed: the figures a form from outside prints, until it is signed (issue 13 point 6)
+        ("draft", "finance", Rights(edit=True, submit=True, enter_printed=True)),
         ("draft", "head", Rights()),
-        ("submitted", "finance", Rights(withdraw=True)),
+        ("submitted", "finance", Rights(withdraw=True, enter_printed=True)),
         ("submitted", "head", Rights(sign=True, send_back=True)),
-        ("submitted", "admin", Rights()),
-        ("submitted", "superuser", Rights()),
+        ("submitted", "admin", Rights(enter_printed=True)),
+        ("submitted", "superuser", Rights(enter_printed=True)),
+        ("submitted", "auditor", Rights(enter_printed=True)),
         ("submitted", "outsider", Rights()),
         ("signed", "head", Rights(reopen=True)),
         ("signed", "admin", Rights()),

@@ -57,6 +57,7 @@ def test_self_evaluation_history_with_funding_sections_steps_and_names(client, p
         points = str(row.section.points)
         data |= {f"rows-{i}-actual": "达成", f"rows-{i}-weight": points, f"rows-{i}-score_final": points}
         data[f"rows-{i}-band"] = "achieved"
+        data[f"rows-{i}-score_reason"] = "按实际完成情况评定"  # 达成 is a word: its score needs a reason
     section = evaluation.sections.order_by("seq").first()
     data["sections-0-score_final"] = "18"
     assert client.post(reverse("selfeval:evaluation_edit", args=[evaluation.pk]), data).status_code == 302

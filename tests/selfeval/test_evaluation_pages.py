@@ -71,6 +71,8 @@ def fill_everything(client, evaluation, **extra):
                 f"rows-{i}-weight": "7.5",
                 f"rows-{i}-score_final": "7.5",
                 f"rows-{i}-band": "achieved",
+                # 达成 is words: on a quantitative row the score needs the evaluator's reason (issue 13 point 5)
+                f"rows-{i}-score_reason": "按佐证材料评定。",
             }
         )
     changes.update(extra)

@@ -17,6 +17,7 @@ from .backup import EXCLUDE
 # Filled by the migrations themselves (the category table, the scoring schemes): the backup holds them too.
 FROM_MIGRATIONS = {
     "indicators.indicatorcategory", "projects.scoringscheme", "projects.schemesection", "projects.schemeassignment",
+    "projects.schemefundingline",
 }  # fmt: skip
 # Models that moved between apps (their tables did not): a backup written before the move names them so.
 MOVED_MODELS = {

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from projects.models import ProjectDeclaration, SchemeAssignment, SchemeSection, ScoringScheme
-from projects.scheme_data import load_assignments, load_schemes
+from projects.models import ProjectDeclaration, SchemeAssignment, SchemeFundingLine, SchemeSection, ScoringScheme
+from projects.scheme_data import load_assignments, load_funding_lines, load_schemes
 from projects.services.checks import refresh_stale_declarations
 from selfeval.models import SelfEvaluation
 from selfeval.seeds import SEED_DIR, LoadReport, SeedError, ensure_demo_users, load_seed_files, seed_paths
@@ -28,6 +28,7 @@ class Command(BaseCommand):
         report = LoadReport()
         # the shipped schemes and their assignments, where a database lost them (an emptied test database)
         load_schemes(ScoringScheme, SchemeSection, only_missing=True)
+        load_funding_lines(ScoringScheme, SchemeFundingLine)
         load_assignments(ScoringScheme, SchemeAssignment)
         try:
             load_seed_files(paths, replace=replace, report=report)
