@@ -93,7 +93,9 @@
           if (input && tr.dataset.follows === "1" && document.activeElement !== input) input.value = row.final || "";
           var reason = tr.querySelector("[data-score-reason]");
           if (reason && input) {
-            var differs = input.value !== "" && row.score !== null && Number(input.value) !== Number(row.score);
+            // a reason is asked when the score differs from the proposal, or when there is no proposal to follow
+            // (a word as a quantitative actual must be scored with a reason)
+            var differs = input.value !== "" && (row.score === null || Number(input.value) !== Number(row.score));
             var typed = reason.querySelector("textarea");
             reason.classList.toggle("quiet", !differs && !(typed && typed.value));
           }
