@@ -98,12 +98,7 @@ def evaluation_return(*, evaluation_id: int, user, comment: str) -> SelfEvaluati
         raise SignoffError("只能退回已提交、尚未签署的自评表。")
     if not comment.strip():
         raise SignoffError("退回时请填写退回意见，说明需要修改的内容。")
-    evaluation.status = EvaluationStatus.DRAFT
-    with workflow_transition(evaluation):
-        evaluation.save(update_fields=["status", "updated_at"])
-    save_figures(evaluation)  # its last change moved: the stored figures follow
-    EvaluationEvent.objects.create(evaluation=evaluation, action="return", user=user, comment=comment.strip())
-    return evaluation
+    return _back_to_draft(evaluation, user, "return", comment)
 
 
 @transaction.atomic
@@ -114,11 +109,16 @@ def evaluation_withdraw(*, evaluation_id: int, user, comment: str = "") -> SelfE
         raise SignoffError("只有本部门的填报人可以撤回自评表。")
     if evaluation.status != EvaluationStatus.SUBMITTED:
         raise SignoffError("只能撤回已提交、尚未签署的自评表。")
+    return _back_to_draft(evaluation, user, "withdraw", comment)
+
+
+def _back_to_draft(evaluation: SelfEvaluation, user, action: str, comment: str) -> SelfEvaluation:
+    """A submitted form becomes a draft again (returned or withdrawn): the step, its stored figures and its log."""
     evaluation.status = EvaluationStatus.DRAFT
     with workflow_transition(evaluation):
         evaluation.save(update_fields=["status", "updated_at"])
     save_figures(evaluation)  # its last change moved: the stored figures follow
-    EvaluationEvent.objects.create(evaluation=evaluation, action="withdraw", user=user, comment=comment.strip())
+    EvaluationEvent.objects.create(evaluation=evaluation, action=action, user=user, comment=comment.strip())
     return evaluation
 
 
