@@ -5,7 +5,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from projects.models import Indicator
 
 from .choices import DeclarationStatus, Role
-from .models import DepartmentDeclaration, ProjectDeclaration
+from .models import DepartmentDeclaration, MonitoringForm, ProjectDeclaration
 
 
 def waiting_for(user, year: int) -> QuerySet[ProjectDeclaration]:
@@ -48,5 +48,16 @@ def department_declaration_page(pk: int) -> DepartmentDeclaration:
             Prefetch("indicators", queryset=Indicator.objects.select_related("level1", "level2").order_by("seq")),
             "events__user",
         )
+        .get(pk=pk)
+    )
+
+
+def monitoring_page(pk: int):
+    """A monitoring form with everything its page shows (rows, budget lines, rule, log, decisions)."""
+    return (
+        MonitoringForm.objects.select_related(
+            "declaration__project__department", "period__rule", "submitted_by", "reviewed_by"
+        )
+        .prefetch_related("budget_lines", "rows", "events__user", "decisions__decided_by")
         .get(pk=pk)
     )
