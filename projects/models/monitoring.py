@@ -14,6 +14,7 @@ from ..access import scoped_queryset
 from ..choices import DeclarationStatus, Likelihood, MonitoringAction, MonitoringDecisionKind
 from ..locking import FormLocked, GuardedFormMixin, GuardedPartMixin, guarded_form_queryset, guarded_part_queryset
 from ..scheme_data import pick_assignment
+from ..services.monitoring_lights import LIGHT_LABELS
 from .fields import money_field, unit_field, year_field
 from .organisation import User
 
@@ -329,7 +330,7 @@ class MonitoringDecision(models.Model):
     kind = models.CharField("处理意见", max_length=16, choices=MonitoringDecisionKind.choices)
     reason = models.TextField("理由")
     respond_by = models.DateField("部门反馈期限")
-    light = models.CharField("决定时的项目灯", max_length=8, blank=True)
+    light = models.CharField("决定时的项目灯", max_length=8, blank=True, choices=list(LIGHT_LABELS.items()))
     decided_by = models.ForeignKey(User, verbose_name="决定人", on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField("决定时间", auto_now_add=True)
 
