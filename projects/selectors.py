@@ -61,3 +61,19 @@ def monitoring_page(pk: int):
         .prefetch_related("budget_lines", "rows", "events__user", "decisions__decided_by")
         .get(pk=pk)
     )
+
+
+def monitoring_record(declaration_id: int | None) -> MonitoringForm | None:
+    """The declaration's latest submitted or approved monitoring form (the record the self-evaluation is read
+    against), with its rows, budget lines and rule; None without one."""
+    if declaration_id is None:
+        return None
+    return (
+        MonitoringForm.objects.filter(
+            declaration_id=declaration_id, status__in=[DeclarationStatus.SUBMITTED, DeclarationStatus.APPROVED]
+        )
+        .select_related("period__rule")
+        .prefetch_related("rows", "budget_lines")
+        .order_by("-end_month")
+        .first()
+    )

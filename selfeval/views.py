@@ -15,7 +15,9 @@ from indicators.services.layout import span_rows
 from indicators.services.values import format_rate
 from projects.access import is_filer_of
 from projects.models import DepartmentDeclaration, ProjectDeclaration
+from projects.selectors import monitoring_record
 from projects.services.checks import ChecksPending
+from projects.services.monitoring import form_lights
 
 from .access import evaluation_rights
 from .choices import EvaluationStatus
@@ -65,6 +67,9 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             **evaluation_sheet(evaluation),
             "evaluation": evaluation,
             "findings": evaluation_findings(evaluation),
+            "monitoring": (monitoring := monitoring_record(evaluation.declaration_id)),
+            "monitoring_lights": (lights := form_lights(monitoring) if monitoring else None),
+            "monitoring_rows": list(zip(monitoring.rows.all(), lights.indicators, strict=True)) if monitoring else [],
             "rights": evaluation_rights(user, evaluation),
             "digest_ok": digest_matches(evaluation.pk) if evaluation.status == EvaluationStatus.SIGNED else None,
             "events": events,
