@@ -25,9 +25,12 @@ from .models import (
     Goal,
     Indicator,
     MergedItem,
+    MonitoringBudgetLine,
     MonitoringDecision,
+    MonitoringEvent,
     MonitoringForm,
     MonitoringPeriod,
+    MonitoringRow,
     MonitoringRule,
     PriorYearBudget,
     ProcurementItem,
@@ -385,11 +388,21 @@ class MonitoringRuleAdmin(ScopedAdmin):
     inlines = [MonitoringPeriodInline]
 
 
+class MonitoringBudgetLineInline(ReadOnlyMixin, ScopedTabularInline):
+    model = MonitoringBudgetLine
+
+
+class MonitoringRowInline(ReadOnlyMixin, ScopedTabularInline):
+    model = MonitoringRow
+    exclude = ["indicator"]
+
+
 @admin.register(MonitoringForm)
 class MonitoringFormAdmin(ReadOnlyMixin, ScopedAdmin):
     """Monitoring forms are filled and reviewed on their pages; the admin reads them."""
 
     department_lookup = None
+    inlines = [MonitoringBudgetLineInline, MonitoringRowInline]
     list_display = ["declaration", "period", "status", "updated_at"]
     list_filter = ["year", "status"]
     search_fields = ["declaration__project__name"]
@@ -404,3 +417,13 @@ class MonitoringDecisionAdmin(ReadOnlyMixin, ScopedAdmin):
     list_display = ["decided_at", "kind", "form", "light", "respond_by", "decided_by"]
     list_filter = ["kind"]
     list_select_related = ["form__declaration__project", "decided_by"]
+
+
+@admin.register(MonitoringEvent)
+class MonitoringEventAdmin(ReadOnlyMixin, ScopedAdmin):
+    """The monitoring forms' review log is a record: readable, never edited."""
+
+    department_lookup = None
+    list_display = ["at", "action", "user", "form", "from_status", "to_status"]
+    list_filter = ["action"]
+    list_select_related = ["user", "form__declaration__project", "form__period"]

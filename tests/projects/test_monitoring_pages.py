@@ -40,7 +40,8 @@ def page_data(form, *, version=None, plan="", executed="35", rows=None, action="
     defaults = [{"value_to_date": "350", "likelihood": "certain"}, {"value_to_date": "92%", "likelihood": "certain"}]
     for i, row in enumerate(indicator_rows):
         data[f"rows-{i}-id"] = row.pk
-        data |= {f"rows-{i}-{k}": v for k, v in (rows or defaults)[i].items()}
+        given = (rows or defaults)[i] if i < len(rows or defaults) else {"value_to_date": "1", "likelihood": "certain"}
+        data |= {f"rows-{i}-{k}": v for k, v in given.items()}
     return data
 
 
