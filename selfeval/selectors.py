@@ -9,7 +9,7 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from projects.choices import DeclarationStatus, ProjectType, Role
-from projects.models import Project, ProjectDeclaration
+from projects.models import MonitoringForm, Project, ProjectDeclaration
 
 from .choices import EvaluationStatus
 from .models import EvaluationEvent, EvaluationRow, SelfEvaluation
@@ -92,7 +92,11 @@ def home_rows(user, year: int, projects=None) -> list[dict]:
         .select_related("department")
         .prefetch_related(
             Prefetch(
-                "declarations", queryset=ProjectDeclaration.objects.filter(year=year), to_attr="year_declarations"
+                "declarations",
+                queryset=ProjectDeclaration.objects.filter(year=year).prefetch_related(
+                    Prefetch("monitoring_forms", queryset=MonitoringForm.objects.select_related("period"))
+                ),
+                to_attr="year_declarations",
             ),
             Prefetch(
                 "self_evaluations",

@@ -160,3 +160,14 @@ def test_the_page_reads_in_fixed_queries(client, auditor_user, form, django_asse
     client.get(reverse("projects:monitoring", args=[form.pk]))
     with django_assert_max_num_queries(14):
         assert client.get(reverse("projects:monitoring", args=[form.pk])).status_code == 200
+
+
+def test_the_home_page_offers_and_links_monitoring(client, finance_user, head_user, declaration):
+    client.force_login(finance_user)
+    page = client.get(reverse("home") + "?year=2030").content.decode()
+    assert reverse("projects:monitoring_create", args=[declaration.pk]) in page
+    form = service.monitoring_start(declaration=declaration, user=finance_user)
+    client.force_login(head_user)
+    page = client.get(reverse("home") + "?year=2030").content.decode()
+    assert reverse("projects:monitoring", args=[form.pk]) in page and "1–7月：草稿" in page
+    assert reverse("projects:monitoring_create", args=[declaration.pk]) not in page
