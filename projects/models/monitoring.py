@@ -285,6 +285,11 @@ class MonitoringRow(GuardedPartMixin):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def default_nature(self) -> str:
+        """成本 rows are 反向 unless the declaration prints otherwise (as ``IndicatorRowBase.default_nature``)."""
+        return "negative" if "成本" in f"{self.level1}{self.level2}" else ""
+
     def causes(self) -> list[str]:
         return [str(self._meta.get_field(name).verbose_name) for name in self.CAUSE_FIELDS if getattr(self, name)]
 

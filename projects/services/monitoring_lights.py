@@ -63,6 +63,7 @@ class IndicatorInput:
     unit: str = ""
     likelihood: str = ""
     plan: tuple[Decimal, ...] = ()  # per-period shares of the annual target in % (4 quarters or 12 months)
+    default_nature: str = ""  # "negative" for 成本 rows that print no 指标性质
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,10 @@ def _qualitative_light(row: IndicatorInput, why: str) -> Light:
 def indicator_light(row: IndicatorInput, rule: LightRule, end_month: int, share: Decimal | None = None) -> Light:
     """The light of one indicator row at the end of ``end_month`` (``share`` overrides X/12)."""
     months = f"1–{end_month}月"
-    values = parse_row(row.target, row.value, unit=row.unit, comparator=row.comparator, nature=row.nature)
+    values = parse_row(
+        row.target, row.value, unit=row.unit, comparator=row.comparator, nature=row.nature,
+        default_nature=row.default_nature,
+    )  # fmt: skip
     target, actual = values.target, values.actual
     if not target.is_quantitative or target.number is None:
         return _qualitative_light(row, "定性指标")

@@ -329,3 +329,9 @@ def test_a_spending_plan_turns_a_false_red_green(form, finance_user):
     light = service.form_lights(form).budget
     assert light.colour == "green"
     assert light.formula == "执行率 = 1–7月 15 ÷ 100 = 15.0%；进度 = 15.0% ÷ 计划 16.7% = 90.0%"
+
+
+def test_cost_rows_of_the_form_are_reverse_by_default():
+    assert MonitoringRow(level1="产出指标", level2="成本指标").default_nature == "negative"
+    assert MonitoringRow(level1="成本指标", level2="经济成本指标").default_nature == "negative"
+    assert MonitoringRow(level1="产出指标", level2="数量指标").default_nature == ""

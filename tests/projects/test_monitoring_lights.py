@@ -78,6 +78,15 @@ def test_nature_column_makes_a_bare_target_a_ceiling():
     assert (light.colour, light.rate.quantize(D("0.001"))) == (YELLOW, D("0.667"))
 
 
+def test_cost_rows_are_ceilings_by_default():
+    """人均培训成本 0.6 万元 (001): a 成本 row printing no 指标性质 is 反向."""
+    row = IndicatorInput("人均培训成本", "0.6 万元", "0.5万元", default_nature="negative")
+    light = indicator_light(row, RULE, 7)
+    assert (light.colour, light.formula) == (GREEN, "反向指标：进度 = 目标 0.6 ÷ 1–7月 0.5 = 120.0%")
+    spent = indicator_light(IndicatorInput("人均培训成本", "0.6 万元", "0.9万元", default_nature="negative"), RULE, 7)
+    assert spent.colour == YELLOW  # 66.7%
+
+
 def test_a_back_loaded_plan_is_measured_against_the_plan_not_the_calendar():
     """A training programme that runs in autumn: 100 of 600 by July is red against 7/12, green against its plan."""
     straight = indicator_light(IndicatorInput("培训人次", "≥600人次", "100"), RULE, 7)
