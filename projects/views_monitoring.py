@@ -89,6 +89,8 @@ def monitoring_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("projects:monitoring", pk=form.pk)
         else:
             messages.error(request, "有内容需要更正，请查看标红的栏目；本次没有保存任何内容。")
+        if header.is_valid():  # the lights below show what was typed (the rows' instances hold it already)
+            form.spending_plan = header.cleaned_data["spending_plan"]
     context = _context(form, request.user) | {"header": header, "budget": budget, "row_forms": rows}
     context["edit_rows"] = list(zip(rows.forms, context["lights"].indicators, strict=True))
     return render(request, "projects/monitoring/form.html", context)

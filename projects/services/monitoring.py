@@ -298,6 +298,7 @@ def form_lights(form: MonitoringForm) -> ProjectLights:
             unit=row.unit,
             likelihood=row.likelihood,
             plan=_plan(row.plan),
+            default_nature=row.default_nature,
         )  # fmt: skip
         for row in form.rows.all()
     ]

@@ -335,3 +335,14 @@ def test_cost_rows_of_the_form_are_reverse_by_default():
     assert MonitoringRow(level1="产出指标", level2="成本指标").default_nature == "negative"
     assert MonitoringRow(level1="成本指标", level2="经济成本指标").default_nature == "negative"
     assert MonitoringRow(level1="产出指标", level2="数量指标").default_nature == ""
+
+
+def test_a_cost_row_is_read_as_a_ceiling_in_the_forms_lights(dongxihu, finance_user):
+    """人均培训成本 0.6 万元 (001's 干部教育培训): 0.5 万元 by July is within the ceiling, not 142.9% ahead."""
+    declaration = make_declaration(
+        make_project(dongxihu), status=DeclarationStatus.APPROVED, rows=[("cost", "人均培训成本", "0.6 万元")]
+    )
+    form = service.monitoring_start(declaration=declaration, user=finance_user)
+    form = fill(form, finance_user, {1: {"value_to_date": "0.5万元", "likelihood": Likelihood.CERTAIN}})
+    light = service.form_lights(form).indicators[0]
+    assert (light.colour, light.formula) == ("green", "反向指标：进度 = 目标 0.6 ÷ 1–7月 0.5 = 120.0%")

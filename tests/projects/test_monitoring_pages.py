@@ -171,3 +171,13 @@ def test_the_home_page_offers_and_links_monitoring(client, finance_user, head_us
     page = client.get(reverse("home") + "?year=2030").content.decode()
     assert reverse("projects:monitoring", args=[form.pk]) in page and "1–7月：草稿" in page
     assert reverse("projects:monitoring_create", args=[declaration.pk]) not in page
+
+
+def test_a_refused_page_shows_the_lights_of_what_was_typed(client, finance_user, form):
+    client.force_login(finance_user)
+    data = page_data(form, executed="15", plan="0,10,20,70",
+                     rows=[{"value_to_date": "100", "likelihood": "possible"}, {"value_to_date": "92%"}])  # fmt: skip
+    page = client.post(reverse("projects:monitoring_edit", args=[form.pk]), data).content.decode()
+    assert "本次没有保存任何内容" in page
+    assert "进度 = 15.0% ÷ 计划 16.7% = 90.0%" in page  # the typed plan and execution, not the stored blanks
+    assert MonitoringForm.objects.get(pk=form.pk).spending_plan == ""
