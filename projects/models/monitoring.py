@@ -15,6 +15,7 @@ from ..choices import DeclarationStatus, Likelihood, MonitoringAction, Monitorin
 from ..locking import FormLocked, GuardedFormMixin, GuardedPartMixin, guarded_form_queryset, guarded_part_queryset
 from ..scheme_data import pick_assignment
 from ..services.monitoring_lights import LIGHT_LABELS
+from .declarations import ReviewFields, WorkflowEventBase
 from .fields import money_field, unit_field, year_field
 from .organisation import User
 
@@ -155,7 +156,7 @@ class MonitoringLocked(FormLocked):
         super().__init__(f"{what}已提交或已审核，锁定不能修改；如需修改，请部门负责人退回。")
 
 
-class MonitoringForm(GuardedFormMixin):
+class MonitoringForm(GuardedFormMixin, ReviewFields):
     """项目支出绩效目标执行监控表: one approved declaration's budget execution and indicator progress for a period."""
 
     WORKFLOW_FIELDS = ("status", "submitted_by", "submitted_at", "reviewed_by", "reviewed_at", "review_comment")
@@ -171,18 +172,6 @@ class MonitoringForm(GuardedFormMixin):
     spending_plan = models.CharField(
         "资金支出计划", max_length=120, blank=True, help_text="各季度或各月计划支出占全年的百分数，如 10,20,30,40。"
     )
-    status = models.CharField(
-        "状态", max_length=10, choices=DeclarationStatus.choices, default=DeclarationStatus.DRAFT, db_index=True
-    )
-    submitted_by = models.ForeignKey(
-        User, verbose_name="提交人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        User, verbose_name="审核人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
-    review_comment = models.TextField("审核意见", blank=True)
     version = models.PositiveIntegerField("版本", default=1)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -305,26 +294,17 @@ class MonitoringRow(GuardedPartMixin):
                 raise ValidationError(errors)
 
 
-class MonitoringEvent(models.Model):
+class MonitoringEvent(WorkflowEventBase):
     """One step of a monitoring form's review: who did what, when, with which comment."""
 
     form = models.ForeignKey(MonitoringForm, verbose_name="监控表", on_delete=models.CASCADE, related_name="events")
     action = models.CharField("操作", max_length=16, choices=MonitoringAction.choices)
-    from_status = models.CharField("原状态", max_length=10, choices=DeclarationStatus.choices, blank=True)
-    to_status = models.CharField("新状态", max_length=10, choices=DeclarationStatus.choices, blank=True)
-    user = models.ForeignKey(User, verbose_name="操作人", on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField("时间", auto_now_add=True)
-    comment = models.TextField("意见或理由", blank=True)
 
     objects = scoped_queryset("form__declaration__project__department").as_manager()
 
-    class Meta:
+    class Meta(WorkflowEventBase.Meta):
         verbose_name = "监控表审核记录"
         verbose_name_plural = "监控表审核记录"
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.get_action_display()} · {self.user} · {self.at:%Y-%m-%d %H:%M}"
 
 
 class MonitoringDecision(models.Model):
