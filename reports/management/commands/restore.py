@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from projects.models import SchemeAssignment
+from projects.models import MonitoringRule, SchemeAssignment
 from selfeval.services.checks import refresh_all
 
 from .backup import EXCLUDE
@@ -17,7 +17,7 @@ from .backup import EXCLUDE
 # Filled by the migrations themselves (the category table, the scoring schemes): the backup holds them too.
 FROM_MIGRATIONS = {
     "indicators.indicatorcategory", "projects.scoringscheme", "projects.schemesection", "projects.schemeassignment",
-    "projects.schemefundingline",
+    "projects.schemefundingline", "projects.monitoringrule", "projects.monitoringperiod",
 }  # fmt: skip
 # Models that moved between apps (their tables did not): a backup written before the move names them so.
 MOVED_MODELS = {
@@ -85,12 +85,16 @@ class Command(BaseCommand):
                 text = f.read()
         except (OSError, EOFError) as exc:
             raise CommandError(f"无法读取备份文件：{exc}") from exc
+        restored = moved_labels(text)
         with tempfile.NamedTemporaryFile("w", suffix=".json-full", encoding="utf-8") as tmp:
-            tmp.write(moved_labels(text))
+            tmp.write(restored)
             tmp.flush()
             with transaction.atomic():
                 # the backup holds the administrators' scheme assignments: they replace the migrations' starting set
                 SchemeAssignment.objects.all().delete()
+                # and their monitoring rules, when it was written since monitoring exists (else the defaults stay)
+                if any(o.get("model") == "projects.monitoringrule" for o in json.loads(restored)):
+                    MonitoringRule.objects.all().delete()
                 call_command("loaddata", tmp.name, verbosity=0)
         evaluations, declarations = refresh_all()
         self.stdout.write(f"已从 {file} 恢复；重新检查自评表 {evaluations} 张、申报表 {declarations} 张。")
