@@ -158,8 +158,9 @@ def monitoring_problems(form: MonitoringForm) -> list[Problem]:
     """What must be filled before submitting: the 1–X月 execution, and for each row its 1–X月 value and 完成目标可能性
     (有可能 / 完全不可能 with 偏差原因 and 相关建议)."""
     problems = []
-    if any(line.executed is None for line in form.budget_lines.all() if line.level == 0):
-        problems.append(Problem("budget", "请填写各资金来源的 1–X月执行数。"))
+    for line in form.budget_lines.all():
+        if line.level == 0 and line.annual_budget and line.executed is None:  # a source without budget may stay blank
+            problems.append(Problem("budget", f"请填写“{line.name}”的 1–X月执行数。"))
     for row in form.rows.all():
         if not row.value_to_date.strip():
             problems.append(Problem(row.pk, f"第 {row.seq} 行“{row.name}”请填写 1–X月执行情况。"))

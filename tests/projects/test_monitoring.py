@@ -190,7 +190,7 @@ def test_submission_lists_what_is_missing(form, finance_user):
     with pytest.raises(service.MonitoringError) as caught:
         service.monitoring_submit(form=form, user=finance_user)
     message = str(caught.value)
-    assert "1–X月执行数" in message and "第 1 行“培训人次”请填写 1–X月执行情况" in message
+    assert "请填写“公共预算财政拨款”的 1–X月执行数" in message and "第 1 行“培训人次”请填写 1–X月执行情况" in message
     assert "请选择完成目标可能性" in message
     assert MonitoringForm.objects.get(pk=form.pk).status == "draft"
 
@@ -346,3 +346,11 @@ def test_a_cost_row_is_read_as_a_ceiling_in_the_forms_lights(dongxihu, finance_u
     form = fill(form, finance_user, {1: {"value_to_date": "0.5万元", "likelihood": Likelihood.CERTAIN}})
     light = service.form_lights(form).indicators[0]
     assert (light.colour, light.formula) == ("green", "反向指标：进度 = 目标 0.6 ÷ 1–7月 0.5 = 120.0%")
+
+
+def test_a_funding_source_without_budget_needs_no_execution(form, finance_user, declaration):
+    """001's forms list 政府性基金预算财政拨款 and 其他资金 without amounts: nothing to execute, nothing to fill."""
+    MonitoringBudgetLine.objects.create(form=form, seq=2, name="其他资金")
+    form = fill(form, finance_user, FILLED)
+    MonitoringBudgetLine.objects.filter(form=form, name="其他资金").update(executed=None)
+    assert service.monitoring_problems(form) == []
