@@ -49,7 +49,9 @@ class ReviewRule(models.Model):
     blocks_submission = models.BooleanField(
         "阻止提交", default=False, help_text="仅对“错误”有效：选中后，存在该问题的申报表不能提交。"
     )
-    params = models.JSONField("参数", default=dict, blank=True, help_text="如 {\"max\": 15}；各规则的参数见 docs/review.md。")
+    params = models.JSONField(
+        "参数", default=dict, blank=True, help_text='如 {"max": 15}；各规则的参数见 docs/review.md。'
+    )
     message = models.CharField(
         "问题说明", max_length=300, blank=True, help_text="可用 {name}、{seq}、{target} 等占位符，见 docs/review.md。"
     )
@@ -85,7 +87,7 @@ class ReviewRule(models.Model):
         if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
             raise ValidationError({"year_to": "起始年度不能晚于终止年度。"})
         if not isinstance(self.params, dict):
-            raise ValidationError({"params": "参数应写作 JSON 对象，如 {\"max\": 15}。"})
+            raise ValidationError({"params": '参数应写作 JSON 对象，如 {"max": 15}。'})
         defaults = RULES[self.code][2] if self.code in RULES else {}
         for key, value in self.params.items():
             if key in defaults and type(value) is not type(defaults[key]):
@@ -104,7 +106,9 @@ class ReviewRule(models.Model):
 
 
 def _check_grade_params(params: dict) -> None:
-    message = '评级参数应写作 {"points": {"error": 20, "warning": 5, "hint": 1}, "bands": [["优", 90], …]}，最低分自高到低。'
+    message = (
+        '评级参数应写作 {"points": {"error": 20, "warning": 5, "hint": 1}, "bands": [["优", 90], …]}，最低分自高到低。'
+    )
     points, bands = params.get("points"), params.get("bands")
     if not isinstance(points, dict) or not isinstance(bands, list) or not bands:
         raise ValidationError({"params": message})

@@ -68,7 +68,9 @@ def review_input(declaration: ProjectDeclaration) -> ReviewInput:
 
 def rules_in_force(declaration: ProjectDeclaration) -> tuple[list[RuleConfig], dict]:
     """The rule rows that apply to the declaration's region and year, and the grade's parameters."""
-    chosen = ReviewRule.objects.rules_for(division_code=declaration.project.department.division(), year=declaration.year)
+    chosen = ReviewRule.objects.rules_for(
+        division_code=declaration.project.department.division(), year=declaration.year
+    )
     grade = chosen.pop(GRADE, None)
     rules = sorted(chosen.values(), key=lambda r: (r.seq, r.code))
     configs = [

@@ -78,8 +78,13 @@ def run_review(data: ReviewInput, rules: Iterable[RuleConfig]) -> list[ReviewFin
             where = f"{row.label}“{row.name}”" if row else PLACE_LABELS.get(hit.place, hit.place)
             findings.append(
                 ReviewFinding(
-                    code=rule.code, rule=RULES[rule.code][0], severity=rule.severity, place=hit.place, field=where,
-                    message=fill(rule.message, hit.values), advice=rule.advice,
+                    code=rule.code,
+                    rule=RULES[rule.code][0],
+                    severity=rule.severity,
+                    place=hit.place,
+                    field=where,
+                    message=fill(rule.message, hit.values),
+                    advice=rule.advice,
                     blocking=rule.blocking and rule.severity == ERROR,
                 )  # fmt: skip
             )

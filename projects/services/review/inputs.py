@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ...review_data import SEVERITIES
+
 # Where a finding belongs on the page: a row of the indicator table (``row:<key>``) or one of these blocks.
 INDICATORS, GOALS, BASIS, ESTIMATION, CONTINUING = "indicators", "goals", "basis", "estimation", "continuing"
 PLACE_LABELS = {
@@ -99,6 +101,10 @@ class ReviewFinding:
     message: str
     advice: str
     blocking: bool = False
+
+    @property
+    def severity_label(self) -> str:
+        return dict(SEVERITIES).get(self.severity, self.severity)
 
     def as_dict(self) -> dict:
         return {
