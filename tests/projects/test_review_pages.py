@@ -121,7 +121,7 @@ def test_a_continuing_project_shows_last_years_grade(finance_user):
 
 def test_the_review_reads_a_page_in_few_queries(django_assert_max_num_queries):
     declaration = talent()
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(5):
         declaration_review(declaration)
 
 

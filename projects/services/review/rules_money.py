@@ -131,7 +131,7 @@ def continuing_prior(data: ReviewInput, params: dict) -> list[Hit]:
         return []
     prior = data.prior_evaluation
     if prior is None:
-        return [Hit(CONTINUING, {"detail": f"延续性项目，未找到 {data.year - 1} 年的自评表。"})]
+        return [Hit(CONTINUING, {"detail": f"没有本项目 {data.year - 1} 年的自评表，无法对照上年完成情况。"})]
     grade = f"{prior.total} 分，{prior.grade}" if prior.grade else (prior.total or "未评分")
     hits = [Hit(CONTINUING, {"detail": f"{prior.year} 年自评：{grade}；未达标指标 {len(prior.unmet)} 项。"})]
     names = {"".join(row.name.split()) for row in data.rows}
