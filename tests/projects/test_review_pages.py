@@ -129,3 +129,17 @@ def test_the_readme_shows_what_review_report_finds_on_the_seeds():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index(BEGIN) + len(BEGIN) : readme.index(END)].strip()
     assert section == review_report_markdown(), "run: python manage.py review_report --readme README.md"
+
+
+def test_an_administrator_adds_a_provinces_variant_in_the_admin(client, admin_user_):
+    client.force_login(admin_user_)
+    data = {
+        "code": "name_length", "division_prefix": "42", "year_from": "2021", "year_to": "", "seq": "4", "basis": "",
+        "enabled": "on", "severity": "hint", "params": '{"max": 20}', "message": "名称“{name}”{length} 字，超过 {max} 字。",
+        "advice": "精简名称。",
+    }  # fmt: skip
+    response = client.post(reverse("admin:projects_reviewrule_add"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert "name_length" not in codes(talent())  # 18 characters ≤ 20 in 湖北 from 2021
+    response = client.post(reverse("admin:projects_reviewrule_add"), data | {"params": '{"max": "二十"}'})
+    assert response.status_code == 200 and "类型应与默认值相同" in response.content.decode()

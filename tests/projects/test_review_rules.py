@@ -181,3 +181,9 @@ def test_draft_opinion_is_problem_and_advice_per_rule():
     unit = next(line for line in lines if "只有数字" in line)
     assert unit.endswith("第 1 行“培训班次”等 2 处——指标值“5”只有数字，没有计量单位。")
     assert draft_opinion([], review_grade([])) == "绩效目标质量：优。未发现问题，建议通过。"
+
+
+def test_a_continuing_project_without_last_years_evaluation_says_so_and_a_one_off_project_is_not_asked():
+    (note,) = found("continuing_prior", data(project_type="recurring"))
+    assert note.message == "没有本项目 2020 年的自评表，无法对照上年完成情况。"
+    assert found("continuing_prior", data(project_type="one_off")) == []
