@@ -28,7 +28,7 @@ def review_report_markdown() -> str:
             forms[code] += 1
     labels = dict(SEVERITIES)
     lines = [
-        f"{len(ids)} 张项目申报表，按全国默认规则：",
+        f"{len(ids)} 张项目申报表，各按其地区和年度适用的审核规则：",
         "",
         "| 规则 | 编码 | 严重程度 | 问题数 | 涉及申报表 |",
         "|---|---|---|---:|---:|",
