@@ -35,6 +35,7 @@ from .monitoring import (
     MonitoringRule,
 )
 from .organisation import Department, MergedItem, Project, User
+from .review import ReviewRule
 from .schemes import SchemeAssignment, SchemeFundingLine, SchemeSection, ScoringScheme, default_grade_bands
 
 __all__ = [
@@ -68,6 +69,7 @@ __all__ = [
     "ProcurementItem",
     "Project",
     "ProjectDeclaration",
+    "ReviewRule",
     "ScoringScheme",
     "SchemeAssignment",
     "SchemeSection",

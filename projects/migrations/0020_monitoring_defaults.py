@@ -10,6 +10,6 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("projects", "0017_monitoring")]
+    dependencies = [("projects", "0019_monitoring")]
 
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0016_scheme_funding_lines'),
+        ('projects', '0018_ship_review_rules'),
     ]
 
     operations = [
