@@ -36,6 +36,7 @@ from .services.signoff import (
     SignoffError,
     SubmitBlocked,
     digest_matches,
+    evaluation_digest,
     evaluation_reopen,
     evaluation_return,
     evaluation_sign,
@@ -89,6 +90,7 @@ def evaluation_sign_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             "evaluation": evaluation,
             "figures": refresh_one(evaluation),
             "findings": [f for f in evaluation_findings(evaluation) if f.code in BLOCKING],
+            "digest": evaluation_digest(evaluation_with_rows(evaluation.pk)),  # what the head signs, as shown
         },
     )
 
@@ -238,7 +240,11 @@ def evaluation_action(request: HttpRequest, pk: int) -> HttpResponse:
         if action == "submit":
             return _submit(request, pk)
         if action == "sign":
-            evaluation_sign(evaluation_id=evaluation.pk, user=request.user, comment=comment)
+            seen = request.POST.get("digest", "")
+            if not seen:  # a signature is given on the confirmation page, having seen the total and grade
+                messages.info(request, "请在签署确认页核对总分和等次后签署。")
+                return redirect("selfeval:evaluation_sign", pk=pk)
+            evaluation_sign(evaluation_id=evaluation.pk, user=request.user, comment=comment, seen_digest=seen)
             messages.success(request, "已签署，自评表已锁定。")
         elif action == "return":
             evaluation_return(evaluation_id=evaluation.pk, user=request.user, comment=comment)

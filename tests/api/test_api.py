@@ -294,3 +294,30 @@ def test_the_browsable_api_shows_a_declaration(client, finance_user):
     assert response.status_code == 200
     page = response.content.decode()
     assert declaration.project.name in page and declaration.project.key in page  # the detail and the PUT form
+
+
+def test_the_head_returns_and_finance_withdraws_through_the_api_and_a_signature_names_what_was_read(head_user):
+    form = SelfEvaluation.objects.get(project__name="组织日常运转经费", year=2019, status="submitted")  # 洪山's
+    head = api(make_user("t-head-api-hs", "head", form.department))
+    finance = api(make_user("t-finance-api-hs", "finance", form.department))
+    url = f"/api/evaluations/{form.pk}"
+    refused = head.post(f"{url}/return/", {}, format="json")
+    assert refused.status_code == 400 and "reason" in refused.json()
+    assert api(head_user).post(f"{url}/return/", {"reason": "x"}, format="json").status_code == 404  # 东西湖's head
+    returned = head.post(f"{url}/return/", {"reason": "请补充偏差原因。"}, format="json")
+    assert returned.status_code == 200 and returned.json()["status"] == "draft"
+    assert form.events.get(action="return").comment == "请补充偏差原因。"
+    assert finance.post(f"{url}/withdraw/", {}, format="json").status_code == 400  # a draft is not withdrawn
+    assert finance.post(f"{url}/submit/").status_code == 200
+    withdrawn = finance.post(f"{url}/withdraw/", {"comment": "金额填错"}, format="json")
+    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "draft"
+    assert finance.post(f"{url}/submit/").status_code == 200
+    read = head.get(f"{url}/").json()
+    SelfEvaluation.objects.filter(pk=form.pk).update(filler="改过")  # changed after the head read it
+    stale = head.post(f"{url}/sign/", {"digest": read["digest"], "comment": "同意"}, format="json")
+    assert stale.status_code == 400 and "确认之后有变动" in stale.json()["detail"]
+    assert head.post(f"{url}/sign/", {"unknown": 1}, format="json").status_code == 400
+    current = head.get(f"{url}/").json()["digest"]
+    signed = head.post(f"{url}/sign/", {"digest": current, "comment": "同意"}, format="json")
+    assert signed.status_code == 200 and signed.json()["signed_digest"] == current
+    assert form.events.get(action="sign").comment == "同意"
