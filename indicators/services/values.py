@@ -9,6 +9,7 @@ import datetime
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 # The parser's version: change it with any change of how a value is read (stored checks are made again).
@@ -130,6 +131,9 @@ def parse_value(text: object) -> ParsedValue:
         return _qualitative(original.strip())
 
 
+# A form's texts come back on every preview and rescore: each distinct text is read once per process. The answer
+# is a frozen value of the text alone, so a cached one is the same answer.
+@lru_cache(maxsize=16384)
 def _parse(original: str) -> ParsedValue:
     text = normalize_text(original)
     if not text:
