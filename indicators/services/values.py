@@ -9,8 +9,8 @@ import datetime
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from functools import lru_cache
 
 # The parser's version: change it with any change of how a value is read (stored checks are made again).
 # 2: deadlines (12月底前) are time targets; a row's own 指标性质, comparator and unit are read with its values.
