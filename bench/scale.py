@@ -41,7 +41,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "perfbudget.settings")
 os.environ.setdefault("DJANGO_MEDIA_ROOT", str(ROOT / "var" / "bench-media"))
 os.environ.pop("CELERY_BROKER_URL", None)
 
-OPERATIONS = ("import", "refresh", "rescore", "preview", "get", "mixed", "pdf")
+OPERATIONS = ("import", "refresh", "rescore", "preview", "report", "get", "mixed", "pdf")
 IMPORT_HEADERS = ["项目编码", "年度", "序号", "一级指标", "二级指标", "三级指标", "指标值", "绩效标准", "分值"]
 ROWS_PER_FORM = 400  # under the per-form cap of the declaration's rows
 GOALS = {
@@ -53,6 +53,9 @@ GOALS = {
     "preview_p50_ms": "≤ 30 ms",
     "get_rps": "≥ 100 req/s and ≥ 0.5 × floor",
     "get_p95_ms": "≤ 300 ms",
+    "report_page_s": "≤ 1 s",
+    "report_all_s": "streamed",
+    "dashboard_s": "≤ 1 s",
     "mixed_failures": "0",
     "lost_updates": "0",
     "mixed_p95_ms": "≤ 1000 ms",
@@ -285,6 +288,35 @@ def preview(year: int, prefix: str, repeat: int = 30) -> dict:
             "preview_p50_ms": round(statistics.median(times), 1)}  # fmt: skip
 
 
+# --- the province's score report and dashboard ------------------------------------------------------------------
+
+
+def report(year: int) -> dict:
+    """The whole province as an administrator reads it: the API's first page of the score report, the whole report
+    (as the streamed download makes it, batch by batch), and the dashboard's figures."""
+    from django.test import Client
+
+    from projects.models import User
+
+    admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"role": "admin", "is_superuser": True})
+    client = Client()
+    client.force_login(admin)
+    client.get("/api/score-report/", {"year": year, "page_size": 1})  # warm
+    started = time.perf_counter()
+    page = client.get("/api/score-report/", {"year": year})
+    page_s = time.perf_counter() - started
+    started = time.perf_counter()
+    download = client.get("/api/score-report/download/", {"year": year})
+    lines = json.loads(b"".join(download.streaming_content))
+    all_s = time.perf_counter() - started
+    started = time.perf_counter()
+    dashboard = client.get("/selfeval/dashboard/", {"year": year})
+    dashboard_s = time.perf_counter() - started
+    assert page.status_code == dashboard.status_code == 200 and len(lines) == page.json()["count"]
+    return {"report_page_s": round(page_s, 2), "report_all_s": round(all_s, 2), "report_lines": len(lines),
+            "dashboard_s": round(dashboard_s, 2)}  # fmt: skip
+
+
 # --- page GETs under load --------------------------------------------------------------------------------------
 
 
@@ -488,6 +520,7 @@ def main() -> None:
         ("refresh", refresh),
         ("rescore", lambda: rescore(args.year)),
         ("preview", lambda: preview(args.year, prefix)),
+        ("report", lambda: report(args.year)),
         ("get", lambda: pages(args.year, prefix, args.users, args.seconds, args.port)),
         ("mixed", lambda: mixed(args.seconds)),
         ("pdf", pdf),

@@ -32,9 +32,11 @@ def _with_rows(*, for_update: bool) -> QuerySet[SelfEvaluation]:
     return qs.select_for_update(of=("self",)) if for_update else qs
 
 
-def evaluation_with_rows(pk: int, *, for_update: bool = False) -> SelfEvaluation:
-    """One self-evaluation with its scheme, sections, funding rows, goals and indicator rows (6 queries)."""
-    return _with_rows(for_update=for_update).get(pk=pk)
+def evaluation_with_rows(pk: int, *, for_update: bool = False, user=None) -> SelfEvaluation:
+    """One self-evaluation with its scheme, sections, funding rows, goals and indicator rows (6 queries); with
+    ``user``, only one in that user's scope (DoesNotExist otherwise), read in the same queries."""
+    qs = _with_rows(for_update=for_update)
+    return (qs.for_user(user) if user is not None else qs).get(pk=pk)
 
 
 def evaluations_with_rows(pks: list[int], *, for_update: bool = False) -> list[SelfEvaluation]:

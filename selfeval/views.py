@@ -47,9 +47,10 @@ from .sheets import evaluation_sheet
 
 
 def _evaluation(user, pk: int) -> SelfEvaluation:
-    if not SelfEvaluation.objects.for_user(user).filter(pk=pk).exists():
-        raise Http404("没有找到这张自评表。")
-    return evaluation_with_rows(pk)
+    try:
+        return evaluation_with_rows(pk, user=user)
+    except SelfEvaluation.DoesNotExist:
+        raise Http404("没有找到这张自评表。") from None
 
 
 @login_required
