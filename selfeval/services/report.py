@@ -159,35 +159,18 @@ def _declaration_lines(declarations, wait: bool) -> list[ReportLine]:
     lines = []
     for check in current_declaration_checks(declarations, wait=wait):
         d = check.declaration
-        lines.append(
-            ReportLine(
-                f"{d.project.name} 项目绩效目标申报表",
-                d.project.department.name,
-                d.year,
-                "declaration",
-                None,
-                None,
-                None,
-                None,
-                findings_of(check),
-            )  # fmt: skip
-        )
+        lines.append(_unscored(f"{d.project.name} 项目绩效目标申报表", d.project.department, d, findings_of(check)))
     return lines
+
+
+def _unscored(form: str, department, record, findings, kind: str = "declaration") -> ReportLine:
+    """A line of a form that has no score (declarations, final accounts): its findings only."""
+    return ReportLine(form, department.name, record.year, kind, None, None, None, None, findings)
 
 
 def _overall_lines(overall) -> list[ReportLine]:
     return [
-        ReportLine(
-            "部门整体支出绩效目标申报表",
-            d.department.name,
-            d.year,
-            "declaration",
-            None,
-            None,
-            None,
-            None,
-            department_declaration_findings(d),
-        )  # fmt: skip
+        _unscored("部门整体支出绩效目标申报表", d.department, d, department_declaration_findings(d))
         for d in overall.select_related("department").prefetch_related("fund_lines")
     ]
 
@@ -217,16 +200,6 @@ def _evaluation_lines(evaluations, wait: bool) -> list[ReportLine]:
 
 def _account_lines(accounts) -> list[ReportLine]:
     return [
-        ReportLine(
-            "部门决算",
-            a.department.name,
-            a.year,
-            "final_account",
-            None,
-            None,
-            None,
-            None,
-            final_account_findings(a),
-        )  # fmt: skip
+        _unscored("部门决算", a.department, a, final_account_findings(a), kind="final_account")
         for a in accounts.select_related("department").prefetch_related("lines")
     ]

@@ -42,6 +42,18 @@ def large(client):
     return evaluation
 
 
+def saved_with_totals_of(preview: dict, evaluation):
+    """The form as saved and its stored check, after checking the preview's total, grade and budget score."""
+    saved = evaluation_with_rows(evaluation.pk)
+    figures = EvaluationCheck.objects.get(evaluation=saved)
+    assert (preview["total"], preview["grade"], preview["budget_score"]) == (
+        num(figures.computed_total),
+        figures.grade,
+        num(figures.budget_score),
+    )
+    return saved, figures
+
+
 def typed(client, evaluation):
     changes = {"funding-0-executed": "1", "goal_actual": "完成。"}
     for i in range(30):
@@ -57,13 +69,7 @@ def test_the_preview_is_what_saving_gives(client, large):
     assert (
         client.post(reverse("selfeval:evaluation_edit", args=[large.pk]), {**data, "action": "save"}).status_code == 302
     )
-    saved = evaluation_with_rows(large.pk)
-    figures = EvaluationCheck.objects.get(evaluation=saved)
-    assert (preview["total"], preview["grade"], preview["budget_score"]) == (
-        num(figures.computed_total),
-        figures.grade,
-        num(figures.budget_score),
-    )
+    saved, figures = saved_with_totals_of(preview, large)
     assert {code: preview["sections"].get(code) for code in (s.code for s in saved.sections.all())} == {
         s.code: num(figures.section_score(s.code)) for s in saved.sections.all()
     }
@@ -143,13 +149,7 @@ def test_the_preview_of_every_seed_form_is_what_saving_and_rescoring_give(client
     assert preview["ok"], preview
     response = client.post(reverse("selfeval:evaluation_edit", args=[evaluation.pk]), {**data, "action": "save"})
     assert response.status_code == 302, index
-    saved = evaluation_with_rows(evaluation.pk)
-    figures = EvaluationCheck.objects.get(evaluation=saved)
-    assert (preview["total"], preview["grade"], preview["budget_score"]) == (
-        num(figures.computed_total),
-        figures.grade,
-        num(figures.budget_score),
-    )
+    saved, figures = saved_with_totals_of(preview, evaluation)
     assert preview["sections"] == {code: num(score) for code, score in preview_sections(saved, figures).items()}
     assert {key: (value["score"], value["final"]) for key, value in preview["rows"].items()} == {
         str(row.pk): (num(row.score_proposed), num(row.score_final)) for row in saved.rows.all()
