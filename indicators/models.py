@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from .choices import CategoryLayout
-from .services.values import COMPARATORS, NATURE_LABELS
+from .services.values import COMPARATORS, NATURE_LABELS, RowValues, parse_row
 
 
 class ReferenceQuerySet(models.QuerySet):
@@ -123,6 +123,13 @@ class IndicatorRowBase(models.Model):
         )
         is_cost = any(code == "cost" or code == "output-cost" for code in codes) or any("成本" in n for n in names)
         return "negative" if is_cost else ""
+
+    def read_values(self, actual: str = "", *, year: int | None = None) -> RowValues:
+        """The row's target (and an actual) read with the columns printed beside it: 指标性质, comparator, unit."""
+        return parse_row(
+            self.target, actual, unit=self.unit, comparator=self.comparator, nature=self.nature,
+            default_nature=self.default_nature, year=year,
+        )  # fmt: skip
 
 
 class LibraryIndicator(models.Model):

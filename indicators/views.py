@@ -5,13 +5,18 @@ from django.http import HttpRequest, JsonResponse
 
 from .params import param_id
 from .services.library import library_search
-from .services.values import parse_value
+from .services.values import parse_row
 
 
 @login_required
 def parse(request: HttpRequest) -> JsonResponse:
-    """How a typed 指标值 is read: shown next to the field while typing."""
-    value = parse_value(request.GET.get("v", "")[:300])
+    """How a typed 指标值 is read, with the row's 计量单位, 比较符 and 指标性质: shown next to the field while typing."""
+    value = parse_row(
+        request.GET.get("v", "")[:300],
+        unit=request.GET.get("u", "")[:20],
+        comparator=request.GET.get("c", "")[:8],
+        nature=request.GET.get("n", "")[:12],
+    ).target
     return JsonResponse({"kind": value.kind, "text": value.describe()})
 
 

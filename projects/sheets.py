@@ -7,7 +7,6 @@ from types import SimpleNamespace
 
 from indicators.choices import GoalKind
 from indicators.services.layout import span_groups
-from indicators.services.values import parse_value
 
 from .models import DepartmentDeclaration, ProjectDeclaration
 from .money import format_amount
@@ -23,7 +22,7 @@ def declaration_sheet(d: ProjectDeclaration) -> dict:
     groups = span_groups(list(d.indicators.all()))
     rows = [spanned for group in groups for spanned in group]
     for spanned in rows:
-        spanned.parsed = parse_value(spanned.row.target).describe() if spanned.row.target else ""
+        spanned.parsed = spanned.row.read_values(year=d.year).target.describe() if spanned.row.target else ""
     goals = list(d.goals.all())
     expenses = [SimpleNamespace(**{**vars(e), "amount": fmt(e.amount)}) for e in d.expense_items.all()]
     return {

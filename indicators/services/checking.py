@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .values import format_number, format_rate, quantize
+from .values import NATURE_LABELS, SYMBOLS, RowValues, format_number, format_rate, nature_contradicts, quantize
 
 ERROR, WARNING = "error", "warning"
 SEVERITY_LABELS = {ERROR: "错误", WARNING: "提示"}
@@ -73,3 +73,18 @@ def amounts_agree(printed: Decimal, computed: Decimal) -> bool:
     exponent = Decimal(printed).normalize().as_tuple().exponent
     places = max(-exponent, 0) if isinstance(exponent, int) else 2
     return quantize(Decimal(computed), places) == quantize(Decimal(printed), places)
+
+
+def nature_contradiction(field: str, values: RowValues) -> Finding | None:
+    """A row whose printed 指标性质 contradicts its target's comparator (正向 with ≤, 反向 with ≥), or None."""
+    if not (values.target.is_quantitative and nature_contradicts(values.printed_nature, values.target.comparison)):
+        return None
+    nature, symbol = NATURE_LABELS[values.printed_nature], SYMBOLS[values.target.comparison]
+    return Finding(
+        "nature_contradicts",
+        ERROR,
+        field,
+        nature,
+        symbol,
+        f"指标性质为“{nature}”，指标值却是“{symbol}”，请核实指标性质或比较符。",
+    )

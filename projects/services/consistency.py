@@ -5,10 +5,12 @@ against what its own figures give. Pure Python: plain data in, a list of finding
 from dataclasses import dataclass
 from decimal import Decimal
 
-from indicators.services.checking import ERROR, WARNING, ZERO, Finding, amounts_agree, num
+from indicators.services.checking import ERROR, WARNING, ZERO, Finding, amounts_agree, nature_contradiction, num
+from indicators.services.values import RowValues
 
 # The checker's version: change it with any change of what the checker finds (stored checks are made again).
-CHECKER_VERSION = "2"
+# 3: a row's printed 指标性质 contradicting its comparator (the self-evaluation checker's finding, at entry).
+CHECKER_VERSION = "3"
 
 
 # -- declarations --------------------------------------------------------------------------------------
@@ -34,6 +36,7 @@ class DeclarationData:
     required_level1: frozenset[str] = frozenset({"output", "benefit", "satisfaction"})
     indicator_count: int = 0
     incomplete: bool = False
+    rows: tuple[tuple[str, RowValues], ...] = ()  # each indicator row's label and its values read with its columns
 
 
 def _sum(lines) -> Decimal | None:
@@ -42,7 +45,8 @@ def _sum(lines) -> Decimal | None:
 
 
 def check_declaration(data: DeclarationData) -> list[Finding]:
-    """资金来源 and 支出明细 against their 合计 and the 项目当年预算; the 一级 indicators present."""
+    """资金来源 and 支出明细 against their 合计 and the 项目当年预算; the 一级 indicators present; 指标性质 against the
+    comparator of each row."""
     findings = []
     f = data.unit_factor
 
@@ -100,6 +104,7 @@ def check_declaration(data: DeclarationData) -> list[Finding]:
                     "level1_missing", WARNING, "年度绩效指标", None, None, f"没有“{labels.get(code, code)}”的指标。"
                 )
             )
+    findings.extend(filter(None, (nature_contradiction(label, values) for label, values in data.rows)))
     return findings
 
 

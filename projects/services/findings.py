@@ -22,6 +22,7 @@ def declaration_data(declaration: ProjectDeclaration) -> consistency.Declaration
         level1_present=frozenset(i.level1.code for i in indicators if i.level1_id),
         indicator_count=len(indicators),
         incomplete=declaration.incomplete,
+        rows=tuple((f"第 {i.seq} 行“{i.name}”", i.read_values(year=declaration.year)) for i in indicators),
     )
 
 

@@ -5,8 +5,17 @@ own figures give. Pure Python: plain data in, a list of findings out. Nothing he
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from indicators.services.checking import ERROR, WARNING, ZERO, Finding, num, parse_rate, rate_agrees
-from indicators.services.values import NATURE_LABELS, SYMBOLS, format_rate, nature_contradicts
+from indicators.services.checking import (
+    ERROR,
+    WARNING,
+    ZERO,
+    Finding,
+    nature_contradiction,
+    num,
+    parse_rate,
+    rate_agrees,
+)
+from indicators.services.values import format_rate
 
 from . import engine
 
@@ -286,18 +295,9 @@ def _row_findings(data: EvaluationData) -> tuple[list[Finding], dict[str, Decima
                 )  # fmt: skip
             )
         values = row.columns.read(row.target, row.actual)
-        if values.target.is_quantitative and nature_contradicts(values.printed_nature, values.target.comparison):
-            nature, symbol = NATURE_LABELS[values.printed_nature], SYMBOLS[values.target.comparison]
-            findings.append(
-                Finding(
-                    "nature_contradicts",
-                    ERROR,
-                    row.label,
-                    nature,
-                    symbol,
-                    f"指标性质为“{nature}”，指标值却是“{symbol}”，请核实指标性质或比较符。",
-                )  # fmt: skip
-            )
+        contradiction = nature_contradiction(row.label, values)
+        if contradiction:
+            findings.append(contradiction)
         if engine.is_word_actual(values) and (row.score_final is None or not row.score_reason.strip()):
             findings.append(
                 Finding(

@@ -57,7 +57,13 @@
     clearTimeout(timers.get(input));
     timers.set(input, setTimeout(function () {
       if (!input.value.trim()) { box.textContent = ""; return; }
-      fetch(url.dataset.parseUrl + "?v=" + encodeURIComponent(input.value), { credentials: "same-origin" })
+      var row = input.closest("tr");
+      var query = "?v=" + encodeURIComponent(input.value);
+      [["u", "unit"], ["c", "comparator"], ["n", "nature"]].forEach(function (pair) {
+        var field = row && row.querySelector('[name$="-' + pair[1] + '"]');
+        if (field && field.value) query += "&" + pair[0] + "=" + encodeURIComponent(field.value);
+      });
+      fetch(url.dataset.parseUrl + query, { credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.json() : null; })
         .then(function (data) { if (data) { box.textContent = data.text; box.className = "parsed " + data.kind; } });
     }, 250));
@@ -95,7 +101,14 @@
     var name = row.querySelector("input[name$='-name'][list]");
     if (name) { name.addEventListener("input", function () { suggest(row, name); }); }
     var target = row.querySelector("input[name$='-target']");
-    if (target) { target.addEventListener("input", function () { showParse(target); }); showParse(target); }
+    if (target) {
+      target.addEventListener("input", function () { showParse(target); });
+      ["unit", "comparator", "nature"].forEach(function (name) {
+        var column = row.querySelector("[name$='-" + name + "']");
+        if (column) column.addEventListener("change", function () { showParse(target); });
+      });
+      showParse(target);
+    }
   }
 
   document.querySelectorAll(".formset").forEach(function (formset) {

@@ -390,3 +390,23 @@ def test_weights_follow_the_declarations_scheme_where_given(client, finance_user
     assert client.post(url, complete_data(draft, action="submit", **weights)).status_code == 302
     draft.refresh_from_db()
     assert draft.status == "submitted"
+
+
+def test_the_parse_hint_reads_the_rows_unit_comparator_and_nature(client, finance_user):
+    client.force_login(finance_user)
+    url = reverse("indicators:parse")
+    assert client.get(url, {"v": "95"}).json()["text"] == "定量 · 等于 95 · 正向"
+    assert client.get(url, {"v": "95", "u": "%", "c": ">="}).json()["text"] == "定量 · 不低于 95% · 正向"
+    assert client.get(url, {"v": "48", "u": "小时", "n": "negative"}).json()["text"] == "定量 · 不高于 48小时 · 反向"
+
+
+def test_a_rows_columns_are_read_on_the_page_and_a_contradicting_nature_is_an_error(client, finance_user, draft):
+    client.force_login(finance_user)
+    data = complete_data(draft, action="save")
+    data.update({"indicators-0-target": "10", "indicators-0-unit": "场", "indicators-0-comparator": ">="})
+    data.update({"indicators-2-target": "90", "indicators-2-unit": "%", "indicators-2-nature": "positive"})
+    data.update({"indicators-2-comparator": "<="})
+    assert client.post(reverse("projects:declaration_edit", args=[draft.pk]), data).status_code == 302
+    text = client.get(reverse("projects:declaration", args=[draft.pk])).content.decode()
+    assert "定量 · 不低于 10场 · 正向" in text
+    assert "第 3 行“人才满意度”" in text and "指标性质为“正向”，指标值却是“≤”" in text
