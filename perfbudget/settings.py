@@ -90,7 +90,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "axes",
+    "perfbudget.apps.AxesConfig",
     "import_export",
     "simple_history",
     "projects",
@@ -196,6 +196,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "zh-hans"
+LOCALE_PATHS = [BASE_DIR / "locale"]  # the third-party strings their own catalogues leave in English
 LANGUAGES = [("zh-hans", "简体中文")]
 # Our own catalogue first: Django 5.2's zh_Hans one misses the new msgid of the password length message.
 TIME_ZONE = "Asia/Shanghai"

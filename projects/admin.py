@@ -8,6 +8,7 @@ from import_export.admin import ImportExportMixin
 
 from indicators.models import IndicatorCategory, LibraryIndicator
 
+from . import admin_review  # noqa: F401 - registers the review rule set
 from .admin_base import CheckedImportMixin, ReadOnlyMixin, ScopedAdmin, ScopedTabularInline
 from .locking import DECLARATION_WORKFLOW_FIELDS
 from .models import (

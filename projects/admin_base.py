@@ -205,6 +205,18 @@ class CheckedImportMixin:
 
         return CheckedImportForm
 
+    def get_export_form_class(self):
+        from import_export.forms import SelectableFieldsExportForm
+
+        class NamedExportForm(SelectableFieldsExportForm):
+            """The fields to export under the columns' Chinese names (not ``Level1 Printed (一级指标)``)."""
+
+            def _get_field_label(self, resource, field_name: str) -> str:
+                field = resource.fields.get(field_name)
+                return field.column_name if field is not None and field.column_name else field_name
+
+        return NamedExportForm
+
     def has_import_permission(self, request):
         return is_manager(request.user)
 

@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST
 from indicators.params import param_year
 from indicators.services.text import join_sentences
 from projects.services.findings import declaration_findings
+from projects.services.review.data import declaration_review, declaration_review_findings
+from projects.services.review.page import place_on_formsets
 
 from . import selectors
 from .access import declaration_rights, is_filer_of
@@ -50,6 +52,7 @@ def declaration_history(request: HttpRequest, pk: int) -> HttpResponse:
 def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     declaration = _declaration(request.user, pk)
     user = request.user
+    review_findings, review_grade, review_draft = declaration_review(declaration)
     return render(
         request,
         "projects/declaration_detail.html",
@@ -57,6 +60,9 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             **declaration_sheet(declaration),
             "declaration": declaration,
             "findings": declaration_findings(declaration),
+            "review_findings": review_findings,
+            "review_grade": review_grade,
+            "review_draft": review_draft,
             "rights": declaration_rights(user, declaration),
             "previous": (previous := previous_declaration(declaration.project, declaration.year)),
             "changes": changes_since(previous, declaration) if previous else [],
@@ -103,6 +109,8 @@ def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "formsets": formsets,
             "unit": unit,
             "findings": declaration_findings(declaration),
+            "review_findings": (review_findings := declaration_review_findings(declaration)),
+            "review_blocks": place_on_formsets(review_findings, formsets),
             "conflict": conflict,
         },
     )

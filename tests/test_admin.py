@@ -190,3 +190,13 @@ def test_malformed_grade_bands_are_refused_with_a_message(client, admin_user_, b
     assert "等次划分应写作" in page or (bands == "[]" and "必填" in page)
     scheme.refresh_from_db()
     assert scheme.grade_bands == [["优", "90"], ["良", "80"], ["中", "60"], ["差", "0"]]
+
+
+def test_the_admin_reads_chinese_for_the_third_party_apps_too(client, admin_user_):
+    client.force_login(admin_user_)
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "登录安全" in index and "登录尝试" in index and "登录记录" in index
+    assert "Access attempts" not in index and ">Axes<" not in index
+    export = client.get(reverse("admin:projects_indicator_export")).content.decode()
+    assert "全选" in export and "一级指标" in export
+    assert "Select all" not in export and "Level1 Printed" not in export

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from projects.forms import declaration_formsets, department_formsets
 from projects.models import DepartmentDeclaration, Indicator, Project, ProjectDeclaration
-from projects.services.xlsx import export_declaration, read_declaration
+from projects.services.xlsx import INDICATOR_COLUMNS, SheetError, export_declaration, read_declaration
 from selfeval.forms import evaluation_formsets
 from selfeval.models import SelfEvaluation
 from tests.api.test_api import api, payload
@@ -115,6 +115,9 @@ def test_the_api_writes_a_declaration_of_the_cap_and_refuses_one_row_more(financ
 # -- the Excel import --------------------------------------------------------------------------------------------
 
 
+TARGET_COLUMN = 1 + [key for _title, key in INDICATOR_COLUMNS].index("target")
+
+
 def test_the_import_refuses_a_template_past_the_cap_and_writes_nothing(client, finance_user):
     declaration = ProjectDeclaration.objects.get(project__key="dxh2021-rczx")
     content = export_declaration(declaration)
@@ -125,7 +128,7 @@ def test_the_import_refuses_a_template_past_the_cap_and_writes_nothing(client, f
     have = read_declaration(io.BytesIO(content)).row_count()
     for offset in range(CAP - have):
         ws.cell(row=first + offset, column=4, value=f"指标 {offset + 1}")
-        ws.cell(row=first + offset, column=7, value="≥1场")
+        ws.cell(row=first + offset, column=TARGET_COLUMN, value="≥1场")
 
     def saved(workbook) -> bytes:
         out = io.BytesIO()
@@ -246,3 +249,9 @@ def test_a_post_past_the_field_limit_is_refused_in_chinese_and_saves_nothing(cli
     assert "无法处理这个请求" in text and "没有保存任何内容" in text and "Bad Request" not in text
     draft.refresh_from_db()
     assert draft.updated_at == before
+
+
+def test_a_file_with_many_problems_lists_the_first_and_counts_the_rest():
+    error = SheetError([f"第 {n} 行：分值“x”不是数字。" for n in range(1, 31)])
+    assert "第 20 行" in str(error) and "第 21 行" not in str(error) and "另有 10 处问题未列出" in str(error)
+    assert len(error.problems) == 30

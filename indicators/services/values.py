@@ -299,9 +299,9 @@ def parse_row(
     if t.is_quantitative:
         if unit and not t.unit:
             t = replace(t, unit=unit)
-        if op and t.comparison == EQ and not _prints_comparison(t.text):
+        if op and t.comparison == EQ and not prints_comparison(t.text):
             t = replace(t, comparison=op)
-        if t.comparison == EQ and not _prints_comparison(t.text) and in_force == NATURE_NEGATIVE:
+        if t.comparison == EQ and not prints_comparison(t.text) and in_force == NATURE_NEGATIVE:
             t = replace(t, comparison=LE)
         t = replace(t, direction=NEGATIVE if t.comparison in (LT, LE) else POSITIVE)
     if a.is_quantitative and unit and not a.unit:
@@ -309,7 +309,7 @@ def parse_row(
     return RowValues(t, a, in_force, printed)
 
 
-def _prints_comparison(text: str) -> bool:
+def prints_comparison(text: str) -> bool:
     """Whether a value's text prints a comparison of its own (``=100%`` does, ``100%`` does not)."""
     value = normalize_text(text)
     return any(token in value for token, _op in _PREFIXES) or any(value.endswith(t) for t, _op in _SUFFIXES)

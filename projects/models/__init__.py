@@ -26,6 +26,7 @@ from .declarations import (
 from .fields import money_field, unit_field
 from .indicators import Goal, Indicator
 from .organisation import Department, MergedItem, Project, User
+from .review import ReviewRule
 from .schemes import SchemeAssignment, SchemeFundingLine, SchemeSection, ScoringScheme, default_grade_bands
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "ProcurementItem",
     "Project",
     "ProjectDeclaration",
+    "ReviewRule",
     "ScoringScheme",
     "SchemeAssignment",
     "SchemeSection",

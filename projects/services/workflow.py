@@ -16,6 +16,8 @@ from ..locking import workflow_transition
 from ..models import DeclarationEvent, ProjectDeclaration
 from ..signals import declaration_approved
 from .findings import declaration_findings
+from .review.data import declaration_review_findings
+from .review.inputs import BASIS, ESTIMATION, GOALS
 
 
 class WorkflowError(Exception):
@@ -70,6 +72,12 @@ def declaration_problems(declaration: ProjectDeclaration) -> list[Problem]:
     for finding in declaration_findings(declaration):
         if finding.severity == ERROR:
             problems.append(Problem(places.get(finding.code, "indicators"), finding.message))
+    # The target-quality review blocks only where a rule row of severity 错误 says so (阻止提交).
+    review_places = {BASIS: "basis", GOALS: "goals", ESTIMATION: "estimation_basis"}
+    for finding in declaration_review_findings(declaration):
+        if finding.blocking:
+            place = review_places.get(finding.place, "indicators")
+            problems.append(Problem(place, f"{finding.field}：{finding.message}"))
     return problems
 
 

@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from indicators.services.layout import span_rows
 from indicators.services.text import join_sentences
+from indicators.services.values import NATURE_LABELS, SYMBOLS, parse_comparator, parse_nature
 from projects.formulas import safe_cell, unsafe_cell
 from projects.limits import row_cap_problem
 from projects.models import ProjectDeclaration
@@ -22,7 +23,15 @@ from projects.money import MoneyError, from_yuan, parse_amount, to_yuan
 
 TEMPLATE = "perfbudget-项目绩效目标申报表-v1"
 META = "_perfbudget"
-COLS = 9  # 目标名称 一级 二级 指标内容 前年 上年 指标值 绩效标准 分值
+# The indicator table's columns (header → field); the import reads them by header, so a template exported before
+# 指标性质/比较符/计量单位 were columns (nine columns) still reads.
+INDICATOR_COLUMNS = (
+    ("目标名称", "goal"), ("一级指标", "level1"), ("二级指标", "level2"), ("指标内容", "name"),
+    ("指标值（前年）", "prev2"), ("指标值（上年）", "prev1"), ("指标性质", "nature"), ("比较符", "comparator"),
+    ("指标值", "target"), ("计量单位", "unit"), ("绩效标准", "standard"), ("分值", "weight"),
+)  # fmt: skip
+COLS = len(INDICATOR_COLUMNS)
+SHOWN_PROBLEMS = 20  # a message lists the first problems of a file, then how many more
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="center")
@@ -118,7 +127,7 @@ def export_declaration(d) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "项目绩效目标申报表"
-    widths = [12, 11, 12, 30, 12, 12, 16, 10, 7]
+    widths = [12, 11, 12, 28, 11, 11, 8, 6, 14, 8, 10, 6]
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     s = Sheet(ws)
@@ -168,26 +177,17 @@ def export_declaration(d) -> bytes:
     overall = [g for g in _parts(d, "goals") if g.kind == "overall"]
     s.pair("项目绩效总目标", "\n".join(f"{i}、{g.text}" for i, g in enumerate(overall, start=1)))
     s.line([(1, COLS, "项目年度绩效指标")], header=True)
-    head = [
-        "目标名称",
-        "一级指标",
-        "二级指标",
-        "指标内容",
-        "指标值（前年）",
-        "指标值（上年）",
-        "指标值",
-        "绩效标准",
-        "分值",
-    ]
-    first_row = s.line([(i, i, h) for i, h in enumerate(head, start=1)], header=True)
+    first_row = s.line([(i, i, h) for i, (h, _key) in enumerate(INDICATOR_COLUMNS, start=1)], header=True)
     rows = span_rows(list(_parts(d, "indicators")), printed_only=True)
     for spanned in rows:
         r = spanned.row
-        s.line([
-            (1, 1, r.goal.text if r.goal_id else ""), (2, 2, spanned.level1), (3, 3, spanned.level2), (4, 4, r.name),
-            (5, 5, r.prev2), (6, 6, r.prev1), (7, 7, r.target), (8, 8, r.standard),
-            (9, 9, _weight(r.weight)),
-        ])  # fmt: skip
+        values = {
+            **{key: getattr(r, key) for _h, key in INDICATOR_COLUMNS if key not in {"goal", "level1", "level2"}},
+            "goal": r.goal.text if r.goal_id else "", "level1": spanned.level1, "level2": spanned.level2,
+            "nature": NATURE_LABELS.get(r.nature, ""), "comparator": SYMBOLS.get(r.comparator, ""),
+            "weight": _weight(r.weight),
+        }  # fmt: skip
+        s.line([(i, i, values[key]) for i, (_h, key) in enumerate(INDICATOR_COLUMNS, start=1)])
     # 一级/二级 cells span their rows as on paper.
     for offset, spanned in enumerate(rows, start=first_row + 1):
         for column, span in ((2, spanned.level1_span), (3, spanned.level2_span)):
@@ -210,7 +210,9 @@ class SheetError(ValueError):
     """The workbook cannot be read as this template; ``problems`` lists each place."""
 
     def __init__(self, problems: list[str]):
-        super().__init__(join_sentences(problems))
+        shown = problems[:SHOWN_PROBLEMS]
+        more = [f"另有 {len(problems) - len(shown)} 处问题未列出"] if len(problems) > len(shown) else []
+        super().__init__(join_sentences(shown + more))
         self.problems = problems
 
 
@@ -296,7 +298,7 @@ def read_declaration(stream) -> ImportedDeclaration:
         "前两年预算及当年预算变动情况": "prior_budget_note", "测算依据及说明": "estimation_basis",
     }  # fmt: skip
     section = None
-    level1 = level2 = ""
+    header: dict[str, int] = {}
     # Cells covered by a merged 一级/二级 cell repeat the value above; a cell left blank stays blank.
     covered = {
         (r, c)
@@ -327,6 +329,8 @@ def read_declaration(stream) -> ImportedDeclaration:
             section = label
         elif label == "项目年度绩效指标" or (label == "目标名称" and cells[1] == "一级指标"):
             section = "indicators" if label == "目标名称" else "indicators-title"
+            if section == "indicators":
+                header = {h.strip(): i for i, h in enumerate(cells) if h.strip()}
         elif label in {"项目名称", "项目类型"}:
             section = None
         elif section == "项目资金来源":
@@ -349,23 +353,37 @@ def read_declaration(stream) -> ImportedDeclaration:
                 {"name": cells[1].strip(), "quantity": cells[5].strip(), "amount": amount(row[6], where)}
             )
         elif section == "indicators" and any(c.strip() for c in cells[:COLS]):
-            level1 = level1 if (number, 2) in covered else cells[1].strip()
-            level2 = level2 if (number, 3) in covered else cells[2].strip()
-            weight = None
-            if cells[8].strip():
-                try:
-                    weight = Decimal(cells[8].strip())
-                except ArithmeticError:
-                    problems.append(f"{where}：分值“{cells[8]}”不是数字。")
-            if not cells[3].strip():
-                problems.append(f"{where}：三级指标（指标内容）不能为空。")
-            data.indicators.append({
-                "goal": cells[0].strip(), "level1": level1, "level2": level2, "name": cells[3].strip(),
-                "prev2": cells[4].strip(), "prev1": cells[5].strip(), "target": cells[6].strip(),
-                "standard": cells[7].strip(), "weight": weight,
-            })  # fmt: skip
+            data.indicators.append(_indicator_row(cells, header, number, covered, data.indicators, problems))
     if problem := row_cap_problem(data.row_count(), "模板中的申报表"):
         problems.insert(0, problem)
     if problems:
         raise SheetError(problems)
     return data
+
+
+def _indicator_row(cells: list[str], header: dict, number: int, covered: set, previous: list, problems: list) -> dict:
+    """One row of the indicator table, its cells found by the table's header; a cell covered by a merged 一级/二级
+    cell repeats the row above, a cell left blank stays blank."""
+    where = f"第 {number} 行"
+    values = {}
+    for title, key in INDICATOR_COLUMNS:
+        column = header.get(title)
+        if column is not None and key in {"level1", "level2"} and (number, column + 1) in covered and previous:
+            values[key] = previous[-1][key]
+        else:
+            values[key] = cells[column].strip() if column is not None else ""
+    if not values["name"]:
+        problems.append(f"{where}：三级指标（指标内容）不能为空。")
+    weight, values["weight"] = values["weight"], None
+    if weight:
+        try:
+            values["weight"] = Decimal(weight)
+        except ArithmeticError:
+            problems.append(f"{where}：分值“{weight}”不是数字。")
+    for key, read, allowed in (
+        ("nature", parse_nature, "正向、反向或定性"), ("comparator", parse_comparator, "≥、>、=、<、≤"),
+    ):  # fmt: skip
+        printed, values[key] = values[key], read(values[key]) if values[key] else ""
+        if printed and not values[key] and printed != "定量":  # 定量 says no more than a number does
+            problems.append(f"{where}：{dict((k, t) for t, k in INDICATOR_COLUMNS)[key]}“{printed}”应为{allowed}。")
+    return values

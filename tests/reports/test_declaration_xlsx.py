@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from projects.models import ProjectDeclaration
@@ -46,6 +47,9 @@ def snapshot(d: ProjectDeclaration) -> dict:
                 "prev2",
                 "prev1",
                 "weight",
+                "nature",
+                "comparator",
+                "unit",
             )
         ),
     }
@@ -72,7 +76,7 @@ def test_the_sheet_is_laid_out_like_the_paper_form():
     ws = wb.worksheets[0]
     assert ws["A1"].value == "项目绩效目标申报表"
     assert ws["F3"].value == "单位：万元"
-    assert "A1:I1" in {str(r) for r in ws.merged_cells.ranges}
+    assert "A1:L1" in {str(r) for r in ws.merged_cells.ranges}
     assert ws["A4"].border.left.style == "thin"
     values = [c for row in ws.iter_rows(values_only=True) for c in row if c]
     assert "绩效管理和综合考评" in values and "小于 2周" in values
@@ -97,7 +101,7 @@ def test_figures_are_number_cells_with_the_forms_decimals_and_the_sheet_prints_o
         and row[6].value is not None
     ]
     assert funding and all(isinstance(c.value, int | float) and c.number_format == "0.00" for c in funding)
-    weights = [row[8].value for row in ws.iter_rows(min_row=2) if isinstance(row[8].value, int | float)]
+    weights = [row[11].value for row in ws.iter_rows(min_row=2) if isinstance(row[11].value, int | float)]
     assert len(weights) == declaration.indicators.exclude(weight=None).count()
     # section labels span their section's rows; A4, fit to width, the title rows repeated on every page
     merged = {str(r) for r in ws.merged_cells.ranges}
@@ -231,3 +235,47 @@ def test_other_departments_cannot_import(client, outsider_user):
 def test_read_refuses_a_sheet_without_its_marker():
     with pytest.raises(SheetError):
         read_declaration(io.BytesIO(b"garbage"))
+
+
+def _indicator_table(ws):
+    header = next(row[0].row for row in ws.iter_rows() if row[0].value == "目标名称" and row[1].value == "一级指标")
+    return header, [c.value for c in ws[header]]
+
+
+def test_nature_comparator_and_unit_are_columns_that_round_trip(admin_user_):
+    declaration = ProjectDeclaration.objects.get(project__key="dxh2021-jxkp")
+    set_status(declaration, "draft")
+    first = declaration.indicators.order_by("seq").first()
+    first.nature, first.comparator, first.unit, first.target = "negative", "<=", "周", "2"
+    first.save()
+    ProjectDeclaration.objects.filter(pk=declaration.pk).update(updated_at=timezone.now())  # as a page save does
+    declaration.refresh_from_db()
+    before = snapshot(declaration)
+    ws = load_workbook(io.BytesIO(export_declaration(declaration))).worksheets[0]
+    header, titles = _indicator_table(ws)
+    assert titles[6:10] == ["指标性质", "比较符", "指标值", "计量单位"]
+    assert [c.value for c in ws[header + 1]][6:10] == ["反向", "≤", "2", "周"]
+    imported = declaration_import(data=read_declaration(io.BytesIO(export_declaration(declaration))), user=admin_user_)
+    assert snapshot(imported) == before
+
+
+def test_a_template_of_nine_columns_still_reads_and_a_bad_nature_is_refused():
+    declaration = ProjectDeclaration.objects.get(project__key="dxh2021-jxkp")
+    wb = load_workbook(io.BytesIO(export_declaration(declaration)))
+    ws = wb.worksheets[0]
+    header, _titles = _indicator_table(ws)
+    ws.delete_cols(7, 2)  # 指标性质, 比较符
+    ws.delete_cols(8)  # 计量单位: the table of the first templates
+    out = io.BytesIO()
+    wb.save(out)
+    rows = read_declaration(io.BytesIO(out.getvalue())).indicators
+    assert [(r["name"], r["target"], r["nature"]) for r in rows[:1]] == [
+        (i.name, i.target, "") for i in declaration.indicators.order_by("seq")[:1]
+    ]
+    assert len(rows) == declaration.indicators.count()
+    wb = load_workbook(io.BytesIO(export_declaration(declaration)))
+    wb.worksheets[0].cell(row=header + 1, column=7).value = "越高越好"
+    out = io.BytesIO()
+    wb.save(out)
+    with pytest.raises(SheetError, match=f"第 {header + 1} 行：指标性质“越高越好”应为正向、反向或定性"):
+        read_declaration(io.BytesIO(out.getvalue()))
