@@ -4,11 +4,10 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from indicators.params import ID_MAX
 from indicators.services.values import format_rate
@@ -16,7 +15,6 @@ from projects.api import StrictSerializer
 from projects.models import DepartmentDeclaration, ProjectDeclaration
 from projects.money import format_amount
 from projects.services.checks import ChecksPending
-from projects.years import YEAR_MESSAGE, is_valid_year
 from selfeval.services.adapters import form_input
 
 from .choices import EvaluationStatus
@@ -27,7 +25,6 @@ from .services.checks import refresh_one, with_current_checks
 from .services.filling import EvaluationChanges, evaluation_update, stale_message
 from .services.findings import evaluation_findings
 from .services.printed import HEADER, PrintedFigures, PrintedFiguresRefused, evaluation_enter_printed
-from .services.report import KINDS, score_report
 from .services.signoff import (
     evaluation_digest,
     evaluation_reopen,
@@ -449,44 +446,3 @@ class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
         reason = self._valid(ReasonSerializer, request)["reason"]
         evaluation_reopen(evaluation_id=evaluation_id, user=request.user, reason=reason)
         return self._detail(pk)
-
-
-ReportLineSerializer = inline_serializer(
-    "ReportLine",
-    many=True,
-    fields=
-    {
-        "form": serializers.CharField(), "department": serializers.CharField(), "year": serializers.IntegerField(),
-        "kind": serializers.CharField(), "scheme": serializers.CharField(allow_null=True),
-        "printed_total": serializers.CharField(allow_null=True), "computed_total": serializers.CharField(allow_null=True),
-        "grade": serializers.CharField(allow_null=True), "findings": serializers.ListField(child=serializers.DictField()),
-    },
-)  # fmt: skip
-
-
-class ScoreReportView(APIView):
-    """The score report (as ``manage.py score_report --format json``), in the user's scope."""
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("year", OpenApiTypes.INT, required=False),
-            OpenApiParameter("kind", OpenApiTypes.STR, enum=list(KINDS), required=False),
-        ],
-        responses=ReportLineSerializer,
-    )
-    def get(self, request):
-        year = request.query_params.get("year")
-        kind = request.query_params.get("kind", "all")
-        if kind not in KINDS:
-            return Response({"detail": f"kind 应为 {' / '.join(KINDS)}。"}, status=400)
-        try:
-            year = int(year) if year not in (None, "") else None
-        except ValueError:
-            return Response({"detail": "year 应为年度数字。"}, status=400)
-        if year is not None and not is_valid_year(year):
-            return Response({"detail": YEAR_MESSAGE}, status=400)
-        try:
-            lines = score_report(year=year, kind=kind, user=request.user)
-        except ChecksPending as exc:
-            return Response({"detail": str(exc)}, status=503, headers={"Retry-After": "60"})
-        return Response([line.as_dict() for line in lines])

@@ -23,12 +23,12 @@ from .forms import EvaluationForm, evaluation_formsets
 from .layouts import labels_for
 from .models import SelfEvaluation
 from .selectors import evaluation_with_rows, years_for
-from .services import filling
 from .services.changes import changes_since
 from .services.checks import refresh_one
 from .services.dashboard import dashboard_data
 from .services.filling import evaluation_fill, stale_message
 from .services.findings import blocking_at_parts, evaluation_findings
+from .services.preview import evaluation_preview as preview_of_page
 from .services.report import with_offices
 from .services.rescaling import RescaleError, evaluation_rescale, evaluation_weight_plan
 from .services.signoff import (
@@ -48,9 +48,10 @@ from .sheets import evaluation_sheet
 
 
 def _evaluation(user, pk: int) -> SelfEvaluation:
-    if not SelfEvaluation.objects.for_user(user).filter(pk=pk).exists():
-        raise Http404("没有找到这张自评表。")
-    return evaluation_with_rows(pk)
+    try:
+        return evaluation_with_rows(pk, user=user)
+    except SelfEvaluation.DoesNotExist:
+        raise Http404("没有找到这张自评表。") from None
 
 
 @login_required
@@ -198,7 +199,7 @@ def _submit(request, pk):
 def evaluation_preview(request: HttpRequest, pk: int) -> JsonResponse:
     """Score the page as typed, without keeping anything: proposals, sections, total, grade, findings."""
     evaluation = _evaluation(request.user, pk)
-    preview = filling.evaluation_preview(evaluation=evaluation, user=request.user, data=request.POST)
+    preview = preview_of_page(evaluation=evaluation, user=request.user, data=request.POST)
     if preview.result is None:
         # No figures at all: the page clears its totals and shows each message at its input.
         return JsonResponse(

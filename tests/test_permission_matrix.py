@@ -111,6 +111,7 @@ MATRIX = {
     "api:evaluation-list": ("GET", None, row(FORBIDDEN, OK, OK, OK, OK, OK)),
     "api:evaluation-detail": ("GET", "evaluation", row(FORBIDDEN, OK, OK, OK, OK, NOT_FOUND)),
     "api:score-report": ("GET", None, row(FORBIDDEN, OK, OK, OK, OK, OK)),
+    "api:score-report-download": ("GET", None, row(FORBIDDEN, OK, OK, OK, OK, OK)),
     "api:token": ("POST", None, row(BAD, BAD, BAD, BAD, BAD, BAD)),  # no password given
     "api:schema": ("GET", None, row(OK, OK, OK, OK, OK, OK)),
     "api:docs": ("GET", None, row(OK, OK, OK, OK, OK, OK)),

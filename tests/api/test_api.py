@@ -1,5 +1,6 @@
 """The REST API: the pages' scope, validation, workflow and lock; token auth; filters, pagination, query counts."""
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -226,10 +227,33 @@ def test_a_submission_with_blocking_findings_is_refused_with_the_findings(draft,
 
 def test_the_score_report_is_the_services_report_in_the_users_scope(auditor_user, finance_user):
     data = api(auditor_user).get("/api/score-report/", {"year": 2019, "kind": "selfeval"}).json()
-    assert data == [line.as_dict() for line in score_report(year=2019, kind="selfeval")]
+    assert data["count"] == 16 and data["next"] is None
+    assert data["results"] == [line.as_dict() for line in score_report(year=2019, kind="selfeval")]
     mine = api(finance_user).get("/api/score-report/", {"year": 2019}).json()
-    assert mine == []  # 东西湖 has no 2019 forms
+    assert mine["count"] == 0 and mine["results"] == []  # 东西湖 has no 2019 forms
     assert api(auditor_user).get("/api/score-report/", {"year": "今年"}).status_code == 400
+    assert api(auditor_user).get("/api/score-report/download/", {"kind": "其他"}).status_code == 400
+
+
+@pytest.mark.parametrize("page_size", [1, 7, 50])
+def test_the_score_report_pages_and_the_download_are_the_whole_report_in_order(auditor_user, page_size):
+    """Pages across the kinds of form (declarations, department declarations, self-evaluations, final accounts)
+    join into the service's report; the streamed download is the same list at once."""
+    client = api(auditor_user)
+    whole = [line.as_dict() for line in score_report(kind="all", user=auditor_user)]
+    assert {line["kind"] for line in whole} >= {"declaration", "selfeval", "final_account"}
+    paged, page = [], 1
+    while True:
+        data = client.get("/api/score-report/", {"page": page, "page_size": page_size}).json()
+        assert data["count"] == len(whole)
+        paged += data["results"]
+        if not data["next"]:
+            break
+        page += 1
+    assert paged == whole
+    response = client.get("/api/score-report/download/")
+    assert response.status_code == 200 and response.streaming
+    assert json.loads(b"".join(response.streaming_content)) == whole
 
 
 def test_the_schema_and_the_docs_are_served(auditor_user):
