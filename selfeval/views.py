@@ -22,7 +22,7 @@ from .choices import EvaluationStatus
 from .forms import EvaluationForm, evaluation_formsets
 from .layouts import labels_for
 from .models import SelfEvaluation
-from .selectors import evaluation_with_rows, years_for
+from .selectors import evaluation_with_rows, returned_event, years_for
 from .services.changes import changes_since
 from .services.checks import refresh_one
 from .services.dashboard import dashboard_data
@@ -59,7 +59,6 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = _evaluation(request.user, pk)
     user = request.user
     events = list(evaluation.events.select_related("user"))
-    latest = events[-1] if events else None
     return render(
         request,
         "selfeval/evaluation_detail.html",
@@ -70,10 +69,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rights": evaluation_rights(user, evaluation),
             "digest_ok": digest_matches(evaluation.pk) if evaluation.status == EvaluationStatus.SIGNED else None,
             "events": events,
-            # a draft whose last step is the head's return shows the comment at the top
-            "returned": latest
-            if evaluation.status == EvaluationStatus.DRAFT and latest and latest.action == "return"
-            else None,
+            "returned": returned_event(evaluation, events),  # the head's return comment at the top
         },
     )
 
@@ -140,6 +136,7 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "labels": labels_for(evaluation.layout),
             "funding_rows": _funding_rows(evaluation, formsets),
             "weight_plan": evaluation_weight_plan(evaluation),
+            "returned": returned_event(evaluation),
         },
     )
 
