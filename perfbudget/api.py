@@ -24,6 +24,7 @@ from projects.services.workflow import WorkflowError
 from projects.services.writing import StaleDeclaration, serialize_changes
 from projects.services.xlsx import SheetError
 from selfeval import api as selfeval_api
+from selfeval import api_report
 from selfeval.locking import EvaluationLocked
 from selfeval.services.filling import UnknownPart
 from selfeval.services.signoff import SignoffError, SubmitBlocked
@@ -93,7 +94,8 @@ router.register("evaluations", selfeval_api.EvaluationViewSet, basename="evaluat
 
 urlpatterns = [
     path("", include(router.urls)),
-    path("score-report/", selfeval_api.ScoreReportView.as_view(), name="score-report"),
+    path("score-report/", api_report.ScoreReportView.as_view(), name="score-report"),
+    path("score-report/download/", api_report.ScoreReportDownloadView.as_view(), name="score-report-download"),
     path("token/", ObtainToken.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # the split view serves Swagger UI's start-up script as a file: the CSP allows no inline script

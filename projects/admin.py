@@ -316,6 +316,14 @@ class SchemeFundingLineInline(ScopedTabularInline):
     model = SchemeFundingLine
     fk_name = "scheme"
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """A 其中 row picks its total among this scheme's rows only (on a new scheme: none saved yet)."""
+        if db_field.name == "part_of":
+            scheme_id = (request.resolver_match.kwargs if request.resolver_match else {}).get("object_id")
+            lines = SchemeFundingLine.objects.filter(part_of=None)
+            kwargs["queryset"] = lines.filter(scheme_id=scheme_id) if scheme_id else lines.none()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 @admin.register(ScoringScheme)
 class ScoringSchemeAdmin(ScopedAdmin):

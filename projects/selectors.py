@@ -18,10 +18,12 @@ def waiting_for(user, year: int) -> QuerySet[ProjectDeclaration]:
     return qs.none()
 
 
-def declaration_page(pk: int) -> ProjectDeclaration:
-    """A declaration with everything its page shows."""
+def declaration_page(pk: int, *, user=None) -> ProjectDeclaration:
+    """A declaration with everything its page shows; with ``user``, only one in that user's scope (DoesNotExist
+    otherwise), read in the same queries."""
+    qs = ProjectDeclaration.objects.for_user(user) if user is not None else ProjectDeclaration.objects.all()
     return (
-        ProjectDeclaration.objects.select_related("project__department", "submitted_by", "reviewed_by", "scheme")
+        qs.select_related("project__department", "submitted_by", "reviewed_by", "scheme")
         .prefetch_related(
             "basis_items",
             "prior_years",

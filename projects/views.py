@@ -33,9 +33,10 @@ from .sheets import declaration_sheet
 
 def _declaration(user, pk: int) -> ProjectDeclaration:
     """The declaration, if ``user`` may read it (404 otherwise, so that nothing leaks)."""
-    if not ProjectDeclaration.objects.for_user(user).filter(pk=pk).exists():
-        raise Http404("没有找到这张申报表。")
-    return selectors.declaration_page(pk)
+    try:
+        return selectors.declaration_page(pk, user=user)
+    except ProjectDeclaration.DoesNotExist:
+        raise Http404("没有找到这张申报表。") from None
 
 
 @login_required

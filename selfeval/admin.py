@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from projects.admin_base import ReadOnlyMixin, ScopedAdmin, ScopedTabularInline
 
+from .choices import EvaluationStatus
 from .models import (
     EvaluationCheck,
     EvaluationEvent,
@@ -108,6 +109,13 @@ class SelfEvaluationAdmin(ScopedAdmin):
     def stored_grade(self, obj):
         check = getattr(obj, "check_result", None)
         return check.grade if check else ""
+
+    def get_readonly_fields(self, request, obj=None):
+        """The scheme is the declaration's (fixed when it was made) and stays as the form was submitted under it."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and (obj.declaration_id or obj.status != EvaluationStatus.DRAFT):
+            fields.append("scheme")
+        return fields
 
     def get_form(self, request, obj=None, **kwargs):
         request._evaluation = obj

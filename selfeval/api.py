@@ -4,11 +4,10 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from indicators.params import ID_MAX
 from indicators.services.values import format_rate
@@ -16,7 +15,6 @@ from projects.api import StrictSerializer
 from projects.models import DepartmentDeclaration, ProjectDeclaration
 from projects.money import format_amount
 from projects.services.checks import ChecksPending
-from projects.years import YEAR_MESSAGE, is_valid_year
 from selfeval.services.adapters import form_input
 
 from .choices import EvaluationStatus
@@ -27,8 +25,14 @@ from .services.checks import refresh_one, with_current_checks
 from .services.filling import EvaluationChanges, evaluation_update, stale_message
 from .services.findings import evaluation_findings
 from .services.printed import HEADER, PrintedFigures, PrintedFiguresRefused, evaluation_enter_printed
-from .services.report import KINDS, score_report
-from .services.signoff import evaluation_reopen, evaluation_sign, evaluation_submit
+from .services.signoff import (
+    evaluation_digest,
+    evaluation_reopen,
+    evaluation_return,
+    evaluation_sign,
+    evaluation_submit,
+    evaluation_withdraw,
+)
 from .services.start import WeightsDoNotFit, department_evaluation_start, evaluation_start
 
 
@@ -64,6 +68,7 @@ class EvaluationListSerializer(serializers.ModelSerializer):
 
 class EvaluationDetailSerializer(EvaluationListSerializer):
     version = serializers.SerializerMethodField(help_text="更新时须原样送回，用于发现他人的并发修改")
+    digest = serializers.SerializerMethodField(help_text="表现在内容的摘要：签署时送回，表已变动则不签署")
     funding = serializers.SerializerMethodField()
     sections = serializers.SerializerMethodField()
     goals = serializers.SerializerMethodField()
@@ -73,7 +78,7 @@ class EvaluationDetailSerializer(EvaluationListSerializer):
 
     class Meta(EvaluationListSerializer.Meta):
         fields = EvaluationListSerializer.Meta.fields + [
-            "version", "eval_date_printed", "fill_unit", "supervising_unit", "executing_unit", "filler", "phone",
+            "version", "digest", "eval_date_printed", "fill_unit", "supervising_unit", "executing_unit", "filler", "phone",
             "goal_target", "goal_actual", "problems", "improvement", "printed_grade", "printed_budget_rate",
             "printed_budget_score",
             "signed_by", "signed_digest", "funding", "sections", "goals", "rows", "result", "findings",
@@ -99,6 +104,9 @@ class EvaluationDetailSerializer(EvaluationListSerializer):
 
     def get_version(self, e) -> str:
         return e.updated_at.isoformat()
+
+    def get_digest(self, e) -> str:
+        return evaluation_digest(e)
 
     def get_funding(self, e) -> list[dict]:
         return [
@@ -252,6 +260,16 @@ class ReasonSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=2000)
 
 
+class CommentSerializer(StrictSerializer):
+    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class SignSerializer(CommentSerializer):
+    digest = serializers.CharField(
+        max_length=64, required=False, help_text="签署人核对时表的摘要（详情的 digest）：表已变动则不签署。"
+    )
+
+
 class EvaluationFilter(filters.FilterSet):
     department_code = filters.CharFilter(field_name="department__code")
     state = filters.ChoiceFilter(field_name="status", choices=EvaluationStatus.choices)
@@ -386,58 +404,45 @@ class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
         evaluation_submit(evaluation_id=self._scoped_pk(), user=request.user)
         return self._detail(pk)
 
-    @extend_schema(request=None, responses=EvaluationDetailSerializer)
+    @extend_schema(request=SignSerializer, responses=EvaluationDetailSerializer)
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
-        evaluation_sign(evaluation_id=self._scoped_pk(), user=request.user)
+        """The head signs, with an optional comment; with ``digest``, only the form as it was read."""
+        evaluation_id = self._scoped_pk()  # 404 outside the scope before anything else
+        data = self._valid(SignSerializer, request)
+        evaluation_sign(
+            evaluation_id=evaluation_id, user=request.user, comment=data["comment"], seen_digest=data.get("digest")
+        )
         return self._detail(pk)
+
+    @extend_schema(request=ReasonSerializer, responses=EvaluationDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request, pk=None):
+        """The head returns a submitted form to finance staff with a required comment (``reason``)."""
+        evaluation_id = self._scoped_pk()
+        data = self._valid(ReasonSerializer, request)
+        evaluation_return(evaluation_id=evaluation_id, user=request.user, comment=data["reason"])
+        return self._detail(pk)
+
+    @extend_schema(request=CommentSerializer, responses=EvaluationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """Finance staff withdraw a form they submitted, before the head acts."""
+        evaluation_id = self._scoped_pk()
+        data = self._valid(CommentSerializer, request)
+        evaluation_withdraw(evaluation_id=evaluation_id, user=request.user, comment=data["comment"])
+        return self._detail(pk)
+
+    @staticmethod
+    def _valid(serializer_class, request) -> dict:
+        payload = serializer_class(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return payload.validated_data
 
     @extend_schema(request=ReasonSerializer, responses=EvaluationDetailSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         evaluation_id = self._scoped_pk()  # 404 outside the scope before anything else
-        reason = ReasonSerializer(data=request.data)
-        reason.is_valid(raise_exception=True)
-        evaluation_reopen(evaluation_id=evaluation_id, user=request.user, reason=reason.validated_data["reason"])
+        reason = self._valid(ReasonSerializer, request)["reason"]
+        evaluation_reopen(evaluation_id=evaluation_id, user=request.user, reason=reason)
         return self._detail(pk)
-
-
-ReportLineSerializer = inline_serializer(
-    "ReportLine",
-    many=True,
-    fields=
-    {
-        "form": serializers.CharField(), "department": serializers.CharField(), "year": serializers.IntegerField(),
-        "kind": serializers.CharField(), "scheme": serializers.CharField(allow_null=True),
-        "printed_total": serializers.CharField(allow_null=True), "computed_total": serializers.CharField(allow_null=True),
-        "grade": serializers.CharField(allow_null=True), "findings": serializers.ListField(child=serializers.DictField()),
-    },
-)  # fmt: skip
-
-
-class ScoreReportView(APIView):
-    """The score report (as ``manage.py score_report --format json``), in the user's scope."""
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("year", OpenApiTypes.INT, required=False),
-            OpenApiParameter("kind", OpenApiTypes.STR, enum=list(KINDS), required=False),
-        ],
-        responses=ReportLineSerializer,
-    )
-    def get(self, request):
-        year = request.query_params.get("year")
-        kind = request.query_params.get("kind", "all")
-        if kind not in KINDS:
-            return Response({"detail": f"kind 应为 {' / '.join(KINDS)}。"}, status=400)
-        try:
-            year = int(year) if year not in (None, "") else None
-        except ValueError:
-            return Response({"detail": "year 应为年度数字。"}, status=400)
-        if year is not None and not is_valid_year(year):
-            return Response({"detail": YEAR_MESSAGE}, status=400)
-        try:
-            lines = score_report(year=year, kind=kind, user=request.user)
-        except ChecksPending as exc:
-            return Response({"detail": str(exc)}, status=503, headers={"Retry-After": "60"})
-        return Response([line.as_dict() for line in lines])

@@ -69,6 +69,12 @@ def points_per_form(section: EvaluationSection) -> bool:
     return not any(s.code == section.code and s.points is not None for s in scheme.sections.all())
 
 
+# the page recomputes the ranges as the 分值 is typed
+BANDS_JSON = json.dumps(
+    [[key, label, str(low), str(high)] for key, label, low, high in QUALITATIVE_BANDS], ensure_ascii=False
+)
+
+
 class RowForm(PlainRowForm):
     class Meta:
         model = EvaluationRow
@@ -78,9 +84,7 @@ class RowForm(PlainRowForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["band"].choices = band_choices(self.instance.weight)
-        # the page recomputes the ranges as the 分值 is typed
-        bands = [[key, label, str(low), str(high)] for key, label, low, high in QUALITATIVE_BANDS]
-        self.fields["band"].widget.attrs["data-bands"] = json.dumps(bands, ensure_ascii=False)
+        self.fields["band"].widget.attrs["data-bands"] = BANDS_JSON
 
     def clean(self):
         cleaned = super().clean()

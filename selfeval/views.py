@@ -24,13 +24,13 @@ from .choices import EvaluationStatus
 from .forms import EvaluationForm, evaluation_formsets
 from .layouts import labels_for
 from .models import SelfEvaluation
-from .selectors import evaluation_with_rows, years_for
-from .services import filling
+from .selectors import evaluation_with_rows, returned_event, years_for
 from .services.changes import changes_since
 from .services.checks import refresh_one
 from .services.dashboard import dashboard_data
 from .services.filling import evaluation_fill, stale_message
 from .services.findings import blocking_at_parts, evaluation_findings
+from .services.preview import evaluation_preview as preview_of_page
 from .services.report import with_offices
 from .services.rescaling import RescaleError, evaluation_rescale, evaluation_weight_plan
 from .services.signoff import (
@@ -38,6 +38,7 @@ from .services.signoff import (
     SignoffError,
     SubmitBlocked,
     digest_matches,
+    evaluation_digest,
     evaluation_reopen,
     evaluation_return,
     evaluation_sign,
@@ -49,9 +50,10 @@ from .sheets import evaluation_sheet
 
 
 def _evaluation(user, pk: int) -> SelfEvaluation:
-    if not SelfEvaluation.objects.for_user(user).filter(pk=pk).exists():
-        raise Http404("没有找到这张自评表。")
-    return evaluation_with_rows(pk)
+    try:
+        return evaluation_with_rows(pk, user=user)
+    except SelfEvaluation.DoesNotExist:
+        raise Http404("没有找到这张自评表。") from None
 
 
 @login_required
@@ -59,7 +61,6 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = _evaluation(request.user, pk)
     user = request.user
     events = list(evaluation.events.select_related("user"))
-    latest = events[-1] if events else None
     return render(
         request,
         "selfeval/evaluation_detail.html",
@@ -73,10 +74,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rights": evaluation_rights(user, evaluation),
             "digest_ok": digest_matches(evaluation.pk) if evaluation.status == EvaluationStatus.SIGNED else None,
             "events": events,
-            # a draft whose last step is the head's return shows the comment at the top
-            "returned": latest
-            if evaluation.status == EvaluationStatus.DRAFT and latest and latest.action == "return"
-            else None,
+            "returned": returned_event(evaluation, events),  # the head's return comment at the top
         },
     )
 
@@ -94,6 +92,7 @@ def evaluation_sign_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             "evaluation": evaluation,
             "figures": refresh_one(evaluation),
             "findings": [f for f in evaluation_findings(evaluation) if f.code in BLOCKING],
+            "digest": evaluation_digest(evaluation_with_rows(evaluation.pk)),  # what the head signs, as shown
         },
     )
 
@@ -142,6 +141,7 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "labels": labels_for(evaluation.layout),
             "funding_rows": _funding_rows(evaluation, formsets),
             "weight_plan": evaluation_weight_plan(evaluation),
+            "returned": returned_event(evaluation),
         },
     )
 
@@ -201,7 +201,7 @@ def _submit(request, pk):
 def evaluation_preview(request: HttpRequest, pk: int) -> JsonResponse:
     """Score the page as typed, without keeping anything: proposals, sections, total, grade, findings."""
     evaluation = _evaluation(request.user, pk)
-    preview = filling.evaluation_preview(evaluation=evaluation, user=request.user, data=request.POST)
+    preview = preview_of_page(evaluation=evaluation, user=request.user, data=request.POST)
     if preview.result is None:
         # No figures at all: the page clears its totals and shows each message at its input.
         return JsonResponse(
@@ -243,7 +243,11 @@ def evaluation_action(request: HttpRequest, pk: int) -> HttpResponse:
         if action == "submit":
             return _submit(request, pk)
         if action == "sign":
-            evaluation_sign(evaluation_id=evaluation.pk, user=request.user, comment=comment)
+            seen = request.POST.get("digest", "")
+            if not seen:  # a signature is given on the confirmation page, having seen the total and grade
+                messages.info(request, "请在签署确认页核对总分和等次后签署。")
+                return redirect("selfeval:evaluation_sign", pk=pk)
+            evaluation_sign(evaluation_id=evaluation.pk, user=request.user, comment=comment, seen_digest=seen)
             messages.success(request, "已签署，自评表已锁定。")
         elif action == "return":
             evaluation_return(evaluation_id=evaluation.pk, user=request.user, comment=comment)

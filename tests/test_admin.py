@@ -201,3 +201,14 @@ def test_the_admin_reads_chinese_for_the_third_party_apps_too(client, admin_user
     export = client.get(reverse("admin:projects_indicator_export")).content.decode()
     assert "全选" in export and "一级指标" in export
     assert "Select all" not in export and "Level1 Printed" not in export
+
+
+@pytest.mark.parametrize("status, editable", [(EvaluationStatus.DRAFT, True), (EvaluationStatus.SUBMITTED, False)])
+def test_a_self_evaluations_scheme_is_changed_in_the_admin_only_on_a_draft_of_no_declaration(
+    client, admin_user_, status, editable
+):
+    evaluation = SelfEvaluation.objects.filter(declaration__isnull=True, rows__isnull=False).first()
+    set_status(evaluation, status)
+    client.force_login(admin_user_)
+    page = client.get(reverse("admin:selfeval_selfevaluation_change", args=[evaluation.pk])).content.decode()
+    assert ('name="scheme"' in page) is editable

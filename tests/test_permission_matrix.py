@@ -32,8 +32,9 @@ from projects.services import monitoring, workflow
 from projects.services.xlsx import export_declaration
 from reports.models import ExportJob
 from selfeval.models import SelfEvaluation
+from selfeval.selectors import evaluation_with_rows
 from selfeval.services.filling import EvaluationChanges, evaluation_update
-from selfeval.services.signoff import evaluation_sign, evaluation_submit
+from selfeval.services.signoff import evaluation_digest, evaluation_sign, evaluation_submit
 from tests.api.test_api import payload
 from tests.builders import (
     make_declaration,
@@ -112,6 +113,7 @@ MATRIX = {
     "api:evaluation-list": ("GET", None, row(FORBIDDEN, OK, OK, OK, OK, OK)),
     "api:evaluation-detail": ("GET", "evaluation", row(FORBIDDEN, OK, OK, OK, OK, NOT_FOUND)),
     "api:score-report": ("GET", None, row(FORBIDDEN, OK, OK, OK, OK, OK)),
+    "api:score-report-download": ("GET", None, row(FORBIDDEN, OK, OK, OK, OK, OK)),
     "api:token": ("POST", None, row(BAD, BAD, BAD, BAD, BAD, BAD)),  # no password given
     "api:schema": ("GET", None, row(OK, OK, OK, OK, OK, OK)),
     "api:docs": ("GET", None, row(OK, OK, OK, OK, OK, OK)),
@@ -183,6 +185,11 @@ def evaluation_filled(o, u):
     ]  # fmt: skip
     changes = EvaluationChanges.from_json({"version": e.updated_at.isoformat(), "rows": rows, "goal_actual": "完成"})
     assert evaluation_update(evaluation=e, user=u["finance"], changes=changes).saved
+
+
+def seen(o) -> str:
+    """The digest the head's sign confirmation posts with the signature."""
+    return evaluation_digest(evaluation_with_rows(evaluation(o).pk))
 
 
 def evaluation_submitted(o, u):
@@ -352,11 +359,12 @@ STEPS = [
          data=lambda o, u: {"action": "submit"}, prepare=evaluation_filled,
          after=lambda o: evaluation(o).status == "submitted"),
     Step("selfeval:evaluation_action", "evaluation", "sign", PAGE_FILER, HEAD, evaluation_state,
-         data=lambda o, u: {"action": "sign"}, prepare=evaluation_submitted,
+         data=lambda o, u: {"action": "sign", "digest": seen(o)}, prepare=evaluation_submitted,
          after=lambda o: evaluation(o).status == "signed"),
     # the sign confirmation page posts the signature with the head's comment
     Step("selfeval:evaluation_action", "evaluation", "sign_with_comment", PAGE_FILER, HEAD, evaluation_state,
-         data=lambda o, u: {"action": "sign", "comment": "同意，已核对"}, prepare=evaluation_submitted,
+         data=lambda o, u: {"action": "sign", "comment": "同意，已核对", "digest": seen(o)},
+         prepare=evaluation_submitted,
          after=lambda o: evaluation(o).status == "signed"
          and evaluation(o).events.filter(action="sign", comment="同意，已核对").exists()),
     Step("selfeval:evaluation_action", "evaluation", "return", PAGE_FILER, HEAD, evaluation_state,
@@ -436,6 +444,13 @@ STEPS = [
          prepare=evaluation_filled, after=lambda o: evaluation(o).status == "submitted"),
     Step("api:evaluation-sign", "evaluation", "sign", API_HEAD, HEAD, evaluation_state,
          prepare=evaluation_submitted, after=lambda o: evaluation(o).status == "signed"),
+    Step("api:evaluation-return", "evaluation", "return", API_HEAD, HEAD, evaluation_state,
+         data=lambda o, u: {"reason": "请补充偏差原因"}, prepare=evaluation_submitted, body="json",
+         after=lambda o: evaluation(o).status == "draft"
+         and evaluation(o).events.filter(action="return", comment="请补充偏差原因").exists()),
+    Step("api:evaluation-withdraw", "evaluation", "withdraw", row(FORBIDDEN, OK, BAD, BAD, BAD, NOT_FOUND),
+         frozenset({"finance"}), evaluation_state, data=lambda o, u: {"comment": "填错了"},
+         prepare=evaluation_submitted, body="json", after=lambda o: evaluation(o).status == "draft"),
     Step("api:evaluation-reopen", "evaluation", "reopen", API_HEAD, HEAD, evaluation_state,
          data=lambda o, u: {"reason": "数据需要更正"}, prepare=evaluation_signed, body="json",
          after=lambda o: evaluation(o).status == "draft"),

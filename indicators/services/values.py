@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from functools import lru_cache
 
 # The parser's version: change it with any change of how a value is read (stored checks are made again).
 # 2: deadlines (12月底前) are time targets; a row's own 指标性质, comparator and unit are read with its values.
@@ -130,6 +131,9 @@ def parse_value(text: object) -> ParsedValue:
         return _qualitative(original.strip())
 
 
+# A form's texts come back on every preview and rescore: each distinct text is read once per process. The answer
+# is a frozen value of the text alone, so a cached one is the same answer.
+@lru_cache(maxsize=16384)
 def _parse(original: str) -> ParsedValue:
     text = normalize_text(original)
     if not text:

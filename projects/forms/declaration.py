@@ -190,8 +190,8 @@ class LoadedRowField(forms.ModelChoiceField):
     """The hidden id of a row, resolved among the rows loaded with the form only (Django's own field takes any row
     of the model, another form's too) and without a query per row."""
 
-    def __init__(self, rows, **kwargs):
-        self.rows = {str(row.pk): row for row in rows}
+    def __init__(self, rows: dict, **kwargs):
+        self.rows = rows  # {str(pk): row}, made once per formset
         super().__init__(**kwargs)
 
     def to_python(self, value):
@@ -225,8 +225,10 @@ class BaseRowFormSet(forms.BaseInlineFormSet):
         super().add_fields(form, index)
         name = self.model._meta.pk.name
         loaded = form.fields[name]
+        if not hasattr(self, "_loaded_rows"):
+            self._loaded_rows = {str(row.pk): row for row in self.get_queryset()}
         form.fields[name] = LoadedRowField(
-            self.get_queryset(), queryset=loaded.queryset, initial=loaded.initial, required=False, widget=loaded.widget
+            self._loaded_rows, queryset=loaded.queryset, initial=loaded.initial, required=False, widget=loaded.widget
         )
         if index is not None and index < self.initial_form_count():
             form.fields[name].required = True

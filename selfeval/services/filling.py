@@ -31,9 +31,8 @@ from ..forms import (
 from ..models import SelfEvaluation
 from ..selectors import evaluation_with_rows
 from . import engine
-from .adapters import EvaluationSnapshot, form_input, snapshot_of
+from .adapters import form_input, snapshot_of
 from .changes import changes_since
-from .findings import evaluation_findings, finding_text, findings_at_parts, is_blocking
 from .prefill import prefills, take_proposals
 from .scoring import evaluation_score
 
@@ -249,87 +248,11 @@ def _form_errors(form: EvaluationForm, formsets: dict) -> dict:
     return out
 
 
-@dataclass
-class Preview:
-    """What saving the page as typed would give: the engine's result, the checker's findings, each row's 评定得分
-    (the proposal where the row follows it); or, when an input cannot be read, only the messages at the inputs."""
-
-    result: engine.FormResult | None
-    findings: list = field(default_factory=list)
-    finals: dict = field(default_factory=dict)  # row key → 评定得分 as saving would store it
-    errors: dict = field(default_factory=dict)  # input name → messages: unreadable inputs, blocking findings
-
-    @property
-    def blocking(self) -> list[str]:
-        return [finding_text(f) for f in self.findings if is_blocking(f)]
-
-    @property
-    def hints(self) -> list[str]:
-        return [finding_text(f) for f in self.findings if not is_blocking(f)]
-
-
 def bound_forms(evaluation: SelfEvaluation, data) -> tuple[EvaluationForm, dict, bool]:
     """The page's header form and formsets bound to ``data`` over the loaded parts, and whether all are valid."""
     form = EvaluationForm(data, instance=evaluation)
     formsets = evaluation_formsets(evaluation, data)
     return form, formsets, form.is_valid() & all([fs.is_valid() for fs in formsets.values()])
-
-
-def snapshot_of_forms(form: EvaluationForm, formsets: dict) -> EvaluationSnapshot:
-    """The form as validated forms fill it, before (and without) saving: their instances carry the typed values."""
-    return snapshot_of(form.instance, **{prefix: [f.instance for f in fs.forms] for prefix, fs in formsets.items()})
-
-
-def snapshot_preview(snapshot: EvaluationSnapshot, *, prefill: bool = False, typed=frozenset()) -> Preview:
-    """Score and check a snapshot as ``evaluation_fill`` would store it (proposals fresh from the engine; with
-    ``prefill``, the rows that follow the proposal take it, as saving does)."""
-    result = engine.score_form(form_input(snapshot))
-    if prefill and take_proposals(snapshot.rows, result.proposals, typed=typed):
-        result = engine.score_form(form_input(snapshot))
-    proposals = {key: proposal.score for key, proposal in result.proposals.items()}
-    return Preview(
-        result,
-        evaluation_findings(snapshot, proposals=proposals),
-        finals={row.pk: row.score_final for row in snapshot.rows},
-    )
-
-
-def evaluation_preview(*, evaluation: SelfEvaluation, user, data) -> Preview:
-    """Score the page's data as typed without writing anything. When an input cannot be read, no figures: the
-    messages at the inputs (so that no stale total stays on the page); else the blocking findings at theirs."""
-    if not evaluation_rights(user, evaluation).edit:
-        raise PermissionDenied("这张自评表现在不能由你填写。")
-    form, formsets, valid = bound_forms(evaluation, data)
-    if not valid:
-        return Preview(None, errors=input_errors(form, formsets))
-    typed = {f.instance.pk for f in formsets["rows"].forms if "score_final" in f.changed_data}
-    snapshot = snapshot_of_forms(form, formsets)
-    preview = snapshot_preview(snapshot, prefill=prefills(evaluation), typed=typed)
-    preview.errors = findings_at_inputs(snapshot, preview.findings, formsets)[0]
-    return preview
-
-
-def input_errors(form: EvaluationForm, formsets: dict) -> dict[str, list[str]]:
-    """The forms' messages keyed by the name of the input they are about (a row's own messages by its prefix)."""
-    out = {form.add_prefix(name) if name != "__all__" else "__all__": list(errs) for name, errs in form.errors.items()}
-    for formset in formsets.values():
-        for f in formset.forms:
-            for name, errs in f.errors.items():
-                out[f.add_prefix(name) if name != "__all__" else f.prefix] = list(errs)
-        if formset.non_form_errors():
-            out.setdefault("__all__", []).extend(formset.non_form_errors())
-    return out
-
-
-def findings_at_inputs(snapshot: EvaluationSnapshot, findings, formsets: dict) -> tuple[dict[str, list[str]], list]:
-    """The blocking findings keyed by the name of the input they are about, and those that belong to none."""
-    placed, loose = findings_at_parts(snapshot, findings)
-    out = {}
-    for prefix in ("rows", "sections"):
-        for f in formsets[prefix].forms:
-            for name, messages in placed.get((prefix, f.instance.pk), {}).items():
-                out[f.add_prefix(name)] = messages
-    return out, loose
 
 
 def _changes_since(evaluation, version: str | None) -> list[dict]:

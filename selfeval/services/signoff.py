@@ -67,15 +67,18 @@ def digest_matches(evaluation_id: int) -> bool:
 
 
 @transaction.atomic
-def evaluation_sign(*, evaluation_id: int, user, comment: str = "") -> SelfEvaluation:
+def evaluation_sign(*, evaluation_id: int, user, comment: str = "", seen_digest: str | None = None) -> SelfEvaluation:
     """Only the head of the form's department signs a submitted form: status, signer, time and digest; an
-    optional comment is logged with the signature."""
+    optional comment is logged with the signature. ``seen_digest`` is the digest of the form as the head's
+    confirmation showed it: a form changed since (withdrawn, edited and submitted again) is not signed unseen."""
     evaluation = evaluation_with_rows(evaluation_id, for_update=True)
     if not is_head_of(user, evaluation.department_id):
         raise SignoffError("只有本部门负责人可以签署自评表。")
     if evaluation.status != EvaluationStatus.SUBMITTED:
         raise SignoffError("只能签署已提交的自评表。")
     digest = evaluation_digest(evaluation)
+    if seen_digest is not None and seen_digest != digest:
+        raise SignoffError("自评表在你确认之后有变动，本次没有签署；请重新核对总分和等次后再签署。")
     evaluation.status = EvaluationStatus.SIGNED
     evaluation.signed_by, evaluation.signed_at, evaluation.signed_digest = user, timezone.now(), digest
     with workflow_transition(evaluation):

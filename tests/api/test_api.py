@@ -1,5 +1,6 @@
 """The REST API: the pages' scope, validation, workflow and lock; token auth; filters, pagination, query counts."""
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -226,10 +227,33 @@ def test_a_submission_with_blocking_findings_is_refused_with_the_findings(draft,
 
 def test_the_score_report_is_the_services_report_in_the_users_scope(auditor_user, finance_user):
     data = api(auditor_user).get("/api/score-report/", {"year": 2019, "kind": "selfeval"}).json()
-    assert data == [line.as_dict() for line in score_report(year=2019, kind="selfeval")]
+    assert data["count"] == 16 and data["next"] is None
+    assert data["results"] == [line.as_dict() for line in score_report(year=2019, kind="selfeval")]
     mine = api(finance_user).get("/api/score-report/", {"year": 2019}).json()
-    assert mine == []  # 东西湖 has no 2019 forms
+    assert mine["count"] == 0 and mine["results"] == []  # 东西湖 has no 2019 forms
     assert api(auditor_user).get("/api/score-report/", {"year": "今年"}).status_code == 400
+    assert api(auditor_user).get("/api/score-report/download/", {"kind": "其他"}).status_code == 400
+
+
+@pytest.mark.parametrize("page_size", [1, 7, 50])
+def test_the_score_report_pages_and_the_download_are_the_whole_report_in_order(auditor_user, page_size):
+    """Pages across the kinds of form (declarations, department declarations, self-evaluations, final accounts)
+    join into the service's report; the streamed download is the same list at once."""
+    client = api(auditor_user)
+    whole = [line.as_dict() for line in score_report(kind="all", user=auditor_user)]
+    assert {line["kind"] for line in whole} >= {"declaration", "selfeval", "final_account"}
+    paged, page = [], 1
+    while True:
+        data = client.get("/api/score-report/", {"page": page, "page_size": page_size}).json()
+        assert data["count"] == len(whole)
+        paged += data["results"]
+        if not data["next"]:
+            break
+        page += 1
+    assert paged == whole
+    response = client.get("/api/score-report/download/")
+    assert response.status_code == 200 and response.streaming
+    assert json.loads(b"".join(response.streaming_content)) == whole
 
 
 def test_the_schema_and_the_docs_are_served(auditor_user):
@@ -294,3 +318,30 @@ def test_the_browsable_api_shows_a_declaration(client, finance_user):
     assert response.status_code == 200
     page = response.content.decode()
     assert declaration.project.name in page and declaration.project.key in page  # the detail and the PUT form
+
+
+def test_the_head_returns_and_finance_withdraws_through_the_api_and_a_signature_names_what_was_read(head_user):
+    form = SelfEvaluation.objects.get(project__name="组织日常运转经费", year=2019, status="submitted")  # 洪山's
+    head = api(make_user("t-head-api-hs", "head", form.department))
+    finance = api(make_user("t-finance-api-hs", "finance", form.department))
+    url = f"/api/evaluations/{form.pk}"
+    refused = head.post(f"{url}/return/", {}, format="json")
+    assert refused.status_code == 400 and "reason" in refused.json()
+    assert api(head_user).post(f"{url}/return/", {"reason": "x"}, format="json").status_code == 404  # 东西湖's head
+    returned = head.post(f"{url}/return/", {"reason": "请补充偏差原因。"}, format="json")
+    assert returned.status_code == 200 and returned.json()["status"] == "draft"
+    assert form.events.get(action="return").comment == "请补充偏差原因。"
+    assert finance.post(f"{url}/withdraw/", {}, format="json").status_code == 400  # a draft is not withdrawn
+    assert finance.post(f"{url}/submit/").status_code == 200
+    withdrawn = finance.post(f"{url}/withdraw/", {"comment": "金额填错"}, format="json")
+    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "draft"
+    assert finance.post(f"{url}/submit/").status_code == 200
+    read = head.get(f"{url}/").json()
+    SelfEvaluation.objects.filter(pk=form.pk).update(filler="改过")  # changed after the head read it
+    stale = head.post(f"{url}/sign/", {"digest": read["digest"], "comment": "同意"}, format="json")
+    assert stale.status_code == 400 and "确认之后有变动" in stale.json()["detail"]
+    assert head.post(f"{url}/sign/", {"unknown": 1}, format="json").status_code == 400
+    current = head.get(f"{url}/").json()["digest"]
+    signed = head.post(f"{url}/sign/", {"digest": current, "comment": "同意"}, format="json")
+    assert signed.status_code == 200 and signed.json()["signed_digest"] == current
+    assert form.events.get(action="sign").comment == "同意"

@@ -7,7 +7,8 @@ from django.urls import reverse
 from projects.models import DeclarationEvent, DepartmentDeclaration, ProjectDeclaration
 from projects.services import workflow
 from selfeval.models import EvaluationCheck, SelfEvaluation
-from selfeval.services.signoff import SignoffError, evaluation_return, evaluation_withdraw
+from selfeval.selectors import evaluation_with_rows
+from selfeval.services.signoff import SignoffError, evaluation_digest, evaluation_return, evaluation_withdraw
 from tests.conftest import make_user
 from tests.projects.test_declaration_pages import complete_data
 
@@ -29,6 +30,11 @@ def action(client, form, **data):
     return client.post(reverse("selfeval:evaluation_action", args=[form.pk]), data, follow=True)
 
 
+def seen(form) -> str:
+    """The digest the head's confirmation page shows and posts with the signature."""
+    return evaluation_digest(evaluation_with_rows(form.pk))
+
+
 def test_the_head_returns_with_a_comment_and_finance_reads_it_on_the_form_and_home(
     client, form, hongshan_head, hongshan_finance
 ):
@@ -45,7 +51,8 @@ def test_the_head_returns_with_a_comment_and_finance_reads_it_on_the_form_and_ho
     client.force_login(hongshan_finance)
     page = client.get(reverse("selfeval:evaluation", args=[form.pk])).content.decode()
     assert "退回意见：请补充满意度调查的样本量。" in page
-    assert client.get(reverse("selfeval:evaluation_edit", args=[form.pk])).status_code == 200  # editable again
+    edit = client.get(reverse("selfeval:evaluation_edit", args=[form.pk]))  # editable again, the comment on top
+    assert edit.status_code == 200 and "退回意见：请补充满意度调查的样本量。" in edit.content.decode()
     home = client.get(reverse("home"), {"year": "2019"}).content.decode()
     assert "已退回" in home and "退回意见：请补充满意度调查的样本量。" in home
     assert "已退回：请补充满意度调查的样本量。" in home  # in 等待你处理 too
@@ -78,7 +85,7 @@ def test_the_signing_confirmation_shows_total_and_grade_and_keeps_the_comment(cl
     total = figures.computed_total if figures.computed_total is not None else form.printed_total
     assert "签署确认" in text and f"<b>{total}</b> 分" in text
     assert (figures.grade or form.printed_grade) in text
-    response = action(client, form, action="sign", comment="同意。")
+    response = action(client, form, action="sign", comment="同意。", digest=seen(form))
     assert "已签署" in response.content.decode()
     form.refresh_from_db()
     assert form.status == "signed"
@@ -109,12 +116,12 @@ def test_finance_withdraws_a_submitted_self_evaluation_before_the_head_acts(
     with pytest.raises(SignoffError, match="只能撤回已提交"):
         evaluation_withdraw(evaluation_id=form.pk, user=hongshan_finance)
     client.force_login(hongshan_head)
-    assert "只能签署已提交" in action(client, form, action="sign").content.decode()
+    assert "只能签署已提交" in action(client, form, action="sign", digest=seen(form)).content.decode()
 
 
 def test_once_signed_the_form_cannot_be_withdrawn(client, form, hongshan_finance, hongshan_head):
     client.force_login(hongshan_head)
-    action(client, form, action="sign")
+    action(client, form, action="sign", digest=seen(form))
     client.force_login(hongshan_finance)
     assert 'value="withdraw"' not in client.get(reverse("selfeval:evaluation", args=[form.pk])).content.decode()
     assert "只能撤回已提交" in action(client, form, action="withdraw").content.decode()
@@ -194,3 +201,20 @@ def test_a_department_declaration_is_withdrawn_too(client, dongxihu, finance_use
     overall.refresh_from_db()
     assert overall.status == "draft"
     assert overall.events.latest("at").action == "withdraw"
+
+
+def test_a_signature_is_given_on_the_confirmation_and_only_to_the_form_it_showed(client, form, hongshan_head):
+    client.force_login(hongshan_head)
+    response = action(client, form, action="sign")  # no confirmation seen: taken to it, nothing signed
+    assert response.redirect_chain[-1][0] == reverse("selfeval:evaluation_sign", args=[form.pk])
+    assert "请在签署确认页核对总分和等次后签署" in response.content.decode()
+    shown = seen(form)
+    assert f'name="digest" value="{shown}"' in response.content.decode()
+    SelfEvaluation.objects.filter(pk=form.pk).update(filler="改过的填报人")  # changed after the head looked
+    response = action(client, form, action="sign", digest=shown)
+    assert "自评表在你确认之后有变动，本次没有签署" in response.content.decode()
+    form.refresh_from_db()
+    assert form.status == "submitted" and not form.events.filter(action="sign").exists()
+    assert "已签署" in action(client, form, action="sign", digest=seen(form)).content.decode()
+    form.refresh_from_db()
+    assert form.status == "signed"

@@ -7,6 +7,8 @@ from django.urls import reverse
 
 from projects.models import ProjectDeclaration
 from selfeval.models import EvaluationCheck, SelfEvaluation
+from selfeval.selectors import evaluation_with_rows
+from selfeval.services.signoff import evaluation_digest
 from tests.conftest import set_status
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +22,11 @@ def started(client, finance_user):
     evaluation = SelfEvaluation.objects.get(project=declaration.project, year=2021)
     assert response.url == reverse("selfeval:evaluation_edit", args=[evaluation.pk])
     return evaluation
+
+
+def seen(evaluation) -> str:
+    """The digest the head's confirmation page posts with the signature."""
+    return evaluation_digest(evaluation_with_rows(evaluation.pk))
 
 
 def page_data(client, evaluation, **changes):
@@ -103,11 +110,11 @@ def test_fill_submit_sign_and_read_the_history(client, started, head_user, audit
     figures = EvaluationCheck.objects.get(evaluation=started)
     assert (started.status, figures.computed_total, figures.grade) == ("submitted", Decimal("96.34"), "优")
     client.force_login(finance_user)
-    client.post(reverse("selfeval:evaluation_action", args=[started.pk]), {"action": "sign"})
+    client.post(reverse("selfeval:evaluation_action", args=[started.pk]), {"action": "sign", "digest": seen(started)})
     started.refresh_from_db()
     assert started.status == "submitted"  # finance cannot sign
     client.force_login(head_user)
-    client.post(reverse("selfeval:evaluation_action", args=[started.pk]), {"action": "sign"})
+    client.post(reverse("selfeval:evaluation_action", args=[started.pk]), {"action": "sign", "digest": seen(started)})
     started.refresh_from_db()
     assert started.status == "signed" and started.signed_by == head_user
     client.force_login(auditor_user)

@@ -115,6 +115,11 @@ def test_the_admin_edits_a_schemes_funding_block(admin_client):
     scheme = ScoringScheme.objects.get(code="national_project")
     page = admin_client.get(reverse("admin:projects_scoringscheme_change", args=[scheme.pk])).content.decode()
     assert "评分方案资金行" in page and "其中：当年财政拨款" in page
+    # a 其中 row picks its total among this scheme's rows only
+    totals = [line.pk for line in scheme.funding_lines.filter(part_of=None)]
+    foreign = SchemeFundingLine.objects.exclude(scheme=scheme).filter(part_of=None).first()
+    assert totals and all(f'<option value="{pk}"' in page for pk in totals)
+    assert f'<option value="{foreign.pk}"' not in page
 
 
 def test_the_schemes_rows_carry_the_amounts_of_the_declarations_sources_they_name():

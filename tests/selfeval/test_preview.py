@@ -5,14 +5,18 @@ from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from indicators.services.checking import num
 from projects.choices import Role
+from selfeval.forms import FixedRowsFormSet
 from selfeval.models import EvaluationCheck, EvaluationRow, SelfEvaluation
 from selfeval.selectors import evaluation_with_rows
-from selfeval.services.findings import evaluation_findings
+from selfeval.services.filling import bound_forms
+from selfeval.services.findings import blocking_at_parts, evaluation_findings
+from selfeval.services.preview import input_errors, page_from_forms, typed_page
 from tests.conftest import make_user, set_status
 from tests.selfeval.test_evaluation_pages import page_data
 
@@ -38,6 +42,18 @@ def large(client):
     return evaluation
 
 
+def saved_with_totals_of(preview: dict, evaluation):
+    """The form as saved and its stored check, after checking the preview's total, grade and budget score."""
+    saved = evaluation_with_rows(evaluation.pk)
+    figures = EvaluationCheck.objects.get(evaluation=saved)
+    assert (preview["total"], preview["grade"], preview["budget_score"]) == (
+        num(figures.computed_total),
+        figures.grade,
+        num(figures.budget_score),
+    )
+    return saved, figures
+
+
 def typed(client, evaluation):
     changes = {"funding-0-executed": "1", "goal_actual": "完成。"}
     for i in range(30):
@@ -53,13 +69,7 @@ def test_the_preview_is_what_saving_gives(client, large):
     assert (
         client.post(reverse("selfeval:evaluation_edit", args=[large.pk]), {**data, "action": "save"}).status_code == 302
     )
-    saved = evaluation_with_rows(large.pk)
-    figures = EvaluationCheck.objects.get(evaluation=saved)
-    assert (preview["total"], preview["grade"], preview["budget_score"]) == (
-        num(figures.computed_total),
-        figures.grade,
-        num(figures.budget_score),
-    )
+    saved, figures = saved_with_totals_of(preview, large)
     assert {code: preview["sections"].get(code) for code in (s.code for s in saved.sections.all())} == {
         s.code: num(figures.section_score(s.code)) for s in saved.sections.all()
     }
@@ -107,3 +117,103 @@ def test_the_preview_scores_only_the_typed_changes_over_the_stored_form(client, 
     changed = client.post(url, {**data, "rows-0-weight": str((first.weight or 0) + 3)}).json()
     assert untouched["ok"] and changed["ok"]
     assert changed["total"] != untouched["total"] or changed["rows"][str(first.pk)] != untouched["rows"][str(first.pk)]
+
+
+def seed_ids():
+    """Every seed self-evaluation (the seeds are loaded per test; their order is stable)."""
+    return list(range(25))
+
+
+def typed_seed(client, evaluation):
+    """The seed form reopened as a draft and its page data with a few things typed: an actual, a score, a weight."""
+    set_status(evaluation, "draft")
+    client.force_login(make_user(f"t-finance-{evaluation.pk}", Role.FINANCE, evaluation.department))
+    data = page_data(client, evaluation)
+    rows = evaluation.rows.order_by("seq")
+    changes = {}
+    if rows:
+        changes["rows-0-actual"] = "12 场"
+        changes[f"rows-{len(rows) - 1}-reason"] = "受疫情影响。"
+    if len(rows) > 1 and rows[1].weight:
+        changes["rows-1-score_final"] = str(rows[1].weight / 2)
+    return {**data, **changes}
+
+
+@pytest.mark.parametrize("index", seed_ids())
+def test_the_preview_of_every_seed_form_is_what_saving_and_rescoring_give(client, index):
+    """On each seed form, the preview (which binds only the rows typed differently from what is stored) answers
+    what the page's save and the stored rescore then give: scores, totals, grade, findings and their places."""
+    evaluation = SelfEvaluation.objects.order_by("pk")[index]
+    data = typed_seed(client, evaluation)
+    preview = client.post(reverse("selfeval:evaluation_preview", args=[evaluation.pk]), data).json()
+    assert preview["ok"], preview
+    response = client.post(reverse("selfeval:evaluation_edit", args=[evaluation.pk]), {**data, "action": "save"})
+    assert response.status_code == 302, index
+    saved, figures = saved_with_totals_of(preview, evaluation)
+    assert preview["sections"] == {code: num(score) for code, score in preview_sections(saved, figures).items()}
+    assert {key: (value["score"], value["final"]) for key, value in preview["rows"].items()} == {
+        str(row.pk): (num(row.score_proposed), num(row.score_final)) for row in saved.rows.all()
+    }
+    assert preview["findings"] == [str(f) for f in evaluation_findings(saved)]
+    placed, _loose = blocking_at_parts(saved)
+    assert sorted(preview["errors"]) == sorted(placed_inputs(saved, placed))
+
+
+def preview_sections(saved, figures) -> dict:
+    return {code: figures.section_score(code) for code in figures.section_scores}
+
+
+def placed_inputs(saved, placed) -> list[str]:
+    """The input names the page shows the stored blocking findings at (rows and sections in page order)."""
+    names = []
+    for prefix, parts in (("rows", saved.rows.all()), ("sections", saved.sections.all())):
+        for i, part in enumerate(sorted(parts, key=lambda p: p.seq)):
+            names += [f"{prefix}-{i}-{name}" for name in placed.get((prefix, part.pk), {})]
+    return names
+
+
+@pytest.mark.parametrize("index", seed_ids())
+def test_reading_only_the_typed_rows_answers_as_binding_the_whole_page(client, index):
+    """The preview's two paths give the same snapshot and the same answer on each seed form: the whole page bound
+    (as saving binds it) and only the rows typed differently from the stored ones."""
+    evaluation = SelfEvaluation.objects.order_by("pk")[index]
+    data = QueryDict(urlencode(typed_seed(client, evaluation)))
+    page = typed_page(evaluation_with_rows(evaluation.pk), data)
+    form, formsets, valid = bound_forms(evaluation_with_rows(evaluation.pk), data)
+    assert page is not None and valid
+    whole = page_from_forms(form, formsets)
+    assert page.typed_scores == whole.typed_scores and page.prefixes == whole.prefixes
+    for table in whole.parts:
+        fields = [f.attname for f in whole.parts[table][0]._meta.concrete_fields] if whole.parts[table] else []
+        assert [[getattr(p, f) for f in fields] for p in page.parts[table]] == [
+            [getattr(p, f) for f in fields] for p in whole.parts[table]
+        ]
+
+
+def test_a_value_the_page_cannot_read_gives_the_messages_of_the_whole_page(client, large):
+    """An unreadable typed value is answered from the whole page bound, as saving binds it: the same messages at
+    the same inputs, stored rows included."""
+    url = reverse("selfeval:evaluation_preview", args=[large.pk])
+    data = typed(client, large)
+    bad = {**data, "rows-3-weight": "五", "rows-5-score_final": "-1"}
+    answer = client.post(url, bad).json()
+    form, formsets, valid = bound_forms(evaluation_with_rows(large.pk), QueryDict(urlencode(bad)))
+    assert answer["ok"] is False and not valid
+    assert answer["errors"] == {k: [str(m) for m in v] for k, v in input_errors(form, formsets).items()}
+    assert set(answer["errors"]) == {"rows-3-weight", "rows-5-score_final"}
+
+
+def test_a_row_posted_as_stored_is_not_bound(client, large, monkeypatch):
+    """Only the rows typed differently from what is stored get a form (each about a millisecond); the others are
+    the stored rows."""
+    built = []
+    original = FixedRowsFormSet._construct_form
+
+    def counting(self, i, **kwargs):
+        built.append((self.prefix, i))
+        return original(self, i, **kwargs)
+
+    data = page_data(client, large, **{"rows-7-actual": "3 场", "rows-9-weight": "4"})
+    monkeypatch.setattr(FixedRowsFormSet, "_construct_form", counting)
+    assert client.post(reverse("selfeval:evaluation_preview", args=[large.pk]), data).json()["ok"]
+    assert [i for prefix, i in built if prefix == "rows"] == [7, 9]
