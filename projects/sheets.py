@@ -1,6 +1,6 @@
 """What the 申报表 sheet shows: amounts in the form's unit, rows in order, the indicator table spanned.
 
-Shared by the page and (later) the PDF and Excel output, so that all three print the same figures.
+Shared by the page, the PDF and the Excel output, so that all three print the same figures.
 """
 
 from types import SimpleNamespace
@@ -8,8 +8,11 @@ from types import SimpleNamespace
 from indicators.choices import GoalKind
 from indicators.services.layout import span_groups
 
-from .models import DepartmentDeclaration, ProjectDeclaration
+from .choices import Likelihood
+from .models import DepartmentDeclaration, MonitoringForm, ProjectDeclaration
 from .money import format_amount
+from .services.monitoring import budget_totals, form_lights
+from .services.monitoring_lights import pct
 
 
 def declaration_sheet(d: ProjectDeclaration) -> dict:
@@ -71,3 +74,32 @@ def department_sheet(d: DepartmentDeclaration) -> dict:
         for line in d.fund_lines.all()
     ]
     return {"d": d, "funds": funds, "goal_tables": goals}
+
+
+MONITORING_AMOUNTS = ("initial_budget", "annual_budget", "executed", "forecast")
+
+
+def _budget_row(values: dict, unit: str) -> dict:
+    row = {name: format_amount(values.get(name), unit) for name in MONITORING_AMOUNTS}
+    executed, annual = values.get("executed"), values.get("annual_budget")
+    return row | {"rate": pct(executed / annual) if executed is not None and annual else "—"}
+
+
+def monitoring_sheet(form: MonitoringForm) -> dict:
+    """The 监控表 as its page, PDF and Excel print it: budget lines in the form's unit with their rates, the total,
+    each indicator row with its light, the project's light (``form`` loaded by ``selectors.monitoring_page``)."""
+    lights = form_lights(form)
+    lines = [
+        {"name": line.name, "level": line.level}
+        | _budget_row({n: getattr(line, n) for n in MONITORING_AMOUNTS}, form.unit)
+        for line in form.budget_lines.all()
+    ]
+    return {
+        "form": form,
+        "declaration": form.declaration,
+        "lights": lights,
+        "rows": list(zip(form.rows.all(), lights.indicators, strict=True)),
+        "budget_rows": lines,
+        "total_row": _budget_row(budget_totals(form), form.unit),
+        "likelihoods": Likelihood.choices,
+    }

@@ -14,10 +14,9 @@ from .access import monitoring_rights
 from .choices import MonitoringDecisionKind
 from .forms.monitoring import monitoring_forms
 from .models import MonitoringForm, MonitoringPeriod, ProjectDeclaration
-from .money import format_amount
 from .selectors import monitoring_page
 from .services import monitoring as service
-from .services.monitoring_lights import pct
+from .sheets import monitoring_sheet
 
 
 def _form(user, pk: int) -> MonitoringForm:
@@ -27,29 +26,9 @@ def _form(user, pk: int) -> MonitoringForm:
     return monitoring_page(pk)
 
 
-AMOUNTS = ("initial_budget", "annual_budget", "executed", "forecast")
-
-
-def _budget_row(values: dict, unit: str) -> dict:
-    row = {name: format_amount(values.get(name), unit) for name in AMOUNTS}
-    executed, annual = values.get("executed"), values.get("annual_budget")
-    return row | {"rate": pct(executed / annual) if executed is not None and annual else "—"}
-
-
 def _context(form: MonitoringForm, user) -> dict:
-    lights = service.form_lights(form)
-    lines = [
-        {"name": line.name, "level": line.level} | _budget_row({n: getattr(line, n) for n in AMOUNTS}, form.unit)
-        for line in form.budget_lines.all()
-    ]
-    return {
-        "form": form,
-        "declaration": form.declaration,
+    return monitoring_sheet(form) | {
         "rights": monitoring_rights(user, form),
-        "lights": lights,
-        "rows": list(zip(form.rows.all(), lights.indicators, strict=True)),
-        "budget_rows": lines,
-        "total_row": _budget_row(service.budget_totals(form), form.unit),
         "decision_kinds": MonitoringDecisionKind.choices,
     }
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("declarations/<int:pk>/pdf/", views.declaration_pdf, name="declaration_pdf"),
     path("department-declarations/<int:pk>/pdf/", views.department_declaration_pdf, name="department_declaration_pdf"),
     path("evaluations/<int:pk>/pdf/", views.evaluation_pdf, name="evaluation_pdf"),
+    path("monitoring/<int:pk>/pdf/", views.monitoring_pdf, name="monitoring_pdf"),
     path("exports/", views.export_list, name="exports"),
     path("exports/<uuid:job_id>/", views.export_job, name="export_job"),
     path("exports/<uuid:job_id>/status/", views.export_status, name="export_status"),

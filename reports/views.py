@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 from indicators.params import param_id, param_year
 from indicators.services.text import join_sentences
 from projects.access import can_read_export
-from projects.models import Department, DepartmentDeclaration, ProjectDeclaration
-from projects.selectors import declaration_page, department_declaration_page
+from projects.models import Department, DepartmentDeclaration, MonitoringForm, ProjectDeclaration
+from projects.selectors import declaration_page, department_declaration_page, monitoring_page
 from projects.services.importing import declaration_import
 from projects.services.xlsx import SheetError, export_declaration, read_declaration
 from projects.uploads import UploadRejected, checked_xlsx
@@ -78,6 +78,11 @@ def department_declaration_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def evaluation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return _pdf(request, SelfEvaluation.objects, pk, evaluation_with_rows, "selfeval:evaluation")
+
+
+@login_required
+def monitoring_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _pdf(request, MonitoringForm.objects, pk, monitoring_page, "projects:monitoring")
 
 
 def attachment(response: HttpResponse, filename: str) -> HttpResponse:

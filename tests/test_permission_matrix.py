@@ -125,6 +125,7 @@ MATRIX = {
     # 绩效运行监控: everyone in scope reads; finance staff (and administrators) fill
     "projects:monitoring": ("GET", "monitoring", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
     "projects:monitoring_edit": ("GET", "monitoring", row(LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND)),
+    "reports:monitoring_pdf": ("GET", "monitoring", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
 }
 
 

@@ -279,6 +279,10 @@ class MonitoringRow(GuardedPartMixin):
         """成本 rows are 反向 unless the declaration prints otherwise (as ``IndicatorRowBase.default_nature``)."""
         return "negative" if "成本" in f"{self.level1}{self.level2}" else ""
 
+    def ticks(self) -> list[tuple[str, bool]]:
+        """The five 偏差原因 in the paper form's order, each with whether it is ticked."""
+        return [(str(self._meta.get_field(name).verbose_name), getattr(self, name)) for name in self.CAUSE_FIELDS]
+
     def causes(self) -> list[str]:
         return [str(self._meta.get_field(name).verbose_name) for name in self.CAUSE_FIELDS if getattr(self, name)]
 

@@ -17,8 +17,8 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from projects.models import DepartmentDeclaration, ProjectDeclaration
-from projects.sheets import declaration_sheet, department_sheet
+from projects.models import DepartmentDeclaration, MonitoringForm, ProjectDeclaration
+from projects.sheets import declaration_sheet, department_sheet, monitoring_sheet
 from selfeval.models import SelfEvaluation
 from selfeval.services.findings import evaluation_findings
 from selfeval.sheets import evaluation_sheet
@@ -133,7 +133,7 @@ def _safe(text: str) -> str:
 
 
 def document_for(form) -> Document:
-    """The template, context and file name of a declaration, department declaration or self-evaluation.
+    """The template, context and file name of a declaration, department declaration, self-evaluation or monitoring form.
 
     ``form`` is loaded with the selector its page uses, so that the PDF prints what the page shows.
     """
@@ -178,6 +178,14 @@ def document_for(form) -> Document:
             },
             f"{department.code}_{_safe(department.name)}_{form.year}_自评表_{subject}.pdf",
             titles.get(form.layout, "绩效自评表"),
+        )
+    if isinstance(form, MonitoringForm):
+        department, project = form.declaration.project.department, form.declaration.project
+        return Document(
+            "reports/pdf/monitoring.html",
+            {**monitoring_sheet(form), "department": department},
+            f"{department.code}_{_safe(department.name)}_{form.year}_{_safe(str(form.period))}_监控表_{_safe(project.name)}.pdf",
+            "项目支出绩效目标执行监控表",
         )
     raise TypeError(f"no PDF for {type(form).__name__}")
 

@@ -81,8 +81,11 @@ def _stamp(moment) -> str:
 
 
 def final_key(form) -> FinalKey | None:
-    """The key of a final form's stored PDF, or None when the form is not final."""
-    kind = KIND_OF[type(form)]
+    """The key of a final form's stored PDF, or None when the form is not final or its PDFs are not stored (a
+    monitoring form: rendered on demand, it is short)."""
+    kind = KIND_OF.get(type(form))
+    if kind is None:
+        return None
     if kind == "evaluation":
         if form.status != EvaluationStatus.SIGNED or not form.signed_digest:
             return None
