@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -10,10 +11,12 @@ from django.views.decorators.http import require_POST
 
 from indicators.params import param_id, param_year
 from indicators.services.text import join_sentences
-from projects.access import can_read_export
+from projects.access import can_read_export, monitoring_rights
 from projects.models import Department, DepartmentDeclaration, MonitoringForm, ProjectDeclaration
 from projects.selectors import declaration_page, department_declaration_page, monitoring_page
 from projects.services.importing import declaration_import
+from projects.services.monitoring import MonitoringError
+from projects.services.monitoring_xlsx import export_monitoring, monitoring_import, read_monitoring
 from projects.services.xlsx import SheetError, export_declaration, read_declaration
 from projects.uploads import UploadRejected, checked_xlsx
 from projects.years import YEAR_MESSAGE
@@ -109,6 +112,42 @@ def declaration_import_view(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"已导入 {declaration.year} 年“{declaration.project.name}”的申报表。")
         return redirect("projects:declaration", pk=declaration.pk)
     return redirect("home")
+
+
+def _monitoring(user, pk: int) -> MonitoringForm:
+    if not MonitoringForm.objects.for_user(user).filter(pk=pk).exists():
+        raise Http404("没有找到这张监控表。")
+    return monitoring_page(pk)
+
+
+@login_required
+def monitoring_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    """Whoever may read a monitoring form may download it as the Excel template."""
+    form = _monitoring(request.user, pk)
+    response = HttpResponse(export_monitoring(form), content_type=XLSX)
+    return attachment(response, f"{form.year}年{form.period}{form.declaration.project.name}绩效目标执行监控表.xlsx")
+
+
+@login_required
+@require_POST
+def monitoring_import_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Import the filled template into this monitoring form: the whole file through the page's service, or nothing
+    and the reasons."""
+    form = _monitoring(request.user, pk)
+    if not monitoring_rights(request.user, form).edit:
+        raise PermissionDenied("这张监控表现在不能由你修改。")
+    try:
+        data = read_monitoring(checked_xlsx(request.FILES.get("file")), form.unit)
+        monitoring_import(form=form, data=data, user=request.user)
+    except UploadRejected as exc:
+        messages.error(request, f"导入失败：{exc}")
+    except SheetError as exc:
+        messages.error(request, "导入失败，未写入任何内容：" + join_sentences(exc.problems[:20]))
+    except MonitoringError as exc:
+        messages.error(request, f"导入失败，未写入任何内容：{exc}")
+    else:
+        messages.success(request, "已由 Excel 导入监控表。")
+    return redirect("projects:monitoring", pk=pk)
 
 
 # -- batch export ------------------------------------------------------------------------------------

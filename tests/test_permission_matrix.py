@@ -28,7 +28,9 @@ from openpyxl import load_workbook
 
 from projects.choices import DeclarationStatus, Role
 from projects.models import Department, DepartmentDeclaration, MonitoringForm, Project, ProjectDeclaration
+from projects.selectors import monitoring_page
 from projects.services import monitoring, workflow
+from projects.services.monitoring_xlsx import export_monitoring
 from projects.services.xlsx import export_declaration
 from reports.models import ExportJob
 from selfeval.models import SelfEvaluation
@@ -126,6 +128,7 @@ MATRIX = {
     "projects:monitoring": ("GET", "monitoring", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
     "projects:monitoring_edit": ("GET", "monitoring", row(LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND)),
     "reports:monitoring_pdf": ("GET", "monitoring", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
+    "reports:monitoring_xlsx": ("GET", "monitoring", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
 }
 
 
@@ -406,6 +409,10 @@ STEPS = [
          monitoring_state, prepare=monitoring_submitted,
          data=lambda o, u: {"kind": "suspend", "reason": "进度滞后", "respond_by": "2099-12-31"},
          after=lambda o: monitoring_form(o).decisions.get().kind == "suspend"),
+    # its Excel template imported back: finance staff (and administrators) while they may edit it
+    Step("reports:monitoring_import", "monitoring", "import", EDIT, FILERS, monitoring_state, body="multipart",
+         data=lambda o, u: {"file": upload(export_monitoring(monitoring_page(o["monitoring"])), "监控表.xlsx")},
+         after=lambda o: monitoring_form(o).version == 2),
     # the API
     Step("api:declaration-submit", "declaration", "submit", API_FILER, FILERS, declaration_state,
          after=lambda o: declaration(o).status == "submitted"),

@@ -124,9 +124,12 @@ def _locked(form: MonitoringForm) -> MonitoringForm:
 
 
 @transaction.atomic
-def monitoring_save(*, form: MonitoringForm, user, version: int, spending_plan: str, budget_lines, rows) -> None:
-    """Save the page: the plan, the budget lines and the rows (instances from the page's forms); refused whole
-    when the form changed since ``version`` was read or may not be edited."""
+def monitoring_save(
+    *, form: MonitoringForm, user, version: int, spending_plan: str, budget_lines, rows, channel: str = ""
+) -> None:
+    """Save the page (or an Excel import, an API write: ``channel`` is logged): the plan, the budget lines and the
+    rows (instances from the page's forms); refused whole when the form changed since ``version`` was read or may
+    not be edited."""
     current = _locked(form)
     if not monitoring_rights(user, current).edit:
         raise MonitoringError("这张监控表现在不能由你修改。")
@@ -145,7 +148,7 @@ def monitoring_save(*, form: MonitoringForm, user, version: int, spending_plan: 
     current.spending_plan = spending_plan
     current.version += 1
     current.save(update_fields=["spending_plan", "version", "updated_at"])
-    _log(current, user, MonitoringAction.EDIT, current.status)
+    _log(current, user, MonitoringAction.EDIT, current.status, channel)
 
 
 @dataclass(frozen=True)
