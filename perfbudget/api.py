@@ -18,8 +18,10 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from indicators.services.text import join_sentences
 from projects import api as projects_api
+from projects import api_monitoring
 from projects.locking import FormLocked
 from projects.money import MoneyError
+from projects.services.monitoring import MonitoringError, StaleMonitoring
 from projects.services.workflow import WorkflowError
 from projects.services.writing import StaleDeclaration, serialize_changes
 from projects.services.xlsx import SheetError
@@ -42,9 +44,11 @@ def exception_handler(exc, context):
     if isinstance(exc, StaleDeclaration):
         body = {"detail": exc.problems[0], "version": exc.current.updated_at.isoformat()}
         return Response({**body, "changes": serialize_changes(exc.changes)}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, StaleMonitoring):
+        return Response({"detail": str(exc), "version": exc.current.version}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, SheetError):
         return Response({"detail": join_sentences(exc.problems)}, status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, WorkflowError | SignoffError | StartError | UnknownPart | MoneyError):
+    if isinstance(exc, WorkflowError | SignoffError | StartError | UnknownPart | MoneyError | MonitoringError):
         return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, EvaluationLocked):
         return Response({"detail": f"{exc} 已签署锁定，不能修改。"}, status=status.HTTP_409_CONFLICT)
@@ -90,6 +94,7 @@ router.register("departments", projects_api.DepartmentViewSet, basename="departm
 router.register("projects", projects_api.ProjectViewSet, basename="project")
 router.register("declarations", projects_api.DeclarationViewSet, basename="declaration")
 router.register("department-declarations", projects_api.DepartmentDeclarationViewSet, basename="department-declaration")
+router.register("monitoring-forms", api_monitoring.MonitoringViewSet, basename="monitoring")
 router.register("evaluations", selfeval_api.EvaluationViewSet, basename="evaluation")
 
 urlpatterns = [
