@@ -50,6 +50,7 @@ urlpatterns += [
 from . import views_monitoring  # noqa: E402
 
 urlpatterns += [
+    path("monitoring/", views_monitoring.monitoring_dashboard, name="monitoring_dashboard"),
     path("monitoring/<int:pk>/", views_monitoring.monitoring_detail, name="monitoring"),
     path("monitoring/<int:pk>/edit/", views_monitoring.monitoring_edit, name="monitoring_edit"),
     path("monitoring/<int:pk>/action/", views_monitoring.monitoring_action, name="monitoring_action"),

@@ -8,14 +8,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
+
+from indicators.params import param_id, param_year
 
 from .access import monitoring_rights
 from .choices import MonitoringDecisionKind
 from .forms.monitoring import monitoring_forms
-from .models import MonitoringForm, MonitoringPeriod, ProjectDeclaration
-from .selectors import monitoring_page
+from .models import Department, MonitoringForm, MonitoringPeriod, ProjectDeclaration
+from .selectors import monitoring_forms_with_lights, monitoring_page
 from .services import monitoring as service
+from .services.monitoring_board import COLOUR_CHOICES, light_board
 from .sheets import monitoring_sheet
 
 
@@ -145,3 +149,31 @@ def monitoring_create(request: HttpRequest, declaration_pk: int) -> HttpResponse
         messages.error(request, str(exc))
         return redirect("projects:declaration", pk=declaration.pk)
     return redirect("projects:monitoring_edit", pk=form.pk)
+
+
+@login_required
+def monitoring_dashboard(request: HttpRequest) -> HttpResponse:
+    """The lights of every monitoring form the user may read for a year and period (finance staff and heads: their
+    department; auditors and administrators: all), filterable by department and colour, counted per department."""
+    scoped = MonitoringForm.objects.for_user(request.user)
+    years = sorted(set(scoped.values_list("year", flat=True)), reverse=True)
+    year = param_year(request.GET.get("year")) or (years[0] if years else timezone.localdate().year)
+    months = sorted(set(scoped.filter(year=year).values_list("end_month", flat=True)))
+    month = param_id(request.GET.get("month"))
+    month = month if month in months else (months[-1] if months else None)
+    department = param_id(request.GET.get("department"))
+    colour = request.GET.get("colour", "")
+    colour = colour if colour in dict(COLOUR_CHOICES) else ""
+    forms = scoped.filter(year=year, end_month=month)
+    departments = Department.objects.filter(pk__in=forms.values("declaration__project__department")).order_by("code")
+    if department:
+        forms = forms.filter(declaration__project__department_id=department)
+    lines, counts = light_board(monitoring_forms_with_lights(forms), colour=colour)
+    return render(
+        request,
+        "projects/monitoring/dashboard.html",
+        {
+            "years": years or [year], "year": year, "months": months, "month": month, "departments": departments,
+            "department": department, "colours": COLOUR_CHOICES, "colour": colour, "lines": lines, "counts": counts,
+        },
+    )  # fmt: skip

@@ -129,6 +129,7 @@ MATRIX = {
     # 绩效运行监控: everyone in scope reads; finance staff (and administrators) fill
     "projects:monitoring": ("GET", "monitoring", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
     "projects:monitoring_edit": ("GET", "monitoring", row(LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND)),
+    "projects:monitoring_dashboard": ("GET", None, row(LOGIN, OK, OK, OK, OK, OK)),  # each in their scope
     "reports:monitoring_pdf": ("GET", "monitoring", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
     "reports:monitoring_xlsx": ("GET", "monitoring", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
 }

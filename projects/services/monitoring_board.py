@@ -1,0 +1,57 @@
+"""The board of monitoring lights (绩效运行监控 dashboard): each form of a year and period with its project light,
+budget light and worst indicator, filtered by department and colour, and the count of each colour per department.
+
+The forms come loaded by ``selectors.monitoring_forms_with_lights`` (a fixed number of queries); the lights are
+computed here from the loaded rows, so the list never reads the database per form.
+"""
+
+from dataclasses import dataclass, field
+
+from .monitoring import form_lights
+from .monitoring_lights import LIGHT_LABELS, SEVERITY, Light
+
+COLOURS = ("red", "yellow", "blue", "green", "none")  # the order a reader looks at them: worst first
+
+
+@dataclass(frozen=True)
+class BoardLine:
+    form: object
+    project: Light
+    budget: Light
+    worst_indicator: tuple[str, Light] | None  # (三级指标, its light); None without indicator rows
+
+
+@dataclass
+class DepartmentCount:
+    department: object
+    counts: dict = field(default_factory=lambda: dict.fromkeys(COLOURS, 0))
+
+    @property
+    def cells(self) -> list[tuple[str, int]]:
+        return [(colour, self.counts[colour]) for colour in COLOURS]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def _line(form) -> BoardLine:
+    lights = form_lights(form)
+    rows = list(zip(form.rows.all(), lights.indicators, strict=True))
+    worst = max(rows, key=lambda pair: SEVERITY[pair[1].colour], default=None)
+    return BoardLine(form, lights.worst, lights.budget, (worst[0].name, worst[1]) if worst else None)
+
+
+def light_board(forms, *, colour: str = "") -> tuple[list[BoardLine], list[DepartmentCount]]:
+    """The lines of ``forms`` whose project light is ``colour`` (all when empty), and every department's count of
+    each project colour over all of ``forms`` (the counts do not follow the colour filter: they show the whole)."""
+    lines = [_line(form) for form in forms]
+    counts: dict[int, DepartmentCount] = {}
+    for line in lines:
+        department = line.form.declaration.project.department
+        counts.setdefault(department.pk, DepartmentCount(department)).counts[line.project.colour] += 1
+    shown = [line for line in lines if not colour or line.project.colour == colour]
+    return shown, sorted(counts.values(), key=lambda c: c.department.code)
+
+
+COLOUR_CHOICES = [(colour, LIGHT_LABELS[colour]) for colour in COLOURS]
