@@ -47,7 +47,12 @@ class ExportJob(models.Model):
     forms = models.CharField(
         "导出哪些表",
         max_length=12,
-        choices=[("all", "全部表"), ("declarations", "仅申报表"), ("evaluations", "仅自评表")],
+        choices=[
+            ("all", "全部表"),
+            ("declarations", "仅申报表"),
+            ("evaluations", "仅自评表"),
+            ("monitoring", "仅运行监控表"),
+        ],
         default="all",
     )
     status = models.CharField("状态", max_length=12, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
@@ -78,6 +83,7 @@ class ExportItem(models.Model):
         ("declaration", "项目绩效目标申报表"),
         ("department_declaration", "部门整体支出绩效目标申报表"),
         ("evaluation", "绩效自评表"),
+        ("monitoring", "项目支出绩效目标执行监控表"),
     ]
 
     job = models.ForeignKey(ExportJob, verbose_name="批量导出", on_delete=models.CASCADE, related_name="items")

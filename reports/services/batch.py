@@ -23,9 +23,9 @@ from openpyxl.utils import get_column_letter
 from indicators.services.text import plain_text
 from projects.access import visible_department_ids
 from projects.formulas import safe_cell
-from projects.models import Department, DepartmentDeclaration, ProjectDeclaration
+from projects.models import Department, DepartmentDeclaration, MonitoringForm, ProjectDeclaration
 from projects.queue import enqueue
-from projects.selectors import declaration_page, department_declaration_page
+from projects.selectors import declaration_page, department_declaration_page, monitoring_page
 from projects.services.xlsx import print_setup, put_number
 from projects.years import YEAR_MESSAGE, is_valid_year
 from selfeval.models import SelfEvaluation
@@ -41,7 +41,7 @@ class ExportError(Exception):
     """An export that cannot be started; the message is for the user."""
 
 
-FORM_CHOICES = {"all": "全部表", "declarations": "仅申报表", "evaluations": "仅自评表"}
+FORM_CHOICES = {"all": "全部表", "declarations": "仅申报表", "evaluations": "仅自评表", "monitoring": "仅运行监控表"}
 
 
 def forms_for(user, year: int, department: Department | None, forms: str = "all") -> list[tuple[str, int]]:
@@ -50,21 +50,30 @@ def forms_for(user, year: int, department: Department | None, forms: str = "all"
     declarations = ProjectDeclaration.objects.for_user(user).filter(**filters)
     overall = DepartmentDeclaration.objects.for_user(user).filter(**filters)
     evaluations = SelfEvaluation.objects.for_user(user).filter(**filters)
+    monitoring = MonitoringForm.objects.for_user(user).filter(**filters)
     if department is not None:
+        monitoring = monitoring.filter(declaration__project__department=department)
         declarations = declarations.filter(project__department=department)
         overall = overall.filter(department=department)
         evaluations = evaluations.filter(department=department)
     found = [("declaration", pk, code) for pk, code in declarations.values_list("pk", "project__department__code")]
     found += [("department_declaration", pk, code) for pk, code in overall.values_list("pk", "department__code")]
     found += [("evaluation", pk, code) for pk, code in evaluations.values_list("pk", "department__code")]
-    order = {"department_declaration": 0, "declaration": 1, "evaluation": 2}
+    found += [
+        ("monitoring", pk, code) for pk, code in monitoring.values_list("pk", "declaration__project__department__code")
+    ]
+    order = {"department_declaration": 0, "declaration": 1, "monitoring": 2, "evaluation": 3}
     found.sort(key=lambda f: (f[2], order[f[0]], f[1]))
-    wanted = {"declarations": {"declaration", "department_declaration"}, "evaluations": {"evaluation"}}.get(forms)
+    wanted = {
+        "declarations": {"declaration", "department_declaration"}, "evaluations": {"evaluation"},
+        "monitoring": {"monitoring"},
+    }.get(forms)  # fmt: skip
     return [(kind, pk) for kind, pk, _ in found if wanted is None or kind in wanted]
 
 
 def start_export(*, user, year: int, department_id: int | None, forms: str = "all") -> ExportJob:
-    """Plan a job of every form (or every declaration, or every self-evaluation) the user may read; queue it."""
+    """Plan a job of every form (or every declaration, self-evaluation or monitoring form) the user may read; queue
+    it."""
     if forms not in FORM_CHOICES:
         raise ExportError("请选择要导出的表。")
     if not is_valid_year(year):
@@ -96,6 +105,7 @@ KIND_MODELS = {
     "declaration": ProjectDeclaration,
     "department_declaration": DepartmentDeclaration,
     "evaluation": SelfEvaluation,
+    "monitoring": MonitoringForm,
 }
 
 
@@ -124,7 +134,7 @@ def _use_stored(items: list[ExportItem]) -> None:
     for item in items:
         if item.kind == "evaluation":
             found = stored.get(item.object_id)
-        elif item.object_id in approved[item.kind]:  # its digest needs the whole form
+        elif item.object_id in approved.get(item.kind, ()):  # its digest needs the whole form
             found = stored_for(final_key(LOADERS[item.kind](item.object_id)))
         else:
             found = None
@@ -139,6 +149,7 @@ LOADERS = {
     "declaration": declaration_page,
     "department_declaration": department_declaration_page,
     "evaluation": evaluation_with_rows,
+    "monitoring": monitoring_page,  # rendered on demand, never stored (``stored.final_key``)
 }
 
 

@@ -24,13 +24,21 @@ def index_row(kind: str, form, filename: str) -> dict:
             "等次": sheet["grade"],
             "项目": form.project.name if form.project_id else "部门整体",
         }
+    elif kind == "monitoring":  # its lights are on the PDF; it has no consistency checker of its own
+        findings = []
+        extra = {"项目": form.declaration.project.name, "表样": str(form.period)}
     elif kind == "declaration":
         findings = declaration_findings(form)
         extra = {"项目": form.project.name}
     else:
         findings = department_declaration_findings(form)
         extra = {"项目": "部门整体"}
-    department = form.project.department if kind == "declaration" else form.department
+    if kind == "declaration":
+        department = form.project.department
+    elif kind == "monitoring":
+        department = form.declaration.project.department
+    else:
+        department = form.department
     return {
         "文件名": filename,
         "表名": document_for(form).title,
