@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -21,7 +22,7 @@ from ..formulas import unsafe_cell
 from ..limits import row_cap_problem
 from ..models import MonitoringForm
 from ..money import MoneyError, from_yuan, to_yuan
-from .monitoring import MonitoringError, budget_totals, monitoring_save
+from .monitoring import MonitoringError, StaleMonitoring, budget_totals, monitoring_save
 from .monitoring_lights import parse_plan
 from .xlsx import META, Sheet, SheetError, _text, print_setup
 
@@ -233,12 +234,19 @@ def monitoring_import(*, form: MonitoringForm, data: ImportedMonitoring, user) -
         parse_plan(data.spending_plan)
     except ValueError as exc:
         raise SheetError([f"资金支出计划：{exc}"]) from None
-    monitoring_save(
-        form=form,
-        user=user,
-        version=data.version,
-        spending_plan=data.spending_plan,
-        budget_lines=lines,
-        rows=rows,
-        channel="由 Excel 导入",
-    )
+    try:
+        monitoring_save(
+            form=form,
+            user=user,
+            version=data.version,
+            spending_plan=data.spending_plan,
+            budget_lines=lines,
+            rows=rows,
+            channel="由 Excel 导入",
+        )
+    except StaleMonitoring as exc:
+        when = timezone.localtime(exc.current.updated_at)
+        raise MonitoringError(
+            f"这张监控表在模板导出之后（{when:%Y-%m-%d %H:%M}）又被修改过，导入会覆盖那次修改，本次没有写入；"
+            "请重新导出模板，再把你的数字填入。"
+        ) from None

@@ -97,7 +97,7 @@ def test_round_trip_writes_through_the_page_service(form, finance_user):
 def test_a_stale_copy_is_refused_and_nothing_written(form, finance_user):
     content = filled(form)
     fill(form, finance_user, {1: {"value_to_date": "10"}})  # someone saved the page meanwhile
-    with pytest.raises(service.StaleMonitoring, match="被他人修改"):
+    with pytest.raises(service.MonitoringError, match="模板导出之后.*又被修改过.*请重新导出模板"):
         monitoring_import(form=form, data=read_monitoring(io.BytesIO(content), form.unit), user=finance_user)
     assert MonitoringRow.objects.get(form=form, seq=1).value_to_date == "10"
 
