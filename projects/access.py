@@ -148,6 +148,7 @@ class Rights:
     withdraw: bool = False  # take back a submitted form before the head acts on it (finance staff)
     send_back: bool = False  # return a submitted self-evaluation to finance staff with a comment (the head)
     enter_printed: bool = False  # enter the figures a form from outside prints (finance staff, auditors)
+    decide: bool = False  # record a monitoring decision (继续执行 … 停止拨款): the head or the finance bureau
 
 
 def declaration_department_id(declaration) -> int:
@@ -170,4 +171,22 @@ def declaration_rights(user, declaration) -> Rights:
         decide_adjustment=bool(declaration.adjustment_requested) and head,
         start_evaluation=status == DeclarationStatus.APPROVED and filer,
         withdraw=status == DeclarationStatus.SUBMITTED and is_finance_of(user, department_id),
+    )
+
+
+def can_decide_monitoring(user, department_id: int | None) -> bool:
+    """Record what happens to a monitored project (继续执行, 调整绩效目标, 调减预算, 暂缓/停止拨款): the department's head
+    or the finance bureau (administrators)."""
+    return is_head_of(user, department_id) or is_manager(user)
+
+
+def monitoring_rights(user, form) -> Rights:
+    """The rights of ``user`` on a 绩效目标执行监控表 in its current state (the declaration's department's)."""
+    department_id = form.declaration.project.department_id
+    editable = form.status in EDITABLE_DECLARATION and is_filer_of(user, department_id)
+    return Rights(
+        edit=editable,
+        submit=editable,
+        review=form.status == DeclarationStatus.SUBMITTED and is_head_of(user, department_id),
+        decide=form.status != DeclarationStatus.DRAFT and can_decide_monitoring(user, department_id),
     )

@@ -26,6 +26,13 @@ from .models import (
     Goal,
     Indicator,
     MergedItem,
+    MonitoringBudgetLine,
+    MonitoringDecision,
+    MonitoringEvent,
+    MonitoringForm,
+    MonitoringPeriod,
+    MonitoringRow,
+    MonitoringRule,
     PriorYearBudget,
     ProcurementItem,
     Project,
@@ -370,3 +377,62 @@ class LibraryIndicatorAdmin(ScopedAdmin):
     list_editable = ["is_active"]
     search_fields = ["name", "example"]
     list_select_related = ["level2"]
+
+
+# -- 绩效运行监控 -------------------------------------------------------------------------------------
+
+
+class MonitoringPeriodInline(ScopedTabularInline):
+    model = MonitoringPeriod
+
+
+@admin.register(MonitoringRule)
+class MonitoringRuleAdmin(ScopedAdmin):
+    """A region's monitoring periods and warning-light thresholds for a range of years (the longest 行政区划 prefix
+    whose years include the form's year applies; the empty prefix is the national default)."""
+
+    department_lookup = None
+    list_display = ["division_prefix", "year_from", "year_to", "name", "indicator_red_below", "budget_red_below"]
+    search_fields = ["division_prefix", "name", "basis"]
+    inlines = [MonitoringPeriodInline]
+
+
+class MonitoringBudgetLineInline(ReadOnlyMixin, ScopedTabularInline):
+    model = MonitoringBudgetLine
+
+
+class MonitoringRowInline(ReadOnlyMixin, ScopedTabularInline):
+    model = MonitoringRow
+    exclude = ["indicator"]
+
+
+@admin.register(MonitoringForm)
+class MonitoringFormAdmin(ReadOnlyMixin, ScopedAdmin):
+    """Monitoring forms are filled and reviewed on their pages; the admin reads them."""
+
+    department_lookup = None
+    inlines = [MonitoringBudgetLineInline, MonitoringRowInline]
+    list_display = ["declaration", "period", "status", "updated_at"]
+    list_filter = ["year", "status"]
+    search_fields = ["declaration__project__name"]
+    list_select_related = ["declaration__project", "period"]
+
+
+@admin.register(MonitoringDecision)
+class MonitoringDecisionAdmin(ReadOnlyMixin, ScopedAdmin):
+    """Decisions are recorded on the monitoring page (with their log entry); the admin reads them."""
+
+    department_lookup = None
+    list_display = ["decided_at", "kind", "form", "light", "respond_by", "decided_by"]
+    list_filter = ["kind"]
+    list_select_related = ["form__declaration__project", "decided_by"]
+
+
+@admin.register(MonitoringEvent)
+class MonitoringEventAdmin(ReadOnlyMixin, ScopedAdmin):
+    """The monitoring forms' review log is a record: readable, never edited."""
+
+    department_lookup = None
+    list_display = ["at", "action", "user", "form", "from_status", "to_status"]
+    list_filter = ["action"]
+    list_select_related = ["user", "form__declaration__project", "form__period"]

@@ -18,7 +18,7 @@ class ProjectsConfig(AppConfig):
         guarded = (
             models.ProjectDeclaration, models.DepartmentDeclaration, models.DeclarationBasis, models.PriorYearBudget,
             models.FundingSource, models.ExpenseItem, models.ProcurementItem, models.DepartmentFundLine,
-            models.Goal, models.Indicator,
+            models.Goal, models.Indicator, models.MonitoringForm, models.MonitoringBudgetLine, models.MonitoringRow,
         )  # fmt: skip
         for model in guarded:
             pre_delete.connect(refuse_locked_delete, sender=model, dispatch_uid=f"lock-{model.__name__}")

@@ -88,3 +88,30 @@ class ReverseRule(models.TextChoices):
 
     RATIO = "ratio", "目标值 ÷ 实际值 × 分值"
     LINEAR = "linear", "(1 − (实际值 − 目标值) ÷ 目标值) × 分值（财政部预算一体化平台）"
+
+
+class Likelihood(models.TextChoices):
+    """完成目标可能性 of an indicator in a monitoring form (财预〔2019〕136号)."""
+
+    CERTAIN = "certain", "确定能"
+    POSSIBLE = "possible", "有可能"
+    IMPOSSIBLE = "impossible", "完全不可能"
+
+
+class MonitoringAction(models.TextChoices):
+    CREATE = "create", "创建"
+    EDIT = "edit", "页面修改"
+    SUBMIT = "submit", "提交"
+    APPROVE = "approve", "审核通过"
+    RETURN = "return", "退回"
+    DECIDE = "decide", "处理意见"
+
+
+class MonitoringDecisionKind(models.TextChoices):
+    """What the finance bureau or the head decides for a flagged project (中发〔2018〕34号)."""
+
+    CONTINUE = "continue", "继续执行"
+    ADJUST_TARGETS = "adjust_targets", "调整绩效目标"
+    CUT_BUDGET = "cut_budget", "调减预算"
+    SUSPEND = "suspend", "暂缓拨款"
+    STOP = "stop", "停止拨款"

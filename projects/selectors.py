@@ -5,7 +5,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from projects.models import Indicator
 
 from .choices import DeclarationStatus, Role
-from .models import DepartmentDeclaration, ProjectDeclaration
+from .models import DepartmentDeclaration, MonitoringForm, ProjectDeclaration
 
 
 def waiting_for(user, year: int) -> QuerySet[ProjectDeclaration]:
@@ -51,4 +51,31 @@ def department_declaration_page(pk: int) -> DepartmentDeclaration:
             "events__user",
         )
         .get(pk=pk)
+    )
+
+
+def monitoring_page(pk: int):
+    """A monitoring form with everything its page shows (rows, budget lines, rule, log, decisions)."""
+    return (
+        MonitoringForm.objects.select_related(
+            "declaration__project__department", "period__rule", "submitted_by", "reviewed_by"
+        )
+        .prefetch_related("budget_lines", "rows", "events__user", "decisions__decided_by")
+        .get(pk=pk)
+    )
+
+
+def monitoring_record(declaration_id: int | None) -> MonitoringForm | None:
+    """The declaration's latest submitted or approved monitoring form (the record the self-evaluation is read
+    against), with its rows, budget lines and rule; None without one."""
+    if declaration_id is None:
+        return None
+    return (
+        MonitoringForm.objects.filter(
+            declaration_id=declaration_id, status__in=[DeclarationStatus.SUBMITTED, DeclarationStatus.APPROVED]
+        )
+        .select_related("period__rule")
+        .prefetch_related("rows", "budget_lines")
+        .order_by("-end_month")
+        .first()
     )

@@ -46,3 +46,17 @@ urlpatterns += [
     path("profile/", views_projects.profile_edit, name="profile"),
     path("projects/<int:pk>/template.xlsx", views_projects.project_template, name="project_template"),
 ]
+
+from . import views_monitoring  # noqa: E402
+
+urlpatterns += [
+    path("monitoring/<int:pk>/", views_monitoring.monitoring_detail, name="monitoring"),
+    path("monitoring/<int:pk>/edit/", views_monitoring.monitoring_edit, name="monitoring_edit"),
+    path("monitoring/<int:pk>/action/", views_monitoring.monitoring_action, name="monitoring_action"),
+    path("monitoring/<int:pk>/decide/", views_monitoring.monitoring_decide, name="monitoring_decide"),
+    path(
+        "declarations/<int:declaration_pk>/monitoring/new/",
+        views_monitoring.monitoring_create,
+        name="monitoring_create",
+    ),
+]

@@ -19,7 +19,7 @@ from projects.services.review.page import place_on_formsets
 from . import selectors
 from .access import declaration_rights, is_filer_of
 from .carry_over import changes_since, declaration_carry_over, previous_declaration
-from .choices import DeclarationAction
+from .choices import DeclarationAction, DeclarationStatus
 from .forms import DeclarationForm, declaration_formsets
 from .forms.declaration import page_content
 from .history import declaration_changes
@@ -66,6 +66,9 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rights": declaration_rights(user, declaration),
             "previous": (previous := previous_declaration(declaration.project, declaration.year)),
             "changes": changes_since(previous, declaration) if previous else [],
+            "monitoring_forms": declaration.monitoring_forms.select_related("period").order_by("end_month"),
+            "can_start_monitoring": declaration.status == DeclarationStatus.APPROVED
+            and is_filer_of(user, declaration.project.department_id),
         },
     )
 

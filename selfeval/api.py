@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from indicators.params import ID_MAX
 from indicators.services.values import format_rate
-from projects.api import StrictSerializer
+from projects.api import CommentSerializer, StrictSerializer
 from projects.models import DepartmentDeclaration, ProjectDeclaration
 from projects.money import format_amount
 from projects.services.checks import ChecksPending
@@ -258,10 +258,6 @@ class SectionPlanSerializer(serializers.Serializer):
 
 class ReasonSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=2000)
-
-
-class CommentSerializer(StrictSerializer):
-    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class SignSerializer(CommentSerializer):

@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from projects.choices import DeclarationStatus, ProjectType, Role
-from projects.models import Project, ProjectDeclaration
+from projects.models import MonitoringForm, Project, ProjectDeclaration
 
 from .choices import EvaluationStatus
 from .models import EvaluationEvent, EvaluationRow, SelfEvaluation
@@ -96,7 +96,11 @@ def home_rows(user, year: int, projects=None) -> list[dict]:
         .select_related("department")
         .prefetch_related(
             Prefetch(
-                "declarations", queryset=ProjectDeclaration.objects.filter(year=year), to_attr="year_declarations"
+                "declarations",
+                queryset=ProjectDeclaration.objects.filter(year=year).prefetch_related(
+                    Prefetch("monitoring_forms", queryset=MonitoringForm.objects.select_related("period"))
+                ),
+                to_attr="year_declarations",
             ),
             Prefetch(
                 "self_evaluations",
@@ -196,3 +200,14 @@ def todo_for(user) -> Todo:
         declarations=declarations.order_by("-year", "project__name", "pk"),
         evaluations=evaluations.order_by("-year", "department__code", "pk"),
     )
+
+
+def returned_event(evaluation: SelfEvaluation, events: list | None = None):
+    """The head's return a draft is waiting on (its comment is shown on the form and its edit page), or None."""
+    if evaluation.status != EvaluationStatus.DRAFT:
+        return None
+    if events is None:
+        latest = evaluation.events.select_related("user").order_by("-at", "-pk").first()
+    else:
+        latest = events[-1] if events else None
+    return latest if latest is not None and latest.action == "return" else None

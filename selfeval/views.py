@@ -15,14 +15,16 @@ from indicators.services.layout import span_rows
 from indicators.services.values import format_rate
 from projects.access import is_filer_of
 from projects.models import DepartmentDeclaration, ProjectDeclaration
+from projects.selectors import monitoring_record
 from projects.services.checks import ChecksPending
+from projects.services.monitoring import form_lights
 
 from .access import evaluation_rights
 from .choices import EvaluationStatus
 from .forms import EvaluationForm, evaluation_formsets
 from .layouts import labels_for
 from .models import SelfEvaluation
-from .selectors import evaluation_with_rows, years_for
+from .selectors import evaluation_with_rows, returned_event, years_for
 from .services.changes import changes_since
 from .services.checks import refresh_one
 from .services.dashboard import dashboard_data
@@ -59,7 +61,6 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = _evaluation(request.user, pk)
     user = request.user
     events = list(evaluation.events.select_related("user"))
-    latest = events[-1] if events else None
     return render(
         request,
         "selfeval/evaluation_detail.html",
@@ -67,13 +68,13 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             **evaluation_sheet(evaluation),
             "evaluation": evaluation,
             "findings": evaluation_findings(evaluation),
+            "monitoring": (monitoring := monitoring_record(evaluation.declaration_id)),
+            "monitoring_lights": (lights := form_lights(monitoring) if monitoring else None),
+            "monitoring_rows": list(zip(monitoring.rows.all(), lights.indicators, strict=True)) if monitoring else [],
             "rights": evaluation_rights(user, evaluation),
             "digest_ok": digest_matches(evaluation.pk) if evaluation.status == EvaluationStatus.SIGNED else None,
             "events": events,
-            # a draft whose last step is the head's return shows the comment at the top
-            "returned": latest
-            if evaluation.status == EvaluationStatus.DRAFT and latest and latest.action == "return"
-            else None,
+            "returned": returned_event(evaluation, events),  # the head's return comment at the top
         },
     )
 
@@ -140,6 +141,7 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "labels": labels_for(evaluation.layout),
             "funding_rows": _funding_rows(evaluation, formsets),
             "weight_plan": evaluation_weight_plan(evaluation),
+            "returned": returned_event(evaluation),
         },
     )
 

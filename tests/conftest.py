@@ -10,7 +10,16 @@ from django.utils import timezone
 
 from projects.choices import Role
 from projects.locking import workflow_transition
-from projects.models import Department, SchemeFundingLine, SchemeSection, ScoringScheme, User
+from projects.models import (
+    Department,
+    MonitoringPeriod,
+    MonitoringRule,
+    SchemeFundingLine,
+    SchemeSection,
+    ScoringScheme,
+    User,
+)
+from projects.monitoring_data import load_monitoring_defaults
 from projects.scheme_data import load_funding_lines, load_schemes
 from tests.builders import make_user
 
@@ -45,6 +54,7 @@ def reseeded(transactional_db):
     importlib.import_module("indicators.migrations.0003_category_table").load(apps, None)
     load_schemes(ScoringScheme, SchemeSection)
     load_funding_lines(ScoringScheme, SchemeFundingLine)
+    load_monitoring_defaults(MonitoringRule, MonitoringPeriod)
     call_command("load_seeds", "--no-users", verbosity=0)
 
 

@@ -33,7 +33,8 @@ def test_every_model_is_registered():
         "projects.MergedItem", "projects.DeclarationBasis", "projects.PriorYearBudget", "projects.FundingSource",
         "projects.ExpenseItem", "projects.ProcurementItem", "projects.DepartmentFundLine", "projects.DepartmentFigure",
         "projects.SchemeSection", "projects.SchemeFundingLine", "selfeval.EvaluationSection", "selfeval.EvaluationFunding", "selfeval.EvaluationGoal",
-        "selfeval.EvaluationRow", "reports.ExportItem",
+        "selfeval.EvaluationRow", "reports.ExportItem", "projects.MonitoringPeriod", "projects.MonitoringBudgetLine",
+        "projects.MonitoringRow",
     }  # fmt: skip
     assert set(missing) == inline_only
     inline_models = {i.model._meta.label for ma in admin.site._registry.values() for i in ma.inlines}

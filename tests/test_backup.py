@@ -146,3 +146,19 @@ def test_tokens_in_an_older_backup_are_not_restored():
         {"model": "projects.department", "fields": {"code": "001"}},
     ]
     assert [o["model"] for o in json.loads(moved_labels(json.dumps(objects)))] == ["projects.department"]
+
+
+def test_a_backup_from_before_monitoring_keeps_the_migrations_monitoring_rules(tmp_path, empty_database):
+    """A backup written before 运行监控 existed holds no monitoring rules: the national default the migration made
+    stays (a newer backup's rules replace it, as the first test shows by restoring identical data)."""
+    current = tmp_path / "current.json.gz"
+    call_command("backup", "--out", str(current))
+    objects = [o for o in records(current) if not o["model"].startswith("projects.monitoring")]
+    old = tmp_path / "old.json.gz"
+    with gzip.open(old, "wt", encoding="utf-8") as f:
+        json.dump(objects, f, ensure_ascii=False)
+    assert manage("restore", str(old), database_url=empty_database).returncode == 0
+    again = tmp_path / "again.json.gz"
+    assert manage("backup", "--out", str(again), database_url=empty_database).returncode == 0
+    rules = [o["fields"] for o in records(again) if o["model"] == "projects.monitoringrule"]
+    assert [(r["division_prefix"], r["name"]) for r in rules] == [("", "全国默认（财预〔2019〕136号）")]

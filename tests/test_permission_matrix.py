@@ -16,6 +16,7 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import pytest
 from django.contrib.messages import ERROR, get_messages
@@ -26,8 +27,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpyxl import load_workbook
 
 from projects.choices import DeclarationStatus, Role
-from projects.models import Department, DepartmentDeclaration, Project, ProjectDeclaration
-from projects.services import workflow
+from projects.models import Department, DepartmentDeclaration, MonitoringForm, Project, ProjectDeclaration
+from projects.services import monitoring, workflow
 from projects.services.xlsx import export_declaration
 from reports.models import ExportJob
 from selfeval.models import SelfEvaluation
@@ -45,6 +46,7 @@ from tests.builders import (
 )
 from tests.projects.test_declaration_write import page_post
 from tests.projects.test_department_pages import page_data as department_page_data
+from tests.projects.test_monitoring_pages import page_data as monitoring_page_data
 from tests.reports.test_declaration_xlsx import upload
 from tests.selfeval.test_evaluation_pages import page_data as evaluation_page_data
 
@@ -120,6 +122,9 @@ MATRIX = {
     "projects:declaration_edit": ("GET", "declaration", row(LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND)),
     "projects:department_declaration_edit": ("GET", "overall", row(LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND)),
     "selfeval:evaluation_edit": ("GET", "evaluation", row(LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND)),
+    # 绩效运行监控: everyone in scope reads; finance staff (and administrators) fill
+    "projects:monitoring": ("GET", "monitoring", row(LOGIN, OK, OK, OK, OK, NOT_FOUND)),
+    "projects:monitoring_edit": ("GET", "monitoring", row(LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND)),
 }
 
 
@@ -195,6 +200,31 @@ def evaluation_submitted(o, u):
 def evaluation_signed(o, u):
     evaluation_submitted(o, u)
     evaluation_sign(evaluation_id=o["evaluation"], user=u["head"])
+
+
+def monitoring_form(o) -> MonitoringForm:
+    return MonitoringForm.objects.get(pk=o["monitoring"])
+
+
+def monitoring_state(o):
+    m = monitoring_form(o)
+    return m.status, m.version, m.review_comment, m.decisions.count()
+
+
+def monitoring_filled(o, u):
+    m = monitoring_form(o)
+    lines, rows = list(m.budget_lines.all()), list(m.rows.all())
+    for line in lines:
+        line.executed = Decimal("500000")
+    for monitored in rows:
+        monitored.value_to_date, monitored.likelihood = "1", "certain"
+    monitoring.monitoring_save(form=m, user=u["finance"], version=m.version, spending_plan="", budget_lines=lines,
+                               rows=rows)  # fmt: skip
+
+
+def monitoring_submitted(o, u):
+    monitoring_filled(o, u)
+    monitoring.monitoring_submit(form=monitoring_form(o), user=u["finance"])
 
 
 def weights(o) -> tuple:
@@ -356,6 +386,25 @@ STEPS = [
     Step("selfeval:evaluation_preview", "evaluation", "preview", row(LOGIN, OK, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND),
          frozenset(), evaluation_state,
          data=lambda o, u: as_editor(u, lambda c: evaluation_page_data(c, evaluation(o), goal_actual="预览"))),
+    # 绩效运行监控: start, save, submit, approve, return, decide
+    Step("projects:monitoring_create", "approved_declaration", "start", PAGE_FILER, FILERS,
+         lambda o: MonitoringForm.objects.filter(declaration_id=o["approved_declaration"]).count()),
+    Step("projects:monitoring_edit", "monitoring", "save", EDIT, FILERS, monitoring_state,
+         data=lambda o, u: monitoring_page_data(monitoring_form(o)), after=lambda o: monitoring_form(o).version == 2),
+    Step("projects:monitoring_action", "monitoring", "submit", PAGE_FILER, FILERS, monitoring_state,
+         data=lambda o, u: {"action": "submit"}, prepare=monitoring_filled,
+         after=lambda o: monitoring_form(o).status == "submitted"),
+    Step("projects:monitoring_action", "monitoring", "approve", PAGE_FILER, HEAD, monitoring_state,
+         data=lambda o, u: {"action": "approve"}, prepare=monitoring_submitted,
+         after=lambda o: monitoring_form(o).status == "approved"),
+    Step("projects:monitoring_action", "monitoring", "return", PAGE_FILER, HEAD, monitoring_state,
+         data=lambda o, u: {"action": "return", "comment": "执行数有误"}, prepare=monitoring_submitted,
+         after=lambda o: monitoring_form(o).status == "returned"),
+    # the head or the finance bureau (administrators) decides
+    Step("projects:monitoring_decide", "monitoring", "decide", PAGE_FILER, frozenset({"head", "admin"}),
+         monitoring_state, prepare=monitoring_submitted,
+         data=lambda o, u: {"kind": "suspend", "reason": "进度滞后", "respond_by": "2099-12-31"},
+         after=lambda o: monitoring_form(o).decisions.get().kind == "suspend"),
     # the API
     Step("api:declaration-submit", "declaration", "submit", API_FILER, FILERS, declaration_state,
          after=lambda o: declaration(o).status == "submitted"),
@@ -453,6 +502,8 @@ def objects(users):
     overall = make_department_declaration(department, year=2029)
     approved_overall = make_department_declaration(department, year=2030, status=DeclarationStatus.APPROVED)
     evaluation = make_evaluation(make_declaration(make_project(department), status=DeclarationStatus.APPROVED))
+    monitored = make_declaration(make_project(department), status=DeclarationStatus.APPROVED)
+    monitoring_form = monitoring.monitoring_start(declaration=monitored, user=users["finance"])
     export = ExportJob.objects.create(
         user=users["finance"], year=2030, department=department, status="done", total=1,
         file=default_storage.save("exports/matrix.zip", ContentFile(b"PK\x05\x06" + bytes(18))),
@@ -469,6 +520,7 @@ def objects(users):
         "approved_overall": approved_overall.pk,
         "department": department.pk,
         "export": export.pk,
+        "monitoring": monitoring_form.pk,
     }
 
 

@@ -44,8 +44,12 @@ RECORDED = {
     # a 执行率(%) column and 0.00 % on empty rows (issue 13 points 4, 5): no seed row prints such columns, words or
     # deadlines, links 其中 rows or prints a rate without %, so the seeds' outputs are main's
     "e4.c4.d2.p2": "d57e9c2079040a1e",
+    # checker 5 holds a form against its declaration's 运行监控 record (issue 18): no seed declaration has one
+    "e4.c5.d2.p2": "d57e9c2079040a1e",
     # declaration checker 3 reports a 指标性质 contradicting the comparator at entry: no seed declaration prints one
     "e4.c4.d3.p2": "d57e9c2079040a1e",
+    # both of the above together
+    "e4.c5.d3.p2": "d57e9c2079040a1e",
 }
 
 

@@ -25,6 +25,15 @@ from .declarations import (
 )
 from .fields import money_field, unit_field
 from .indicators import Goal, Indicator
+from .monitoring import (
+    MonitoringBudgetLine,
+    MonitoringDecision,
+    MonitoringEvent,
+    MonitoringForm,
+    MonitoringPeriod,
+    MonitoringRow,
+    MonitoringRule,
+)
 from .organisation import Department, MergedItem, Project, User
 from .review import ReviewRule
 from .schemes import SchemeAssignment, SchemeFundingLine, SchemeSection, ScoringScheme, default_grade_bands
@@ -48,6 +57,13 @@ __all__ = [
     "Goal",
     "Indicator",
     "MergedItem",
+    "MonitoringBudgetLine",
+    "MonitoringDecision",
+    "MonitoringEvent",
+    "MonitoringForm",
+    "MonitoringPeriod",
+    "MonitoringRow",
+    "MonitoringRule",
     "NoSchemeAssigned",
     "PriorYearBudget",
     "ProcurementItem",

@@ -46,11 +46,9 @@ class FormBase(models.Model):
         abstract = True
 
 
-class DeclarationWorkflow(GuardedDeclarationMixin):
-    """The review states of a target declaration (§7): 草稿 → 已提交 → 已审核 / 已退回.
-
-    Submitted and approved declarations are locked, their workflow fields change only in the workflow
-    services (``projects.locking``)."""
+class ReviewFields(models.Model):
+    """A reviewed form's status and who submitted and reviewed it, when, with which comment (§7): declarations and
+    monitoring forms."""
 
     status = models.CharField(
         "状态", max_length=10, choices=DeclarationStatus.choices, default=DeclarationStatus.DRAFT, db_index=True
@@ -64,6 +62,17 @@ class DeclarationWorkflow(GuardedDeclarationMixin):
     )
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     review_comment = models.TextField("审核意见", blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class DeclarationWorkflow(GuardedDeclarationMixin, ReviewFields):
+    """The review states of a target declaration (§7): 草稿 → 已提交 → 已审核 / 已退回.
+
+    Submitted and approved declarations are locked, their workflow fields change only in the workflow
+    services (``projects.locking``)."""
+
     adjustment_requested = models.BooleanField("已申请调整", default=False)
     adjustment_reason = models.TextField("调整理由", blank=True)
 
@@ -336,7 +345,24 @@ class DepartmentFundLine(GuardedPartMixin):
         return f"{self.get_section_display()}：{self.name}"
 
 
-class DeclarationEvent(models.Model):
+class WorkflowEventBase(models.Model):
+    """One logged step of a form's workflow: what was done, the status before and after, who, when, why."""
+
+    from_status = models.CharField("原状态", max_length=10, choices=DeclarationStatus.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=10, choices=DeclarationStatus.choices, blank=True)
+    user = models.ForeignKey(User, verbose_name="操作人", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField("时间", auto_now_add=True)
+    comment = models.TextField("意见或理由", blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.user} · {self.at:%Y-%m-%d %H:%M}"
+
+
+class DeclarationEvent(WorkflowEventBase):
     """One step of a declaration's review (§7): who did what, when, with which comment."""
 
     project_declaration = models.ForeignKey(
@@ -356,11 +382,6 @@ class DeclarationEvent(models.Model):
         related_name="events",
     )
     action = models.CharField("操作", max_length=16, choices=DeclarationAction.choices)
-    from_status = models.CharField("原状态", max_length=10, choices=DeclarationStatus.choices, blank=True)
-    to_status = models.CharField("新状态", max_length=10, choices=DeclarationStatus.choices, blank=True)
-    user = models.ForeignKey(User, verbose_name="操作人", on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField("时间", auto_now_add=True)
-    comment = models.TextField("意见或理由", blank=True)
 
     objects = scoped_queryset(
         "project_declaration__project__department", "department_declaration__department"
@@ -377,6 +398,3 @@ class DeclarationEvent(models.Model):
                 name="event_has_one_declaration",
             )
         ]
-
-    def __str__(self) -> str:
-        return f"{self.get_action_display()} · {self.user} · {self.at:%Y-%m-%d %H:%M}"

@@ -236,3 +236,18 @@ def declaration_decide_adjustment(*, declaration, user, allow: bool, comment: st
         before,
         comment,
     )
+
+
+@transaction.atomic
+def declaration_adjustment_by_decision(*, declaration, user, reason: str) -> None:
+    """A monitoring decision (调整绩效目标) of the head or the finance bureau opens an adjustment request on the
+    approved declaration; the head then allows it (``declaration_decide_adjustment``) and the targets are edited."""
+    declaration = type(declaration).objects.select_for_update().get(pk=declaration.pk)
+    if declaration.status != DeclarationStatus.APPROVED:
+        raise WorkflowError("只有已审核的申报表可以调整绩效目标。")
+    if declaration.adjustment_requested:
+        return  # one request at a time: the pending one stands
+    declaration.adjustment_requested, declaration.adjustment_reason = True, reason.strip()
+    with workflow_transition(declaration):
+        declaration.save(update_fields=["adjustment_requested", "adjustment_reason", "updated_at"])
+    _log(declaration, user, DeclarationAction.ADJUST_REQUEST, declaration.status, reason)

@@ -63,6 +63,7 @@ class EvaluationSnapshot:
     scheme_points: dict = field(default_factory=dict)  # section code → the scheme's points (None: printed per form)
     year: int | None = None
     rate_in_percent: bool = False
+    declaration_id: int | None = None  # the declaration's 运行监控 record is read against the form
 
 
 def snapshot_of(evaluation: SelfEvaluation, *, funding=None, sections=None, goals=None, rows=None):
@@ -78,6 +79,7 @@ def snapshot_of(evaluation: SelfEvaluation, *, funding=None, sections=None, goal
         scheme_points={s.code: s.points for s in evaluation.scheme.sections.all()},
         layout=evaluation.layout,
         year=evaluation.year,
+        declaration_id=evaluation.declaration_id,
         rate_in_percent=evaluation.scheme.rate_in_percent,
         filed=bool(evaluation.source),
         header={name: getattr(evaluation, name) for name in HEADER_FIELDS},

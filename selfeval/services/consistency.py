@@ -23,7 +23,9 @@ from . import engine
 # 4 (after main's 3): 指标性质 contradicting the comparator, words as the actual of a quantitative row, rows read
 # with their columns; funding totals and their 其中 rows checked both ways, rates typed without % in a 执行率(%)
 # column, 0.00 % on an empty row.
-CHECKER_VERSION = "4"
+# 5: the form is also held against its declaration's 运行监控 record (``cross_stage``: 确定能 then missed without a
+# reason, year-end execution far from the forecast); no seed form has a monitoring record.
+CHECKER_VERSION = "5"
 
 
 # -- self-evaluations ---------------------------------------------------------------------------------

@@ -2,10 +2,13 @@
 findings."""
 
 from projects.choices import Layout
+from projects.selectors import monitoring_record
+from projects.services.monitoring import budget_totals
 
 from ..models import SelfEvaluation
 from . import consistency
-from .adapters import EvaluationSnapshot, evaluation_data, row_label, snapshot_of
+from .adapters import EvaluationSnapshot, columns_of, evaluation_data, row_label, snapshot_of
+from .cross_stage import EvaluatedRow, MonitoredRow, MonitoringRecord, cross_stage_findings
 
 # The findings that refuse a submission (they read 错误 on the page); every other finding is a hint (提示).
 BLOCKING = {
@@ -72,8 +75,30 @@ def blocking_at_parts(evaluation: SelfEvaluation) -> tuple[dict, list]:
 def evaluation_findings(
     evaluation: SelfEvaluation | EvaluationSnapshot, *, proposals: dict | None = None
 ) -> list[consistency.Finding]:
-    data = evaluation_data(evaluation, proposals=proposals)
+    snapshot = evaluation if isinstance(evaluation, EvaluationSnapshot) else snapshot_of(evaluation)
+    data = evaluation_data(snapshot, proposals=proposals)
     if evaluation.layout == Layout.SUMMARY:
         # Only the budget figures are published: check those and nothing else.
         return consistency._budget_findings(data)
-    return consistency.check_evaluation(data)
+    return consistency.check_evaluation(data) + monitoring_findings(snapshot, data)
+
+
+def monitoring_findings(snapshot: EvaluationSnapshot, data: consistency.EvaluationData) -> list[consistency.Finding]:
+    """The form held against its declaration's 运行监控 record (``cross_stage``); nothing without one."""
+    form = monitoring_record(snapshot.declaration_id)
+    if form is None:
+        return []
+    record = MonitoringRecord(
+        period=form.period.name,
+        forecast=budget_totals(form)["forecast"],
+        gap_percent=form.period.rule.forecast_gap,
+        rows=tuple(MonitoredRow(row.name, row.likelihood, row.forecast) for row in form.rows.all()),
+    )
+    rows = [
+        EvaluatedRow(
+            row_label(row, snapshot.goals), row.name, row.target, row.actual, row.reason, columns_of(row, snapshot.year)
+        )
+        for row in snapshot.rows
+    ]
+    _budget, executed = consistency.budget_figures(data.funding)
+    return cross_stage_findings(record, rows, executed, data.rules)

@@ -98,7 +98,9 @@ def test_home_shows_the_own_department_to_finance_and_everything_to_auditors(
     client, finance_user, auditor_user, django_assert_max_num_queries
 ):
     client.force_login(finance_user)
-    with django_assert_max_num_queries(16):  # a page of projects with their forms, the pager's count, the departments
+    with django_assert_max_num_queries(
+        17
+    ):  # a page of projects with their forms and monitoring forms, the pager's count, the departments
         response = client.get(reverse("home"), {"year": "2021"})
     names = {row["project"].department.code for row in response.context["rows"]}
     assert names == {"420112-zzb"}

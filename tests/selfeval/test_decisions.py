@@ -51,7 +51,8 @@ def test_the_head_returns_with_a_comment_and_finance_reads_it_on_the_form_and_ho
     client.force_login(hongshan_finance)
     page = client.get(reverse("selfeval:evaluation", args=[form.pk])).content.decode()
     assert "退回意见：请补充满意度调查的样本量。" in page
-    assert client.get(reverse("selfeval:evaluation_edit", args=[form.pk])).status_code == 200  # editable again
+    edit = client.get(reverse("selfeval:evaluation_edit", args=[form.pk]))  # editable again, the comment on top
+    assert edit.status_code == 200 and "退回意见：请补充满意度调查的样本量。" in edit.content.decode()
     home = client.get(reverse("home"), {"year": "2019"}).content.decode()
     assert "已退回" in home and "退回意见：请补充满意度调查的样本量。" in home
     assert "已退回：请补充满意度调查的样本量。" in home  # in 等待你处理 too

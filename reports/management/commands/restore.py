@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from projects.models import SchemeAssignment
+from projects.models import MonitoringRule, ReviewRule, SchemeAssignment
 from selfeval.services.checks import refresh_all
 
 from .backup import EXCLUDE
@@ -17,7 +17,14 @@ from .backup import EXCLUDE
 # Filled by the migrations themselves (the category table, the scoring schemes): the backup holds them too.
 FROM_MIGRATIONS = {
     "indicators.indicatorcategory", "projects.scoringscheme", "projects.schemesection", "projects.schemeassignment",
-    "projects.schemefundingline",
+    "projects.schemefundingline", "projects.monitoringrule", "projects.monitoringperiod", "projects.reviewrule",
+}  # fmt: skip
+# The starting sets the migrations make that administrators edit (scheme assignments, monitoring rules, review
+# rules): a backup holding rows of one replaces the migration's; an older backup, written before the model existed,
+# keeps them.
+REPLACED_BY_BACKUP = {
+    "projects.schemeassignment": SchemeAssignment, "projects.monitoringrule": MonitoringRule,
+    "projects.reviewrule": ReviewRule,
 }  # fmt: skip
 # Models that moved between apps (their tables did not): a backup written before the move names them so.
 MOVED_MODELS = {
@@ -85,12 +92,15 @@ class Command(BaseCommand):
                 text = f.read()
         except (OSError, EOFError) as exc:
             raise CommandError(f"无法读取备份文件：{exc}") from exc
+        restored = moved_labels(text)
         with tempfile.NamedTemporaryFile("w", suffix=".json-full", encoding="utf-8") as tmp:
-            tmp.write(moved_labels(text))
+            tmp.write(restored)
             tmp.flush()
+            held = {o.get("model") for o in json.loads(restored)}
             with transaction.atomic():
-                # the backup holds the administrators' scheme assignments: they replace the migrations' starting set
-                SchemeAssignment.objects.all().delete()
+                for label, model in REPLACED_BY_BACKUP.items():
+                    if label in held:
+                        model.objects.all().delete()
                 call_command("loaddata", tmp.name, verbosity=0)
         evaluations, declarations = refresh_all()
         self.stdout.write(f"已从 {file} 恢复；重新检查自评表 {evaluations} 张、申报表 {declarations} 张。")

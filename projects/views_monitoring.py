@@ -1,0 +1,168 @@
+"""绩效运行监控 pages: start, fill and submit a monitoring form (finance staff), approve or return it (the head), record
+a decision (the head or the finance bureau); everyone in scope reads it with its lights."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from .access import monitoring_rights
+from .choices import MonitoringDecisionKind
+from .forms.monitoring import monitoring_forms
+from .models import MonitoringForm, MonitoringPeriod, ProjectDeclaration
+from .money import format_amount
+from .selectors import monitoring_page
+from .services import monitoring as service
+from .services.monitoring_lights import pct
+
+
+def _form(user, pk: int) -> MonitoringForm:
+    """The monitoring form, if ``user`` may read it (404 otherwise, so that nothing leaks)."""
+    if not MonitoringForm.objects.for_user(user).filter(pk=pk).exists():
+        raise Http404("没有找到这张监控表。")
+    return monitoring_page(pk)
+
+
+AMOUNTS = ("initial_budget", "annual_budget", "executed", "forecast")
+
+
+def _budget_row(values: dict, unit: str) -> dict:
+    row = {name: format_amount(values.get(name), unit) for name in AMOUNTS}
+    executed, annual = values.get("executed"), values.get("annual_budget")
+    return row | {"rate": pct(executed / annual) if executed is not None and annual else "—"}
+
+
+def _context(form: MonitoringForm, user) -> dict:
+    lights = service.form_lights(form)
+    lines = [
+        {"name": line.name, "level": line.level} | _budget_row({n: getattr(line, n) for n in AMOUNTS}, form.unit)
+        for line in form.budget_lines.all()
+    ]
+    return {
+        "form": form,
+        "declaration": form.declaration,
+        "rights": monitoring_rights(user, form),
+        "lights": lights,
+        "rows": list(zip(form.rows.all(), lights.indicators, strict=True)),
+        "budget_rows": lines,
+        "total_row": _budget_row(service.budget_totals(form), form.unit),
+        "decision_kinds": MonitoringDecisionKind.choices,
+    }
+
+
+@login_required
+def monitoring_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    form = _form(request.user, pk)
+    return render(request, "projects/monitoring/detail.html", _context(form, request.user))
+
+
+@login_required
+def monitoring_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    form = _form(request.user, pk)
+    if not monitoring_rights(request.user, form).edit:
+        raise PermissionDenied("这张监控表现在不能由你修改。")
+    header, budget, rows = monitoring_forms(form, request.POST or None)
+    if request.method == "POST":
+        if header.is_valid() & budget.is_valid() & rows.is_valid():
+            try:
+                service.monitoring_save(
+                    form=form, user=request.user, version=header.cleaned_data["version"],
+                    spending_plan=header.cleaned_data["spending_plan"],
+                    budget_lines=[f.instance for f in budget.forms],
+                    rows=[f.instance for f in rows.forms],
+                )  # fmt: skip
+            except service.MonitoringError as exc:
+                messages.error(request, str(exc))
+            else:
+                if request.POST.get("action") == "submit":
+                    return _act(
+                        request,
+                        form,
+                        lambda: service.monitoring_submit(form=form, user=request.user),
+                        "已提交，等待部门负责人审核。",
+                    )
+                messages.success(request, "监控表已保存。")
+                return redirect("projects:monitoring", pk=form.pk)
+        else:
+            messages.error(request, "有内容需要更正，请查看标红的栏目；本次没有保存任何内容。")
+        if header.is_valid():  # the lights below show what was typed (the rows' instances hold it already)
+            form.spending_plan = header.cleaned_data["spending_plan"]
+    context = _context(form, request.user) | {"header": header, "budget": budget, "row_forms": rows}
+    context["edit_rows"] = list(zip(rows.forms, context["lights"].indicators, strict=True))
+    return render(request, "projects/monitoring/form.html", context)
+
+
+def _act(request, form, action, done: str) -> HttpResponse:
+    try:
+        action()
+    except service.MonitoringError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done)
+    return redirect("projects:monitoring", pk=form.pk)
+
+
+@login_required
+@require_POST
+def monitoring_action(request: HttpRequest, pk: int) -> HttpResponse:
+    form = _form(request.user, pk)
+    action, comment, user = request.POST.get("action"), request.POST.get("comment", ""), request.user
+    handlers = {
+        "submit": (lambda: service.monitoring_submit(form=form, user=user), "已提交，等待部门负责人审核。"),
+        "approve": (
+            lambda: service.monitoring_review(form=form, user=user, approve=True, comment=comment),
+            "已审核通过。",
+        ),
+        "return": (
+            lambda: service.monitoring_review(form=form, user=user, approve=False, comment=comment),
+            "已退回填报人。",
+        ),
+    }
+    if action not in handlers:
+        messages.error(request, "未知的操作。")
+        return redirect("projects:monitoring", pk=pk)
+    return _act(request, form, *handlers[action])
+
+
+@login_required
+@require_POST
+def monitoring_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    form = _form(request.user, pk)
+    try:
+        respond_by = datetime.date.fromisoformat(request.POST.get("respond_by", ""))
+    except ValueError:
+        respond_by = None
+    decide = lambda: service.monitoring_decide(  # noqa: E731
+        form=form, user=request.user, kind=request.POST.get("kind", ""), reason=request.POST.get("reason", ""),
+        respond_by=respond_by,
+    )  # fmt: skip
+    return _act(request, form, decide, "处理意见已记录。")
+
+
+@login_required
+@require_POST
+def monitoring_create(request: HttpRequest, declaration_pk: int) -> HttpResponse:
+    """Start (or open) the monitoring form of an approved declaration for the current period (or the one posted)."""
+    declaration = ProjectDeclaration.objects.for_user(request.user).filter(pk=declaration_pk).first()
+    if declaration is None:
+        raise Http404("没有找到这张申报表。")
+    period = None
+    if request.POST.get("period"):
+        period = (
+            MonitoringPeriod.objects.filter(pk=request.POST["period"]).first()
+            if request.POST["period"].isdigit()
+            else None
+        )
+        if period is None:
+            messages.error(request, "监控期间不正确。")
+            return redirect("projects:declaration", pk=declaration.pk)
+    try:
+        form = service.monitoring_start(declaration=declaration, user=request.user, period=period)
+    except service.MonitoringError as exc:
+        messages.error(request, str(exc))
+        return redirect("projects:declaration", pk=declaration.pk)
+    return redirect("projects:monitoring_edit", pk=form.pk)
