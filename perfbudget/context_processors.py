@@ -2,11 +2,12 @@
 
 from functools import cached_property
 
-from selfeval.selectors import todo_for
+from selfeval.todo_count import todo_count
 
 
 class TodoCount:
-    """Counted on first use (two queries), once per request; pages without the navigation cost nothing."""
+    """Read on first use (cached across requests: ``selfeval.todo_count``), once per request; pages without the
+    navigation cost nothing."""
 
     def __init__(self, user):
         self.user = user
@@ -15,7 +16,7 @@ class TodoCount:
     def value(self) -> int:
         if not getattr(self.user, "is_authenticated", False):
             return 0
-        return todo_for(self.user).count
+        return todo_count(self.user)
 
     def __int__(self) -> int:
         return self.value

@@ -167,6 +167,8 @@ WSGI_APPLICATION = "perfbudget.wsgi.application"
 
 # An auditor's 待办 lists the self-evaluations signed in the last this many days (selfeval.selectors.todo_for).
 PERFBUDGET_NEW_SIGNED_DAYS = env_int("PERFBUDGET_NEW_SIGNED_DAYS", 14)
+# The navigation's 待办 count is cached at most this many seconds (selfeval/todo_count.py); 0: counted on every page.
+PERFBUDGET_TODO_COUNT_SECONDS = env_int("PERFBUDGET_TODO_COUNT_SECONDS", 20)
 
 DATABASES = {
     "default": dj_database_url.parse(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db import models
 
+from .bulkwrite import ValuesUpdateQuerySet
 from .choices import DeclarationStatus, Role
 
 EDITABLE_DECLARATION = {DeclarationStatus.DRAFT, DeclarationStatus.RETURNED}
@@ -49,7 +50,7 @@ def own_department_ids(user) -> list[int]:
     return ids
 
 
-class ScopedQuerySet(models.QuerySet):
+class ScopedQuerySet(ValuesUpdateQuerySet):
     """A queryset that knows the lookup from its model to the owning department (several lookups: a row that
     belongs to either of two kinds of form, e.g. a goal of a project or of a department declaration)."""
 

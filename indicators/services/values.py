@@ -280,6 +280,16 @@ def parse_row(
     (成本 rows are 反向). A date printed without its year (12月底前) is in ``year`` (the form's), or else in the
     other side's. A contradiction (正向 with ≤) is left as printed: the checker reports it.
     """
+    if all(type(text) is str for text in (target, actual, unit, comparator, nature, default_nature)):
+        return _read_row(target, actual, unit, comparator, nature, default_nature, year)
+    return _read_row.__wrapped__(target, actual, unit, comparator, nature, default_nature, year)
+
+
+# The engine, the checker and the findings each read every row: a rescore or a page reads the same row three times,
+# and a province repeats its rows' texts. The answer is a frozen value of the texts alone (as ``_parse``); other
+# values (a Decimal printing 1.0 equals 1) are read afresh.
+@lru_cache(maxsize=65536)
+def _read_row(target, actual, unit, comparator, nature, default_nature, year) -> RowValues:
     printed = parse_nature(nature)
     in_force = printed or default_nature
     unit = normalize_text(unit or "")

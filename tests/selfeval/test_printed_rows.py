@@ -140,3 +140,13 @@ def test_a_defaulted_nature_is_no_contradiction():
     # a 成本 row printing ≥ is read as printed, and not reported: nobody printed 反向
     columns = engine.RowColumns(default_nature="negative")
     assert not any(f.code == "nature_contradicts" for f in findings_of(row(target="≥5", columns=columns)))
+
+
+def test_a_row_is_read_once_per_process_and_only_texts_are_remembered():
+    from decimal import Decimal
+
+    first = parse_row("≥95", "96", unit="%", nature="正向", year=2024)
+    assert parse_row("≥95", "96", unit="%", nature="正向", year=2024) is first  # the engine, checker and findings
+    assert parse_row("≥95", "96", unit="%", nature="正向", year=2025) is not first
+    assert parse_row(Decimal("95"), "96") is not parse_row(Decimal("95"), "96")  # not a text: read afresh
+    assert parse_row(Decimal("95"), "96") == parse_row(Decimal("95"), "96")

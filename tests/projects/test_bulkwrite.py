@@ -1,0 +1,78 @@
+"""``bulk_update`` through ``UPDATE … FROM (VALUES …)`` on PostgreSQL writes what Django's own writes (issue 17)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection, models
+from django.db.models import F
+
+from projects.locking import FormLocked
+from selfeval.models import EvaluationCheck, EvaluationRow, SelfEvaluation
+from selfeval.selectors import evaluation_with_rows
+from selfeval.services.checks import refresh_one
+from tests.conftest import set_status
+
+pytestmark = pytest.mark.django_db
+
+
+def draft_rows() -> list[EvaluationRow]:
+    form = SelfEvaluation.objects.exclude(status="signed").order_by("pk").first()
+    return list(EvaluationRow.objects.filter(evaluation=form).order_by("pk"))
+
+
+def read(model, objs, fields) -> list[tuple]:
+    return list(model.objects.filter(pk__in=[o.pk for o in objs]).order_by("pk").values_list("pk", *fields))
+
+
+def test_rows_read_back_as_written_and_as_django_writes_them():
+    rows = draft_rows()
+    assert len(rows) >= 3
+    values = [Decimal("1.25"), None, Decimal("0"), *([Decimal("7.5")] * (len(rows) - 3))]
+    for row, value, n in zip(rows, values, range(len(rows)), strict=True):
+        row.score_proposed, row.name = value, f'指标’{n}"；'
+    assert EvaluationRow.objects.bulk_update(rows, ["score_proposed", "name"], batch_size=2) == len(rows)
+    ours = read(EvaluationRow, rows, ["score_proposed", "name"])
+    assert ours == [(r.pk, v, f'指标’{n}"；') for r, v, n in zip(rows, values, range(len(rows)), strict=True)]
+    models.QuerySet(EvaluationRow).bulk_update(rows, ["score_proposed", "name"])  # Django's CASE WHEN
+    assert read(EvaluationRow, rows, ["score_proposed", "name"]) == ours
+
+
+def test_json_and_time_columns_round_trip():
+    form = evaluation_with_rows(SelfEvaluation.objects.exclude(status="signed").order_by("pk").first().pk)
+    check = refresh_one(form)
+    check.findings = [{"code": "甲", "rows": [1, 2]}, {"值": None}]
+    check.section_scores = {"a": "12.50"}
+    check.checked_at = datetime.datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=datetime.UTC)
+    assert EvaluationCheck.objects.bulk_update([check], ["findings", "section_scores", "checked_at"]) == 1
+    stored = EvaluationCheck.objects.get(pk=check.pk)
+    assert (stored.findings, stored.section_scores, stored.checked_at) == (
+        check.findings, check.section_scores, check.checked_at,
+    )  # fmt: skip
+
+
+def test_expressions_keep_djangos_way():
+    rows = draft_rows()[:2]
+    for row in rows:
+        row.seq = F("seq") + 100
+    before = read(EvaluationRow, rows, ["seq"])
+    EvaluationRow.objects.bulk_update(rows, ["seq"])
+    assert read(EvaluationRow, rows, ["seq"]) == [(pk, seq + 100) for pk, seq in before]
+
+
+def test_a_signed_forms_rows_are_still_refused():
+    signed = SelfEvaluation.objects.exclude(status="signed").order_by("pk").first()
+    set_status(signed, "signed")
+    rows = list(EvaluationRow.objects.filter(evaluation=signed)[:2])
+    assert rows
+    for row in rows:
+        row.score_proposed = Decimal("1")
+    with pytest.raises(FormLocked):
+        EvaluationRow.objects.bulk_update(rows, ["score_proposed"])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the VALUES statement is PostgreSQL's")
+def test_one_statement_per_batch(django_assert_num_queries):
+    rows = draft_rows()
+    with django_assert_num_queries(3 + 2):  # the two lock checks (+1 for the parents), then ⌈n / batch⌉ updates
+        EvaluationRow.objects.bulk_update(rows, ["score_proposed"], batch_size=len(rows) // 2 + 1)
