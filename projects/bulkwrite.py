@@ -8,6 +8,7 @@ columns keep Django's own way.
 """
 
 from django.db import connections, models, transaction
+from psycopg2 import sql
 
 BATCH = 5000
 
@@ -27,12 +28,15 @@ class ValuesUpdateQuerySet(models.QuerySet):
             return super().bulk_update(objs, fields, batch_size=batch_size)
         if any(obj.pk is None for obj in objs):
             raise ValueError("All bulk_update() objects must have a primary key set.")
-        meta, quote = self.model._meta, connection.ops.quote_name
+        meta = self.model._meta
         pk = meta.pk
         columns = [pk, *concrete]
-        row = "(" + ", ".join(f"%s::{f.db_type(connection)}" for f in columns) + ")"
-        names = ", ".join(quote(f.column) for f in columns)
-        sets = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in concrete)
+        # Names are the model's own, composed as identifiers; the values are parameters, cast to their columns.
+        row = sql.SQL("({})").format(
+            sql.SQL(", ").join(sql.SQL("%s::{}").format(sql.SQL(f.db_type(connection))) for f in columns)
+        )
+        names = sql.SQL(", ").join(sql.Identifier(f.column) for f in columns)
+        sets = sql.SQL(", ").join(sql.SQL("{0} = v.{0}").format(sql.Identifier(f.column)) for f in concrete)
         size = batch_size or BATCH
         updated = 0
         with transaction.atomic(using=self.db, savepoint=False), connection.cursor() as cursor:
@@ -40,8 +44,15 @@ class ValuesUpdateQuerySet(models.QuerySet):
                 batch = objs[start : start + size]
                 params = [f.get_db_prep_save(getattr(obj, f.attname), connection) for obj in batch for f in columns]
                 cursor.execute(
-                    f"UPDATE {quote(meta.db_table)} AS t SET {sets} FROM (VALUES {', '.join([row] * len(batch))})"
-                    f" AS v({names}) WHERE t.{quote(pk.column)} = v.{quote(pk.column)}",
+                    sql.SQL(
+                        "UPDATE {table} AS t SET {sets} FROM (VALUES {rows}) AS v({names}) WHERE t.{pk} = v.{pk}"
+                    ).format(
+                        table=sql.Identifier(meta.db_table),
+                        sets=sets,
+                        rows=sql.SQL(", ").join([row] * len(batch)),
+                        names=names,
+                        pk=sql.Identifier(pk.column),
+                    ),
                     params,
                 )
                 updated += cursor.rowcount
