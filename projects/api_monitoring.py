@@ -97,7 +97,7 @@ class MonitoringDetailSerializer(MonitoringListSerializer):
         ]  # fmt: skip
 
 
-class BudgetLineIn(StrictSerializer):
+class MonitoringBudgetLineIn(StrictSerializer):
     id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     initial_budget = Amount()
     annual_budget = Amount()
@@ -115,7 +115,7 @@ def _plan_field(**kwargs):
     return serializers.CharField(allow_blank=True, required=False, max_length=120, validators=[check], **kwargs)
 
 
-class RowIn(StrictSerializer):
+class MonitoringRowIn(StrictSerializer):
     id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     value_to_date = serializers.CharField(allow_blank=True, required=False, max_length=300)
     forecast = serializers.CharField(allow_blank=True, required=False, max_length=300)
@@ -136,8 +136,8 @@ class MonitoringWriteSerializer(StrictSerializer):
 
     version = serializers.IntegerField(min_value=1, help_text="读取监控表时的 version；表已被他人修改则 409")
     spending_plan = _plan_field()
-    budget = BudgetLineIn(many=True, required=False)
-    rows = RowIn(many=True, required=False)
+    budget = MonitoringBudgetLineIn(many=True, required=False)
+    rows = MonitoringRowIn(many=True, required=False)
 
 
 class MonitoringFilter(filters.FilterSet):
