@@ -4,7 +4,7 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -18,6 +18,7 @@ from ..services.monitoring_lights import LIGHT_LABELS
 from .declarations import ReviewFields, WorkflowEventBase
 from .fields import money_field, unit_field, year_field
 from .organisation import User
+from .regional import check_no_overlap, check_year_order, division_prefix_field, range_year_field
 
 PERCENT = [
     MinValueValidator(Decimal(0), "百分数不能为负数。"),
@@ -41,15 +42,9 @@ class MonitoringRule(models.Model):
     """The monitoring rules of a jurisdiction for a range of years: periods (see ``MonitoringPeriod``) and the
     thresholds of the warning lights (an empty 行政区划 prefix is the national default)."""
 
-    division_prefix = models.CharField(
-        "行政区划代码前缀",
-        max_length=12,
-        blank=True,
-        validators=[RegexValidator(r"^\d+$", "行政区划代码前缀只能由数字组成，如 42（湖北省）、4201（武汉市）。")],
-        help_text="如 42（湖北省）、4201（武汉市）；留空为全国默认。",
-    )
-    year_from = models.PositiveSmallIntegerField("起始年度", null=True, blank=True, help_text="留空表示不限。")
-    year_to = models.PositiveSmallIntegerField("终止年度", null=True, blank=True, help_text="留空表示不限。")
+    division_prefix = division_prefix_field()
+    year_from = range_year_field("起始年度")
+    year_to = range_year_field("终止年度")
     name = models.CharField("名称", max_length=120)
     basis = models.CharField("依据", max_length=200, blank=True)
     indicator_red_below = percent_field("指标红灯：进度低于", "60")
@@ -83,17 +78,17 @@ class MonitoringRule(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
-            raise ValidationError({"year_to": "起始年度不能晚于终止年度。"})
+        check_year_order(self)
         if not (self.indicator_red_below <= self.indicator_yellow_below <= self.indicator_blue_from):
             raise ValidationError({"indicator_yellow_below": "指标的红灯、黄灯、蓝灯界限应自低到高。"})
         if self.budget_red_below > self.budget_yellow_below:
             raise ValidationError({"budget_yellow_below": "预算的红灯界限不能高于黄灯界限。"})
         self.checkpoints = checked_checkpoints(self.checkpoints)
-        low, high = self.year_from or 0, self.year_to or 9999
-        for other in MonitoringRule.objects.filter(division_prefix=self.division_prefix).exclude(pk=self.pk):
-            if (other.year_from or 0) <= high and low <= (other.year_to or 9999):
-                raise ValidationError(f"与已有的监控规则“{other}”年度重叠：同一地区的年度不能重叠。")
+        check_no_overlap(
+            self,
+            MonitoringRule.objects.filter(division_prefix=self.division_prefix),
+            "与已有的监控规则“{other}”年度重叠：同一地区的年度不能重叠。",
+        )
 
 
 def checked_checkpoints(value) -> list:

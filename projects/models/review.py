@@ -9,13 +9,13 @@ assignments do), so a province's variant is one more row.
 import string
 
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models
 
 from indicators.models import ReferenceQuerySet
 
 from ..review_data import ERROR, GRADE, KIND_CHOICES, RULES, SEVERITIES
 from ..scheme_data import pick_assignment
+from .regional import check_no_overlap, check_year_order, division_prefix_field, range_year_field, years_ordered
 
 
 class ReviewRuleQuerySet(ReferenceQuerySet):
@@ -33,15 +33,9 @@ class ReviewRuleQuerySet(ReferenceQuerySet):
 class ReviewRule(models.Model):
     """One rule of the target-quality review for a region and years: on or off, its severity and parameters."""
 
-    division_prefix = models.CharField(
-        "行政区划代码前缀",
-        max_length=12,
-        blank=True,
-        validators=[RegexValidator(r"^\d+$", "行政区划代码前缀只能由数字组成，如 42（湖北省）、4201（武汉市）。")],
-        help_text="如 42（湖北省）、4201（武汉市）；留空为全国默认。",
-    )
-    year_from = models.PositiveSmallIntegerField("起始年度", null=True, blank=True, help_text="留空表示不限。")
-    year_to = models.PositiveSmallIntegerField("终止年度", null=True, blank=True, help_text="留空表示不限。")
+    division_prefix = division_prefix_field()
+    year_from = range_year_field("起始年度")
+    year_to = range_year_field("终止年度")
     code = models.CharField("规则", max_length=30, choices=KIND_CHOICES)
     seq = models.PositiveSmallIntegerField("序号", default=0)
     enabled = models.BooleanField("启用", default=True)
@@ -64,15 +58,7 @@ class ReviewRule(models.Model):
         verbose_name = "目标审核规则"
         verbose_name_plural = "目标审核规则"
         ordering = ["division_prefix", "seq", "code", "year_from"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(year_from__isnull=True)
-                | models.Q(year_to__isnull=True)
-                | models.Q(year_from__lte=models.F("year_to")),
-                name="review_rule_years_ordered",
-                violation_error_message="起始年度不能晚于终止年度。",
-            )
-        ]
+        constraints = [years_ordered("review_rule_years_ordered")]
 
     def __str__(self) -> str:
         where = self.division_prefix or "全国默认"
@@ -84,8 +70,7 @@ class ReviewRule(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
-            raise ValidationError({"year_to": "起始年度不能晚于终止年度。"})
+        check_year_order(self)
         if not isinstance(self.params, dict):
             raise ValidationError({"params": '参数应写作 JSON 对象，如 {"max": 15}。'})
         defaults = RULES[self.code][2] if self.code in RULES else {}
@@ -96,11 +81,11 @@ class ReviewRule(models.Model):
             list(string.Formatter().parse(self.message))
         except ValueError:
             raise ValidationError({"message": "问题说明中的 { } 不成对；占位符写作 {name}。"}) from None
-        low, high = self.year_from or 0, self.year_to or 9999
-        others = ReviewRule.objects.filter(division_prefix=self.division_prefix, code=self.code).exclude(pk=self.pk)
-        for other in others:
-            if (other.year_from or 0) <= high and low <= (other.year_to or 9999):
-                raise ValidationError(f"与已有的规则“{other}”年度重叠：同一地区、同一规则的年度不能重叠。")
+        check_no_overlap(
+            self,
+            ReviewRule.objects.filter(division_prefix=self.division_prefix, code=self.code),
+            "与已有的规则“{other}”年度重叠：同一地区、同一规则的年度不能重叠。",
+        )
         if self.code == GRADE:
             _check_grade_params(self.params)
 

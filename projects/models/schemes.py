@@ -6,13 +6,13 @@ A declaration's weights are checked against its scheme and its self-evaluation i
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models
 
 from indicators.models import ReferenceQuerySet
 
 from ..choices import FormKind, Layout, ReverseRule, SectionKind
 from ..scheme_data import pick_assignment
+from .regional import check_no_overlap, check_year_order, division_prefix_field, range_year_field, years_ordered
 
 
 def default_grade_bands() -> list:
@@ -185,16 +185,10 @@ class SchemeAssignment(models.Model):
     national default with an empty prefix), among the assignments whose years include the form's year.
     """
 
-    division_prefix = models.CharField(
-        "行政区划代码前缀",
-        max_length=12,
-        blank=True,
-        validators=[RegexValidator(r"^\d+$", "行政区划代码前缀只能由数字组成，如 42（湖北省）、4201（武汉市）。")],
-        help_text="如 42（湖北省）、4201（武汉市）、420112（东西湖区）；留空为全国默认。",
-    )
+    division_prefix = division_prefix_field("如 42（湖北省）、4201（武汉市）、420112（东西湖区）")
     form_kind = models.CharField("表类别", max_length=10, choices=FormKind.choices, default=FormKind.PROJECT)
-    year_from = models.PositiveSmallIntegerField("起始年度", null=True, blank=True, help_text="留空表示不限。")
-    year_to = models.PositiveSmallIntegerField("终止年度", null=True, blank=True, help_text="留空表示不限。")
+    year_from = range_year_field("起始年度")
+    year_to = range_year_field("终止年度")
     scheme = models.ForeignKey(
         ScoringScheme, verbose_name="评分方案", on_delete=models.PROTECT, related_name="assignments"
     )
@@ -206,15 +200,7 @@ class SchemeAssignment(models.Model):
         verbose_name = "评分方案适用范围"
         verbose_name_plural = "评分方案适用范围"
         ordering = ["form_kind", "division_prefix", "year_from"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(year_from__isnull=True)
-                | models.Q(year_to__isnull=True)
-                | models.Q(year_from__lte=models.F("year_to")),
-                name="scheme_assignment_years_ordered",
-                violation_error_message="起始年度不能晚于终止年度。",
-            )
-        ]
+        constraints = [years_ordered("scheme_assignment_years_ordered")]
 
     def __str__(self) -> str:
         where = self.division_prefix or "全国默认"
@@ -223,12 +209,9 @@ class SchemeAssignment(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
-            raise ValidationError({"year_to": "起始年度不能晚于终止年度。"})
-        low, high = self.year_from or 0, self.year_to or 9999
-        others = SchemeAssignment.objects.filter(
-            division_prefix=self.division_prefix, form_kind=self.form_kind
-        ).exclude(pk=self.pk)
-        for other in others:
-            if (other.year_from or 0) <= high and low <= (other.year_to or 9999):
-                raise ValidationError(f"与已有的适用范围“{other}”年度重叠：同一地区、同一表类别的年度不能重叠。")
+        check_year_order(self)
+        check_no_overlap(
+            self,
+            SchemeAssignment.objects.filter(division_prefix=self.division_prefix, form_kind=self.form_kind),
+            "与已有的适用范围“{other}”年度重叠：同一地区、同一表类别的年度不能重叠。",
+        )
