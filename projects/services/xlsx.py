@@ -31,6 +31,7 @@ INDICATOR_COLUMNS = (
     ("指标值", "target"), ("计量单位", "unit"), ("绩效标准", "standard"), ("分值", "weight"),
 )  # fmt: skip
 COLS = len(INDICATOR_COLUMNS)
+INDICATOR_TITLES = {key: title for title, key in INDICATOR_COLUMNS}
 SHOWN_PROBLEMS = 20  # a message lists the first problems of a file, then how many more
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -385,5 +386,5 @@ def _indicator_row(cells: list[str], header: dict, number: int, covered: set, pr
     ):  # fmt: skip
         printed, values[key] = values[key], read(values[key]) if values[key] else ""
         if printed and not values[key] and printed != "定量":  # 定量 says no more than a number does
-            problems.append(f"{where}：{dict((k, t) for t, k in INDICATOR_COLUMNS)[key]}“{printed}”应为{allowed}。")
+            problems.append(f"{where}：{INDICATOR_TITLES[key]}“{printed}”应为{allowed}。")
     return values
