@@ -169,6 +169,9 @@ WSGI_APPLICATION = "perfbudget.wsgi.application"
 PERFBUDGET_NEW_SIGNED_DAYS = env_int("PERFBUDGET_NEW_SIGNED_DAYS", 14)
 # The navigation's 待办 count is cached at most this many seconds (selfeval/todo_count.py); 0: counted on every page.
 PERFBUDGET_TODO_COUNT_SECONDS = env_int("PERFBUDGET_TODO_COUNT_SECONDS", 20)
+# A form page's sheet is kept this many seconds under the stamp of what it shows (projects/page_cache.py; a change
+# makes a new stamp at once, this only bounds the memory); 0: rendered on every request.
+PERFBUDGET_SHEET_CACHE_SECONDS = env_int("PERFBUDGET_SHEET_CACHE_SECONDS", 3600)
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -260,6 +263,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 
 REDIS_URL = env_str("REDIS_URL")
+# Without Redis each process keeps its own cache: room for the sheets of the forms its users are reading (Django's
+# default is 300 entries, fewer than 32 users' ten forms each).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}}
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -8,11 +8,13 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save, pre_delete
 
+        from indicators.models import IndicatorCategory, LibraryIndicator
         from projects.models import Indicator
 
         from . import models
         from .locking import refuse_locked_delete
         from .models import ExpenseItem, FundingSource
+        from .page_cache import bump_reference_version
         from .signals import touch_declaration
 
         guarded = (
@@ -26,3 +28,13 @@ class ProjectsConfig(AppConfig):
         for model in (Indicator, FundingSource, ExpenseItem):  # the rows the declaration checker reads
             post_save.connect(touch_declaration, sender=model, dispatch_uid=f"touch-{model.__name__}")
             post_delete.connect(touch_declaration, sender=model, dispatch_uid=f"touch-del-{model.__name__}")
+
+        # Data many forms' pages print or are checked against: every cached sheet is stale (projects.page_cache).
+        shared = (
+            models.Department, models.Project, models.MergedItem, models.ScoringScheme, models.SchemeSection,
+            models.SchemeAssignment, models.SchemeFundingLine, models.ReviewRule, models.MonitoringRule,
+            models.MonitoringPeriod, IndicatorCategory, LibraryIndicator,
+        )  # fmt: skip
+        for model in shared:
+            post_save.connect(bump_reference_version, sender=model, dispatch_uid=f"reference-{model.__name__}")
+            post_delete.connect(bump_reference_version, sender=model, dispatch_uid=f"reference-del-{model.__name__}")

@@ -15,21 +15,20 @@ from indicators.services.layout import span_rows
 from indicators.services.values import format_rate
 from projects.access import is_filer_of
 from projects.models import DepartmentDeclaration, ProjectDeclaration
-from projects.selectors import monitoring_record
 from projects.services.checks import ChecksPending
-from projects.services.monitoring import form_lights
 
 from .access import evaluation_rights
 from .choices import EvaluationStatus
 from .forms import EvaluationForm, evaluation_formsets
 from .layouts import labels_for
 from .models import SelfEvaluation
-from .selectors import evaluation_with_rows, returned_event, years_for
+from .selectors import evaluation_head, evaluation_with_rows, returned_event, years_for
 from .services.changes import changes_since
 from .services.checks import refresh_one
 from .services.dashboard import dashboard_data
 from .services.filling import evaluation_fill, stale_message
 from .services.findings import blocking_at_parts, evaluation_findings
+from .services.page import evaluation_page_body
 from .services.preview import evaluation_preview as preview_of_page
 from .services.report import with_offices
 from .services.rescaling import RescaleError, evaluation_rescale, evaluation_weight_plan
@@ -46,7 +45,6 @@ from .services.signoff import (
     evaluation_withdraw,
 )
 from .services.start import StartError, WeightsDoNotFit, department_evaluation_start, evaluation_start
-from .sheets import evaluation_sheet
 
 
 def _evaluation(user, pk: int) -> SelfEvaluation:
@@ -58,20 +56,18 @@ def _evaluation(user, pk: int) -> SelfEvaluation:
 
 @login_required
 def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    evaluation = _evaluation(request.user, pk)
-    user = request.user
+    try:
+        evaluation = evaluation_head(pk, user=request.user)  # the scope, before anything is taken from the cache
+    except SelfEvaluation.DoesNotExist:
+        raise Http404("没有找到这张自评表。") from None
     events = list(evaluation.events.select_related("user"))
     return render(
         request,
         "selfeval/evaluation_detail.html",
         {
-            **evaluation_sheet(evaluation),
             "evaluation": evaluation,
-            "findings": evaluation_findings(evaluation),
-            "monitoring": (monitoring := monitoring_record(evaluation.declaration_id)),
-            "monitoring_lights": (lights := form_lights(monitoring) if monitoring else None),
-            "monitoring_rows": list(zip(monitoring.rows.all(), lights.indicators, strict=True)) if monitoring else [],
-            "rights": evaluation_rights(user, evaluation),
+            "body": evaluation_page_body(evaluation),  # scores, monitoring record, findings, the sheet
+            "rights": evaluation_rights(request.user, evaluation),
             "digest_ok": digest_matches(evaluation.pk) if evaluation.status == EvaluationStatus.SIGNED else None,
             "events": events,
             "returned": returned_event(evaluation, events),  # the head's return comment at the top

@@ -37,6 +37,7 @@ from .monitoring import (
 from .organisation import Department, MergedItem, Project, User
 from .review import ReviewRule
 from .schemes import SchemeAssignment, SchemeFundingLine, SchemeSection, ScoringScheme, default_grade_bands
+from .versions import ReferenceVersion
 
 __all__ = [
     "CheckBase",
@@ -69,6 +70,7 @@ __all__ = [
     "ProcurementItem",
     "Project",
     "ProjectDeclaration",
+    "ReferenceVersion",
     "ReviewRule",
     "ScoringScheme",
     "SchemeAssignment",
