@@ -37,6 +37,7 @@ from .models import (
     ProcurementItem,
     Project,
     ProjectDeclaration,
+    ReferenceVersion,
     SchemeAssignment,
     SchemeFundingLine,
     SchemeSection,
@@ -354,6 +355,14 @@ class DeclarationCheckAdmin(ReadOnlyMixin, ScopedAdmin):
     list_filter = ["declaration__year"]
     search_fields = ["declaration__project__name", "declaration__project__department__name"]
     list_select_related = ["declaration__project__department"]
+
+
+@admin.register(ReferenceVersion)
+class ReferenceVersionAdmin(ReadOnlyMixin, ScopedAdmin):
+    """The number the form pages' cached sheets are keyed on (``projects.page_cache``); moved by signals only."""
+
+    department_lookup = None
+    list_display = ["__str__", "value"]
 
 
 # -- the indicators app's reference tables -----------------------------------------------------------

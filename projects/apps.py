@@ -25,7 +25,11 @@ class ProjectsConfig(AppConfig):
         for model in guarded:
             pre_delete.connect(refuse_locked_delete, sender=model, dispatch_uid=f"lock-{model.__name__}")
 
-        for model in (Indicator, FundingSource, ExpenseItem):  # the rows the declaration checker reads
+        # Every row of a declaration (the goals also have an admin page of their own): its last change moves, so that
+        # stale copies, stored checks and the page's cached sheet notice.
+        parts = (Indicator, FundingSource, ExpenseItem, models.Goal, models.DeclarationBasis, models.PriorYearBudget,
+                 models.ProcurementItem)  # fmt: skip
+        for model in parts:
             post_save.connect(touch_declaration, sender=model, dispatch_uid=f"touch-{model.__name__}")
             post_delete.connect(touch_declaration, sender=model, dispatch_uid=f"touch-del-{model.__name__}")
 

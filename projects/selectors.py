@@ -1,11 +1,12 @@
 """Reads for the pages: what a user sees, in a fixed number of queries."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from projects.models import Indicator
 
 from .choices import DeclarationStatus, Role
 from .models import DepartmentDeclaration, MonitoringForm, ProjectDeclaration
+from .page_cache import reference_version
 
 
 def waiting_for(user, year: int) -> QuerySet[ProjectDeclaration]:
@@ -35,6 +36,27 @@ def declaration_page(pk: int, *, user=None) -> ProjectDeclaration:
                 "indicators", queryset=Indicator.objects.select_related("level1", "level2", "goal").order_by("seq")
             ),
             "events__user",
+        )
+        .get(pk=pk)
+    )
+
+
+def declaration_head(pk: int, *, user) -> ProjectDeclaration:
+    """A declaration in ``user``'s scope (DoesNotExist otherwise) with what its page prints around the sheet (project,
+    department, scheme, who submitted and reviewed it, its workflow steps) and the stamps its cached sheet is keyed on
+    (``page_cache``): the previous declaration it is compared with, and the reference data's version. Its rows are
+    not read (3 queries)."""
+    previous = ProjectDeclaration.objects.filter(project=OuterRef("project"), year__lt=OuterRef("year")).order_by(
+        "-year"
+    )
+    return (
+        ProjectDeclaration.objects.for_user(user)
+        .select_related("project__department", "submitted_by", "reviewed_by", "scheme")
+        .prefetch_related("events__user")
+        .annotate(
+            previous_pk=Subquery(previous.values("pk")[:1]),
+            previous_changed=Subquery(previous.values("updated_at")[:1]),
+            reference_version=reference_version(),
         )
         .get(pk=pk)
     )

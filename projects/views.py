@@ -13,12 +13,12 @@ from django.views.decorators.http import require_POST
 from indicators.params import param_year
 from indicators.services.text import join_sentences
 from projects.services.findings import declaration_findings
-from projects.services.review.data import declaration_review, declaration_review_findings
+from projects.services.review.data import declaration_review_findings
 from projects.services.review.page import place_on_formsets
 
 from . import selectors
 from .access import declaration_rights, is_filer_of
-from .carry_over import changes_since, declaration_carry_over, previous_declaration
+from .carry_over import declaration_carry_over
 from .choices import DeclarationAction, DeclarationStatus
 from .forms import DeclarationForm, declaration_formsets
 from .forms.declaration import page_content
@@ -26,9 +26,9 @@ from .history import declaration_changes
 from .models import DeclarationEvent, Project, ProjectDeclaration
 from .money import WAN_YUAN
 from .services import workflow
+from .services.page import declaration_page_body
 from .services.writing import StaleDeclaration, declaration_write
 from .services.xlsx import SheetError
-from .sheets import declaration_sheet
 
 
 def _declaration(user, pk: int) -> ProjectDeclaration:
@@ -50,22 +50,18 @@ def declaration_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    declaration = _declaration(request.user, pk)
+    try:  # the scope, before anything is taken from the cache
+        declaration = selectors.declaration_head(pk, user=request.user)
+    except ProjectDeclaration.DoesNotExist:
+        raise Http404("没有找到这张申报表。") from None
     user = request.user
-    review_findings, review_grade, review_draft = declaration_review(declaration)
     return render(
         request,
         "projects/declaration_detail.html",
         {
-            **declaration_sheet(declaration),
             "declaration": declaration,
-            "findings": declaration_findings(declaration),
-            "review_findings": review_findings,
-            "review_grade": review_grade,
-            "review_draft": review_draft,
+            "body": declaration_page_body(declaration),  # findings, target review, last year's comparison, the sheet
             "rights": declaration_rights(user, declaration),
-            "previous": (previous := previous_declaration(declaration.project, declaration.year)),
-            "changes": changes_since(previous, declaration) if previous else [],
             "monitoring_forms": declaration.monitoring_forms.select_related("period").order_by("end_month"),
             "can_start_monitoring": declaration.status == DeclarationStatus.APPROVED
             and is_filer_of(user, declaration.project.department_id),
