@@ -1,14 +1,26 @@
-"""``bulk_update`` as PostgreSQL does it fastest: one ``UPDATE … FROM (VALUES …)`` per batch (issue 17).
+"""``bulk_update`` and ``bulk_create`` as PostgreSQL does them fastest (issue 17).
+
+``bulk_update``: one ``UPDATE … FROM (VALUES …)`` per batch.
 
 Django's ``bulk_update`` writes ``SET col = CASE WHEN id = 1 THEN … WHEN id = 2 THEN … END`` for every column,
 which PostgreSQL plans and evaluates row by row: 9 s for the proposals of 15 000 indicator rows on the bench
 machine, against 0.8 s for the same values joined from a ``VALUES`` list. Same effect, same return value (the
 rows matched); other databases, expressions (``F()``, functions) as values, and fields that are not plain
 columns keep Django's own way.
+
+``bulk_create``: one ``INSERT … VALUES … RETURNING`` per batch, its values prepared as Django prepares them
+(``pre_save`` then ``get_db_prep_save``, field by field) without compiling an expression per value: Django's
+compiler spent 14 µs a value, 5.6 s of the 10 000-row import's 28 s (with its history rows). Conflict options,
+expressions as values, a primary key given, inherited models and other databases keep Django's own way.
+``create_with_history`` writes the history rows django-simple-history's ``bulk_create_with_history`` writes, the
+same way.
 """
 
 from django.db import connections, models, transaction
+from django.utils import timezone
 from psycopg2 import sql
+from psycopg2.extras import execute_values
+from simple_history.utils import bulk_create_with_history
 
 BATCH = 5000
 
@@ -20,6 +32,16 @@ def _plain(fields, objs) -> bool:
 
 
 class ValuesUpdateQuerySet(models.QuerySet):
+    def bulk_create(self, objs, batch_size=None, ignore_conflicts=False, update_conflicts=False, update_fields=None,
+                    unique_fields=None):  # fmt: skip
+        objs = list(objs)
+        options = {"ignore_conflicts": ignore_conflicts, "update_conflicts": update_conflicts,
+                   "update_fields": update_fields, "unique_fields": unique_fields}  # fmt: skip
+        made = _bulk_create(self, objs, batch_size, **options)
+        return made if made is not None else super().bulk_create(objs, batch_size, **options)
+
+    bulk_create.alters_data = True
+
     def bulk_update(self, objs, fields, batch_size=None):
         objs = list(objs)
         connection = connections[self.db]
@@ -59,3 +81,100 @@ class ValuesUpdateQuerySet(models.QuerySet):
         return updated
 
     bulk_update.alters_data = True
+
+
+def _insertable(model, objs, connection) -> bool:
+    meta = model._meta
+    return (
+        connection.vendor == "postgresql"
+        and bool(objs)
+        and not meta.parents
+        and meta.pk.db_returning
+        and all(obj.pk is None for obj in objs)
+        and _plain([f for f in meta.concrete_fields if not f.primary_key], objs)
+    )
+
+
+def _prepared(fields, objs, connection) -> list[list]:
+    """Each object's values as Django's insert prepares them (``pre_save``, then ``get_db_prep_save``)."""
+    return [[f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objs]
+
+
+def _insert_values(model, fields, rows: list[list], using: str, batch_size: int | None) -> list:
+    """``INSERT … VALUES … RETURNING`` the primary keys of ``rows`` (values of ``fields``), in batches."""
+    connection = connections[using]
+    meta = model._meta
+    statement = sql.SQL("INSERT INTO {table} ({names}) VALUES %s RETURNING {pk}").format(
+        table=sql.Identifier(meta.db_table),
+        names=sql.SQL(", ").join(sql.Identifier(f.column) for f in fields),
+        pk=sql.Identifier(meta.pk.column),
+    )
+    size = batch_size or BATCH
+    with connection.cursor() as cursor:
+        query = statement.as_string(cursor.cursor.connection)
+        return [pk for (pk,) in execute_values(cursor.cursor, query, rows, page_size=size, fetch=True)]
+
+
+def insert_rows(model, objs: list, using: str, batch_size: int | None = None) -> list:
+    """Insert ``objs`` (new, without a primary key) in batches, each one ``INSERT … RETURNING`` the keys, set on
+    each object as ``bulk_create`` sets them (PostgreSQL only; the caller checks ``_insertable``)."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    rows = _prepared(fields, objs, connections[using])
+    with transaction.atomic(using=using, savepoint=False):
+        keys = _insert_values(model, fields, rows, using, batch_size)
+    for obj, pk in zip(objs, keys, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = using
+    return objs
+
+
+def _bulk_create(queryset, objs, batch_size=None, **options):
+    """``QuerySet.bulk_create`` through ``insert_rows`` when it can be: the objects Django would return."""
+    objs = list(objs)
+    queryset._for_write = True
+    connection = connections[queryset.db]
+    if any(options.values()) or not _insertable(queryset.model, objs, connection):
+        return None
+    queryset._prepare_for_bulk_create(objs)  # related objects' keys and primary key defaults, as Django does
+    if any(obj.pk is not None for obj in objs):  # a default made a key: Django's own way
+        return None
+    return insert_rows(queryset.model, objs, queryset.db, batch_size)
+
+
+def create_with_history(model, objs: list, *, user=None, batch_size: int | None = None) -> list:
+    """``simple_history``'s ``bulk_create_with_history(objs, model, batch_size, default_user=user)``: the objects (through
+    their manager's ``bulk_create``, its guards included) and their "created" history rows in one transaction. On
+    PostgreSQL the history rows are written by ``INSERT … VALUES`` as ``bulk_history_create`` makes them (one date per
+    row, the user, no change reason, the tracked fields), without a model instance each."""
+    manager = model._default_manager
+    using = manager.db
+    connection = connections[using]
+    objs = list(objs)
+    plain = user is not None and not _custom_history(model, objs)  # else the request's user, marks on objects
+    if connection.vendor != "postgresql" or not plain or not _insertable(model, objs, connection):
+        return bulk_create_with_history(objs, model, batch_size=batch_size, default_user=user)
+    history = model.history.model
+    columns = [f for f in history._meta.concrete_fields if not f.primary_key]
+    own = {"history_user_id": getattr(user, "pk", user), "history_change_reason": None, "history_type": "+"}
+    with transaction.atomic(using=using, savepoint=False):
+        objs = manager.bulk_create(objs, batch_size=batch_size)
+        rows = []
+        for obj in objs:
+            values = {**own, "history_date": timezone.now()}
+            rows.append([f.get_db_prep_save(values[f.attname] if f.attname in values else getattr(obj, f.attname),
+                                            connection) for f in columns])  # fmt: skip
+        _insert_values(history, columns, rows, using, batch_size)
+    return objs
+
+
+def _custom_history(model, objs) -> bool:
+    """What ``bulk_history_create`` would read from each object or a custom history model: Django's way then."""
+    history = model.history.model
+    names = {f.attname for f in history._meta.concrete_fields}
+    tracked = {f.attname for f in history.tracked_fields}
+    own = {history._meta.pk.attname, "history_date", "history_user_id", "history_change_reason", "history_type"}
+    if names != tracked | own or hasattr(history, "history_relation"):
+        return True
+    marks = ("_history_date", "_history_user", "_change_reason")
+    return any(hasattr(obj, mark) for obj in objs for mark in marks)

@@ -6,8 +6,11 @@ from decimal import Decimal
 import pytest
 from django.db import connection, models
 from django.db.models import F
+from simple_history.utils import bulk_create_with_history
 
+from projects.bulkwrite import create_with_history
 from projects.locking import FormLocked
+from projects.models import Indicator, ProjectDeclaration
 from selfeval.models import EvaluationCheck, EvaluationRow, SelfEvaluation
 from selfeval.selectors import evaluation_with_rows
 from selfeval.services.checks import refresh_one
@@ -76,3 +79,63 @@ def test_one_statement_per_batch(django_assert_num_queries):
     rows = draft_rows()
     with django_assert_num_queries(3 + 2):  # the two lock checks (+1 for the parents), then ⌈n / batch⌉ updates
         EvaluationRow.objects.bulk_update(rows, ["score_proposed"], batch_size=len(rows) // 2 + 1)
+
+
+# -- bulk_create through INSERT … VALUES … RETURNING, and the history rows beside -------------------------------
+
+
+def new_rows(form, start: int, count: int) -> list[EvaluationRow]:
+    template = EvaluationRow.objects.filter(evaluation=form).order_by("seq").first()
+    return [
+        EvaluationRow(evaluation=form, seq=start + n, name=f'新指标’{n}"；', target="≥10 场", weight=Decimal("1.50"),
+                      score_proposed=None if n % 2 else Decimal("0.75"), level1=template.level1, goal=template.goal)
+        for n in range(count)
+    ]  # fmt: skip
+
+
+ROW_FIELDS = ["evaluation", "name", "target", "weight", "score_proposed", "level1", "goal", "actual", "band"]
+
+
+def test_new_rows_read_back_as_django_writes_them_with_their_keys_set():
+    form = SelfEvaluation.objects.exclude(status="signed").order_by("pk").first()
+    ours = EvaluationRow.objects.bulk_create(new_rows(form, 900, 5), batch_size=2)
+    theirs = models.QuerySet(EvaluationRow).bulk_create(new_rows(form, 950, 5))  # Django's own insert
+    assert all(r.pk is not None and not r._state.adding for r in ours)
+    assert [r[1:] for r in read(EvaluationRow, ours, ROW_FIELDS)] == [
+        r[1:] for r in read(EvaluationRow, theirs, ROW_FIELDS)
+    ]
+    assert [r.pk for r in ours] == [r[0] for r in read(EvaluationRow, ours, [])]
+
+
+def test_a_new_row_of_a_signed_form_is_still_refused():
+    form = SelfEvaluation.objects.exclude(status="signed").order_by("pk").first()
+    set_status(form, "signed")
+    with pytest.raises(FormLocked):
+        EvaluationRow.objects.bulk_create(new_rows(form, 900, 2))
+
+
+def test_created_with_history_as_simple_history_creates_them(admin_user_):
+    declaration = (
+        ProjectDeclaration.objects.filter(status="draft").order_by("pk").first()
+        or ProjectDeclaration.objects.order_by("pk").first()
+    )
+    set_status(declaration, "draft")
+
+    def indicators(start):
+        return [Indicator(project_declaration=declaration, seq=start + n, name=f"指标{n}", target="≥1 次",
+                          weight=Decimal("2.5") if n else None, level1_printed="产出指标") for n in range(4)]  # fmt: skip
+
+    ours = create_with_history(Indicator, indicators(800), user=admin_user_, batch_size=3)
+    theirs = bulk_create_with_history(indicators(800 + 50), Indicator, default_user=admin_user_)
+    fields = ["name", "target", "weight", "level1_printed", "project_declaration"]
+    assert [r[1:] for r in read(Indicator, ours, fields)] == [r[1:] for r in read(Indicator, theirs, fields)]
+    history = Indicator.history.model
+    columns = [
+        f.attname for f in history._meta.concrete_fields if f.attname not in {"history_id", "history_date", "id", "seq"}
+    ]
+
+    def written(objs):
+        return list(history.objects.filter(id__in=[o.pk for o in objs]).order_by("id").values_list(*columns))
+
+    assert written(ours) == written(theirs) and len(written(ours)) == 4
+    assert all(h.history_date is not None for h in history.objects.filter(id__in=[o.pk for o in ours]))
