@@ -359,13 +359,29 @@ def locust(port: int, env: dict, users: int, seconds: int, work: Path, name: str
             "requests": int(total["Request Count"])}  # fmt: skip
 
 
-def pages(year: int, prefix: str, users: int, seconds: int, port: int | None = None) -> dict:
+def warm(port: int, plan: dict) -> None:
+    """Each user reads each of their pages once (the forms' sheets made and kept)."""
+    import requests
+
+    for user in plan["users"]:
+        with requests.Session() as session:
+            session.cookies.set("sessionid", user["session"])
+            for url in user["urls"]:
+                session.get(f"http://127.0.0.1:{port}{url}", timeout=60)
+
+
+def pages(year: int, prefix: str, users: int, seconds: int, port: int | None = None, redis: str = "") -> dict:
     import requests
 
     work = Path(tempfile.mkdtemp(prefix="perfbudget-pages-"))
-    (work / "plan.json").write_text(json.dumps(pages_plan(year, prefix, users)), encoding="utf-8")
-    # Persistent connections, as production settings keep them (DATABASE_CONN_MAX_AGE, 60 s there).
+    plan = pages_plan(year, prefix, users)
+    (work / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
+    # Persistent connections, as production settings keep them (DATABASE_CONN_MAX_AGE, 60 s there); with ``redis``
+    # the workers share one cache (production's REDIS_URL), else each keeps its own in memory.
     env = {**os.environ, "PERFBUDGET_PAGES_PLAN": str(work / "plan.json"), "DATABASE_CONN_MAX_AGE": "60"}
+    env.pop("REDIS_URL", None)
+    if redis:
+        env["REDIS_URL"] = redis
     port = port or free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "perfbudget.wsgi:application", "--bind", f"127.0.0.1:{port}",
@@ -380,9 +396,12 @@ def pages(year: int, prefix: str, users: int, seconds: int, port: int | None = N
             except (requests.ConnectionError, requests.Timeout):
                 time.sleep(0.2)
         floor = locust(port, {**env, "PERFBUDGET_PAGES_FLOOR": "1"}, users, seconds, work, "floor")
-        # The same users read the same pages twice: first with the workers just started (each form's sheet made and
-        # kept by each worker, as after a deploy), then again (the sheets kept, as when users come back to forms).
+        # The same users read the same pages: first with the workers just started (each form's sheet made and kept,
+        # as after a deploy); then, after each user has read each page once more (twice without a shared cache, as
+        # either worker may answer), with the sheets kept, as when users come back to their forms.
         cold = locust(port, env, users, seconds, work, "cold")
+        for _ in range(1 if redis else 2):
+            warm(port, plan)
         got = locust(port, env, users, seconds, work, "pages")
     finally:
         server.terminate()
@@ -390,7 +409,8 @@ def pages(year: int, prefix: str, users: int, seconds: int, port: int | None = N
         shutil.rmtree(work, ignore_errors=True)
     return {"get_rps": round(got["rps"], 1), "get_p95_ms": got["p95"], "get_failures": got["failures"] + cold["failures"],
             "get_cold_rps": round(cold["rps"], 1), "get_cold_p95_ms": cold["p95"],
-            "get_floor_rps": round(floor["rps"], 1), "get_floor_p95_ms": floor["p95"], "get_users": users}  # fmt: skip
+            "get_floor_rps": round(floor["rps"], 1), "get_floor_p95_ms": floor["p95"], "get_users": users,
+            "get_cache": "redis" if redis else "memory"}  # fmt: skip
 
 
 def mixed(seconds: int, users: int = 24) -> dict:
@@ -481,6 +501,9 @@ def main() -> None:
     parser.add_argument(
         "--port", type=int, default=None, help="gunicorn's port for the page GETs (default: a free one)"
     )
+    parser.add_argument(
+        "--redis", default="", help="the page GETs' gunicorn with this REDIS_URL (production's shared cache)"
+    )
     parser.add_argument("--only", default=",".join(OPERATIONS), help=f"some of {','.join(OPERATIONS)}")
     parser.add_argument("--json", action="store_true", help="one JSON object")
     args = parser.parse_args()
@@ -529,7 +552,7 @@ def main() -> None:
         ("rescore", lambda: rescore(args.year)),
         ("preview", lambda: preview(args.year, prefix)),
         ("report", lambda: report(args.year)),
-        ("get", lambda: pages(args.year, prefix, args.users, args.seconds, args.port)),
+        ("get", lambda: pages(args.year, prefix, args.users, args.seconds, args.port, args.redis)),
         ("mixed", lambda: mixed(args.seconds)),
         ("pdf", pdf),
     ]
