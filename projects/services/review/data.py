@@ -143,31 +143,31 @@ def review_with_draft(data: ReviewInput, rules: list[RuleConfig], grading: dict)
     return findings, grade, draft_opinion(findings, grade)
 
 
-def _project_rules(declaration: ProjectDeclaration) -> tuple[list[RuleConfig], dict]:
+def project_rules(declaration: ProjectDeclaration) -> tuple[list[RuleConfig], dict]:
     division = declaration.project.department.division()
     return rules_in_force(division_code=division, year=declaration.year, form_kind=FormKind.PROJECT)
 
 
-def _department_rules(declaration: DepartmentDeclaration) -> tuple[list[RuleConfig], dict]:
+def department_rules(declaration: DepartmentDeclaration) -> tuple[list[RuleConfig], dict]:
     division = declaration.department.division()
     return rules_in_force(division_code=division, year=declaration.year, form_kind=FormKind.DEPARTMENT)
 
 
 def declaration_review_findings(declaration: ProjectDeclaration) -> list[ReviewFinding]:
-    rules, _grading = _project_rules(declaration)
+    rules, _grading = project_rules(declaration)
     return run_review(review_input(declaration), rules)
 
 
 def declaration_review(declaration: ProjectDeclaration) -> tuple[list[ReviewFinding], Grade, str]:
     """The findings, the proposed grade of the targets' quality and the draft 审核意见."""
-    return review_with_draft(review_input(declaration), *_project_rules(declaration))
+    return review_with_draft(review_input(declaration), *project_rules(declaration))
 
 
 def department_declaration_review_findings(declaration: DepartmentDeclaration) -> list[ReviewFinding]:
-    rules, _grading = _department_rules(declaration)
+    rules, _grading = department_rules(declaration)
     return run_review(department_review_input(declaration), rules)
 
 
 def department_declaration_review(declaration: DepartmentDeclaration) -> tuple[list[ReviewFinding], Grade, str]:
     """A 部门整体 declaration's findings under the rules that run on its form, grade and draft 审核意见."""
-    return review_with_draft(department_review_input(declaration), *_department_rules(declaration))
+    return review_with_draft(department_review_input(declaration), *department_rules(declaration))
