@@ -265,3 +265,14 @@ class TestPages:
         response = client.post(reverse("admin:projects_reviewrule_add"), data | {"division_prefix": "43",
                                                                                "for_project": "", "for_department": ""})  # fmt: skip
         assert response.status_code == 200 and "至少选择一种适用的申报表" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_goal_finding_sits_under_the_goals_block(client, finance_user):
+    overall = DepartmentDeclaration.objects.get(department__code="420112-zzb", year=2021)
+    set_status(overall, "draft")
+    overall.goals.update(text=LONG_2[1])  # no number, no date in any goal
+    client.force_login(finance_user)
+    page = client.get(reverse("projects:department_declaration_edit", args=[overall.pk])).content.decode()
+    goals = page.index('data-prefix="goals"')
+    assert goals < page.index("绩效总目标没有写明数量或时间。", goals) < page.index('data-prefix="indicators"')
