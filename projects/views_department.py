@@ -58,6 +58,7 @@ def department_declaration_detail(request: HttpRequest, pk: int) -> HttpResponse
             "rights": (rights := declaration_rights(user, declaration)),
             "evaluation": (evaluation := _overall_evaluation(declaration)),
             "can_start_evaluation": evaluation is None and rights.start_evaluation,
+            "returned": selectors.returned_event(declaration),
         },
     )
 
@@ -97,11 +98,17 @@ def department_declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, "已保存。")
                     return redirect("projects:department_declaration", pk=pk)
     review_findings = department_declaration_review_findings(declaration)
-    context = {"declaration": declaration, "form": form, "formsets": formsets, "review_findings": review_findings}
     return render(
         request,
         "projects/department_form.html",
-        context | {"review_blocks": place_on_formsets(review_findings, formsets)},
+        {
+            "declaration": declaration,
+            "form": form,
+            "formsets": formsets,
+            "returned": selectors.returned_event(declaration),
+            "review_findings": review_findings,
+            "review_blocks": place_on_formsets(review_findings, formsets),
+        },
     )
 
 
