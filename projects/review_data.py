@@ -132,7 +132,7 @@ GRADE_LABEL = "评级：目标质量等次"
 KIND_CHOICES = [(code, row[0]) for code, row in RULES.items()] + [(GRADE, GRADE_LABEL)]
 
 # The rule kinds that read a field only the 项目 form has (立项依据, 测算依据, the project type and last year's
-# self-evaluation of the project): shipped off for the 部门整体 form (migration 0021), which an administrator may
+# self-evaluation of the project): shipped off for the 部门整体 form (migration 0022), which an administrator may
 # change per row (ReviewRule.for_department).
 PROJECT_ONLY = ("basis_document", "estimation_items", "continuing_prior")
 

@@ -11,7 +11,7 @@ def ship(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("projects", "0020_monitoring_defaults")]
+    dependencies = [("projects", "0021_funding_line_aliases")]
 
     operations = [
         migrations.AddField(
