@@ -15,6 +15,7 @@ from indicators.services.layout import span_rows
 from indicators.services.values import format_rate
 from projects.access import is_filer_of
 from projects.models import DepartmentDeclaration, ProjectDeclaration
+from projects.selectors import returned_event
 from projects.services.checks import ChecksPending
 
 from .access import evaluation_rights
@@ -22,7 +23,7 @@ from .choices import EvaluationStatus
 from .forms import EvaluationForm, evaluation_formsets
 from .layouts import labels_for
 from .models import SelfEvaluation
-from .selectors import evaluation_head, evaluation_with_rows, returned_event, years_for
+from .selectors import evaluation_head, evaluation_with_rows, years_for
 from .services.changes import changes_since
 from .services.checks import refresh_one
 from .services.dashboard import dashboard_data
