@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from indicators.models import ReferenceQuerySet
+
 
 class ReferenceVersion(models.Model):
     """One row: a number that moves whenever data shared by many forms changes (departments, projects, indicator
@@ -9,6 +11,8 @@ class ReferenceVersion(models.Model):
     form's own last change, read in the same query as the form, so that every web process sees a change at once."""
 
     value = models.BigIntegerField("版本", default=0)
+
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = "参考数据版本"
