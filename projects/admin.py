@@ -392,7 +392,9 @@ class MonitoringRuleAdmin(ScopedAdmin):
     whose years include the form's year applies; the empty prefix is the national default)."""
 
     department_lookup = None
-    list_display = ["division_prefix", "year_from", "year_to", "name", "indicator_red_below", "budget_red_below"]
+    list_display = [
+        "division_prefix", "year_from", "year_to", "name", "indicator_red_below", "budget_red_below", "budget_blue_from",
+    ]  # fmt: skip
     search_fields = ["division_prefix", "name", "basis"]
     inlines = [MonitoringPeriodInline]
 

@@ -263,6 +263,7 @@ def light_rule(rule: MonitoringRule) -> LightRule:
         budget_red_below=rule.budget_red_below,
         budget_yellow_below=rule.budget_yellow_below,
         checkpoints=tuple((int(m), Decimal(str(p))) for m, p in rule.checkpoints or ()),
+        budget_blue_from=rule.budget_blue_from,
     )
 
 
