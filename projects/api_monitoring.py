@@ -15,8 +15,10 @@ from .api import Amount, CommentSerializer, StrictSerializer
 from .choices import DeclarationStatus, Likelihood, MonitoringDecisionKind
 from .models import MonitoringForm, MonitoringPeriod, MonitoringRow, ProjectDeclaration
 from .money import to_yuan
-from .selectors import monitoring_forms_with_lights
+from .selectors import monitoring_board_forms, monitoring_forms_with_lights
 from .services import monitoring as service
+from .services.checks import ChecksPending
+from .services.monitoring_checks import current_monitoring_checks, stored_light
 from .services.monitoring_lights import parse_plan
 from .sheets import monitoring_sheet
 
@@ -56,11 +58,13 @@ class MonitoringListSerializer(serializers.ModelSerializer):
 
     @extend_schema(responses=LightSerializer)
     def get_project_light(self, form) -> dict:
-        return _light(self._lights(form).worst)
+        stored = getattr(form, "stored_check", None)  # a list reads its forms' stored checks
+        return _light(stored_light(stored.lights["project"]) if stored else self._lights(form).worst)
 
     @extend_schema(responses=LightSerializer)
     def get_budget_light(self, form) -> dict:
-        return _light(self._lights(form).budget)
+        stored = getattr(form, "stored_check", None)
+        return _light(stored_light(stored.lights["budget"]) if stored else self._lights(form).budget)
 
 
 class MonitoringDetailSerializer(MonitoringListSerializer):
@@ -209,6 +213,24 @@ class MonitoringViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return monitoring_forms_with_lights(MonitoringForm.objects.for_user(self.request.user))
+
+    def list(self, request, *args, **kwargs):
+        """A page of forms, each with the lights of its current stored check (made again here when stale)."""
+        scoped = MonitoringForm.objects.for_user(request.user).select_related(
+            "declaration__project__department", "period"
+        )
+        queryset = monitoring_board_forms(self.filter_queryset(scoped))
+        page = self.paginate_queryset(queryset)
+        forms = list(page if page is not None else queryset)
+        try:
+            checks = current_monitoring_checks(MonitoringForm.objects.filter(pk__in=[f.pk for f in forms]))
+        except ChecksPending as exc:
+            return Response({"detail": str(exc)}, status=503, headers={"Retry-After": "60"})
+        by_form = {check.form_id: check for check in checks}
+        for form in forms:
+            form.stored_check = by_form[form.pk]
+        data = MonitoringListSerializer(forms, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
 
     def get_serializer_class(self):
         if self.action == "update":

@@ -17,7 +17,7 @@ from projects.access import is_filer_of
 from projects.models import DepartmentDeclaration, ProjectDeclaration
 from projects.selectors import monitoring_record
 from projects.services.checks import ChecksPending
-from projects.services.monitoring import form_lights
+from projects.services.monitoring_figures import form_lights
 
 from .access import evaluation_rights
 from .choices import EvaluationStatus

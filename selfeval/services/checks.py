@@ -16,7 +16,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from indicators.services.values import PARSER_VERSION
-from projects.models import DeclarationCheck, ProjectDeclaration, ScoringScheme
+from projects.models import DeclarationCheck, MonitoringCheck, MonitoringForm, ProjectDeclaration, ScoringScheme
 from projects.queue import enqueue
 from projects.services.checks import (
     READER_LIMIT,
@@ -31,6 +31,7 @@ from projects.services.checks import (
     store_quietly,
     upsert_checks,
 )
+from projects.services.monitoring_checks import refresh_stale_monitoring
 
 from ..choices import EvaluationStatus
 from ..models import EvaluationCheck, EvaluationRow, SelfEvaluation
@@ -207,13 +208,15 @@ def with_current_checks(evaluations, *, wait: bool = False) -> list[SelfEvaluati
     return forms
 
 
-def refresh_all() -> tuple[int, int]:
-    """Make again every stale check, e.g. after a scheme was edited or the checker changed, so that no reader
-    waits for them; how many self-evaluation and declaration checks were made and stored."""
+def refresh_all() -> tuple[int, int, int]:
+    """Make again every stale check, e.g. after a scheme or a monitoring rule was edited or a checker changed, so
+    that no reader waits for them; how many self-evaluation, declaration and monitoring checks were made and stored."""
     started = timezone.now()
     refresh_stale(SelfEvaluation.objects.all(), keep=False)
     refresh_stale_declarations(ProjectDeclaration.objects.all(), keep=False)
+    refresh_stale_monitoring(MonitoringForm.objects.all(), keep=False)
     return (
         EvaluationCheck.objects.filter(checked_at__gte=started).count(),
         DeclarationCheck.objects.filter(checked_at__gte=started).count(),
+        MonitoringCheck.objects.filter(checked_at__gte=started).count(),
     )

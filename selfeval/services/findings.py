@@ -3,7 +3,7 @@ findings."""
 
 from projects.choices import Layout
 from projects.selectors import monitoring_record
-from projects.services.monitoring import budget_totals
+from projects.services.monitoring_figures import budget_totals
 
 from ..models import SelfEvaluation
 from . import consistency
