@@ -152,7 +152,7 @@ def test_a_scheme_edit_remakes_its_forms_checks_in_the_background(form, django_c
     assert callbacks
     check = EvaluationCheck.objects.get(evaluation=form)
     assert (
-        check.basis == checks.basis(form.updated_at, checks.scheme_stamps()[form.scheme_id], checks.EVALUATION_VERSION)
+        check.basis == checks.evaluation_basis(form.updated_at, checks.scheme_stamps()[form.scheme_id], None)
         and check.grade == "差"
     )
     assert checks.refresh_all() == (0, 0, 0)  # nothing left stale for a reader
