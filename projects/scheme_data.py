@@ -79,14 +79,37 @@ FUNDING_LINES = {
 }  # fmt: skip
 
 
+# What declarations call the money each starting row holds (申报表“资金来源”的写法), by layout and row: a
+# self-evaluation started from a declaration carries those sources' amounts in that row. Only the starting set:
+# the 湖北 form is a county-level form, so a district department's 财政拨款 is its 区级预算资金.
+FISCAL = "当年财政拨款、财政拨款、公共预算财政拨款、一般公共预算财政拨款、政府性基金预算财政拨款、财政拨款收入"
+NON_FISCAL = "其他收入、事业收入、事业单位经营收入、上级补助收入、附属单位上缴收入、用事业基金弥补收支差额"
+FUNDING_ALIASES = {
+    "national": {"其中：当年财政拨款": FISCAL, "上年结转资金": "上年结转、上年结转资金、上年财政拨款结转",
+                 "其他资金": NON_FISCAL},
+    "hebei": {"财政资金": FISCAL, "其他": "其他资金、" + NON_FISCAL},
+    "hubei": {"区级预算资金": "公共预算财政拨款、一般公共预算财政拨款、政府性基金预算财政拨款", "其他资金": NON_FISCAL},
+}  # fmt: skip
+
+
 def load_funding_lines(Scheme, Line) -> None:
     """Give each scheme without funding rows its layout's starting rows (an administrator's rows are kept)."""
     for scheme in Scheme.objects.all():
         if Line.objects.filter(scheme=scheme).exists():
             continue
         made = {}
+        aliases = FUNDING_ALIASES.get(scheme.layout, {})
+        with_aliases = any(f.name == "aliases" for f in Line._meta.get_fields())  # not in migration 0016's model
         for seq, (name, parent) in enumerate(FUNDING_LINES.get(scheme.layout, [("年度资金总额", None)]), start=1):
-            made[name] = Line.objects.create(scheme=scheme, seq=seq, name=name, part_of=made.get(parent))
+            extra = {"aliases": aliases.get(name, "")} if with_aliases else {}
+            made[name] = Line.objects.create(scheme=scheme, seq=seq, name=name, part_of=made.get(parent), **extra)
+
+
+def load_funding_aliases(Scheme, Line) -> None:
+    """Give the starting rows that have no 其他写法 yet their layout's (an administrator's are kept)."""
+    for scheme in Scheme.objects.all():
+        for name, aliases in FUNDING_ALIASES.get(scheme.layout, {}).items():
+            Line.objects.filter(scheme=scheme, name=name, aliases="").update(aliases=aliases)
 
 
 # Which scheme a region's forms use (行政区划 code prefix, form kind, from/to year → scheme code); "" is the

@@ -96,3 +96,22 @@ def monitoring_record(declaration_id: int | None) -> MonitoringForm | None:
         .order_by("-end_month")
         .first()
     )
+
+
+# The statuses in which a form waits on its filer after a return: a returned self-evaluation goes back to 草稿,
+# a returned declaration or monitoring form is 已退回.
+AWAITING_FILER = {DeclarationStatus.DRAFT, DeclarationStatus.RETURNED}
+
+
+def returned_event(form, events: list | None = None):
+    """The head's return a form is waiting on (its comment is shown on the form and its edit page), or None.
+
+    Works for every form with workflow ``events`` (declarations, self-evaluations, monitoring forms);
+    ``events`` are the form's events already loaded in order, if the caller has them."""
+    if form.status not in AWAITING_FILER:
+        return None
+    if events is None:
+        latest = form.events.select_related("user").order_by("-at", "-pk").first()
+    else:
+        latest = events[-1] if events else None
+    return latest if latest is not None and latest.action == "return" else None

@@ -69,6 +69,7 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "monitoring_forms": declaration.monitoring_forms.select_related("period").order_by("end_month"),
             "can_start_monitoring": declaration.status == DeclarationStatus.APPROVED
             and is_filer_of(user, declaration.project.department_id),
+            "returned": selectors.returned_event(declaration),
         },
     )
 
@@ -115,6 +116,7 @@ def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "review_findings": (review_findings := declaration_review_findings(declaration)),
             "review_blocks": place_on_formsets(review_findings, formsets),
             "conflict": conflict,
+            "returned": selectors.returned_event(declaration),
         },
     )
 

@@ -52,6 +52,7 @@ def department_declaration_detail(request: HttpRequest, pk: int) -> HttpResponse
             "rights": (rights := declaration_rights(user, declaration)),
             "evaluation": (evaluation := _overall_evaluation(declaration)),
             "can_start_evaluation": evaluation is None and rights.start_evaluation,
+            "returned": selectors.returned_event(declaration),
         },
     )
 
@@ -91,7 +92,14 @@ def department_declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, "已保存。")
                     return redirect("projects:department_declaration", pk=pk)
     return render(
-        request, "projects/department_form.html", {"declaration": declaration, "form": form, "formsets": formsets}
+        request,
+        "projects/department_form.html",
+        {
+            "declaration": declaration,
+            "form": form,
+            "formsets": formsets,
+            "returned": selectors.returned_event(declaration),
+        },
     )
 
 

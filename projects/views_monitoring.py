@@ -17,7 +17,7 @@ from .access import monitoring_rights
 from .choices import MonitoringDecisionKind
 from .forms.monitoring import monitoring_forms
 from .models import Department, MonitoringForm, MonitoringPeriod, ProjectDeclaration
-from .selectors import monitoring_board_forms, monitoring_page
+from .selectors import monitoring_board_forms, monitoring_page, returned_event
 from .services import monitoring as service
 from .services.checks import ChecksPending
 from .services.monitoring_board import COLOUR_CHOICES, light_board
@@ -36,6 +36,7 @@ def _context(form: MonitoringForm, user) -> dict:
     return monitoring_sheet(form) | {
         "rights": monitoring_rights(user, form),
         "decision_kinds": MonitoringDecisionKind.choices,
+        "returned": returned_event(form),
     }
 
 

@@ -204,14 +204,3 @@ def todo_for(user) -> Todo:
         declarations=declarations.order_by("-year", "project__name", "pk"),
         evaluations=evaluations.order_by("-year", "department__code", "pk"),
     )
-
-
-def returned_event(evaluation: SelfEvaluation, events: list | None = None):
-    """The head's return a draft is waiting on (its comment is shown on the form and its edit page), or None."""
-    if evaluation.status != EvaluationStatus.DRAFT:
-        return None
-    if events is None:
-        latest = evaluation.events.select_related("user").order_by("-at", "-pk").first()
-    else:
-        latest = events[-1] if events else None
-    return latest if latest is not None and latest.action == "return" else None

@@ -15,7 +15,7 @@ from indicators.services.layout import span_rows
 from indicators.services.values import format_rate
 from projects.access import is_filer_of
 from projects.models import DepartmentDeclaration, ProjectDeclaration
-from projects.selectors import monitoring_record
+from projects.selectors import monitoring_record, returned_event
 from projects.services.checks import ChecksPending
 from projects.services.monitoring_figures import form_lights
 
@@ -24,7 +24,7 @@ from .choices import EvaluationStatus
 from .forms import EvaluationForm, evaluation_formsets
 from .layouts import labels_for
 from .models import SelfEvaluation
-from .selectors import evaluation_with_rows, returned_event, years_for
+from .selectors import evaluation_with_rows, years_for
 from .services.changes import changes_since
 from .services.checks import refresh_one
 from .services.dashboard import dashboard_data

@@ -90,9 +90,18 @@ def amount_row_form(model, fields, amount_fields=("amount",), widgets=None):
     return type(f"{model.__name__}Form", (RowForm,), {"Meta": meta, "amount_fields": amount_fields})
 
 
+# An empty 指标性质 / 比较符 on a row: read from the value's own wording (docs/domain.md §4).
+READ_FROM_VALUE = "自动"
+
+
 class PlainRowForm(forms.ModelForm):
     def __init__(self, *args, unit: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("nature", "comparator"):
+            if name in self.fields:
+                field = self.fields[name]
+                field.choices = [("", READ_FROM_VALUE), *((k, v) for k, v in field.choices if k)]
+                field.widget.attrs.setdefault("title", "自动：按指标值的写法判断")
 
 
 class BasisForm(PlainRowForm):

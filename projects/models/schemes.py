@@ -144,6 +144,13 @@ class SchemeFundingLine(models.Model):
         related_name="parts",
         help_text="空：合计行（或独立行）；选定：本行是该合计行的“其中”行。",
     )
+    aliases = models.CharField(
+        "资金来源的其他写法",
+        max_length=300,
+        blank=True,
+        help_text="申报表“资金来源”中对应本行的其他名称，用“、”或逗号分隔；开始自评时，名称为本行名称或这些写法的"
+        "资金来源金额计入本行（几项对应同一行时相加）。",
+    )
 
     objects = ReferenceQuerySet.as_manager()
 

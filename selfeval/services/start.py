@@ -1,5 +1,6 @@
 """Start a self-evaluation from an approved declaration, in the layout of the chosen scheme."""
 
+import re
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -23,11 +24,24 @@ def _plain(name: str) -> str:
     return name
 
 
+ALIAS_SEPARATORS = re.compile(r"[、,，;；\n]+")
+
+
+def line_names(line: SchemeFundingLine) -> set[str]:
+    """The plain names a scheme's funding row answers to: its own and the 其他写法 an administrator gave it."""
+    return {_plain(n) for n in [line.name, *ALIAS_SEPARATORS.split(line.aliases or "")] if n.strip()}
+
+
+def _amount(sources) -> Decimal | None:
+    amounts = [s.amount for s in sources if s.amount is not None]
+    return sum(amounts, Decimal(0)) if amounts else None
+
+
 def start_funding(evaluation: SelfEvaluation, scheme, declaration: ProjectDeclaration) -> None:
     """The funding block as the scheme's form prints it (its rows and 其中 sub-rows are the scheme's data, edited in
     the admin), with the 全年预算数 the declaration gives: the first total carries its 当年预算 (or its sources'
-    sum), each row named as one of its 资金来源 carries that source's amount, and a source no row names is added
-    after the scheme's rows (a 其中 source named as such)."""
+    sum), each row carries the amount of the 资金来源 named as the row or as one of its 其他写法 (summed when
+    several are), and a source no row names is added after the scheme's rows (a 其中 source named as such)."""
     lines = list(scheme.funding_lines.order_by("seq")) or [SchemeFundingLine(seq=1, name="年度资金总额")]
     sources = list(declaration.funding_sources.order_by("seq"))
     total = declaration.annual_budget
@@ -41,8 +55,8 @@ def start_funding(evaluation: SelfEvaluation, scheme, declaration: ProjectDeclar
     made: dict = {}
     first_total = next((line for line in lines if line.part_of_id is None), lines[0])
     for seq, line in enumerate(lines, start=1):
-        source = by_name.pop(_plain(line.name), None)
-        budget = total if line is first_total else (source.amount if source is not None else None)
+        named = [by_name.pop(name) for name in sorted(line_names(line)) if name in by_name]
+        budget = total if line is first_total else _amount(named)
         made[line.pk] = EvaluationFunding.objects.create(
             evaluation=evaluation, seq=seq, name=line.name, is_total=line is first_total,
             part_of=made.get(line.part_of_id), budget=budget,

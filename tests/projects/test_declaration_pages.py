@@ -226,6 +226,9 @@ def test_review_cycle_return_then_approve(client, finance_user, head_user, draft
     assert (draft.status, draft.review_comment, draft.reviewed_by) == ("returned", "满意度指标请细化。", head_user)
 
     client.force_login(finance_user)
+    # the head's comment is on top of the form and of its edit page, where the filer mends it
+    for url in (reverse("projects:declaration", args=[draft.pk]), edit):
+        assert "退回意见：满意度指标请细化。" in client.get(url).content.decode()
     draft.refresh_from_db()
     data = complete_data(draft, action="submit", **{"indicators-2-name": "人才对服务的满意度"})
     # the rows saved before are on the page now: post them as existing rows

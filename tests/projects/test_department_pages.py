@@ -89,3 +89,22 @@ def test_scope_and_roles(client, outsider_user, auditor_user, head_user, finance
     overall.refresh_from_db()
     assert overall.status == "approved"
     assert list(overall.events.values_list("action", flat=True)) == ["submit", "approve"]
+
+
+def test_a_returned_declaration_shows_the_heads_comment_where_it_is_mended(client, finance_user, head_user, overall):
+    set_status(overall, "draft")
+    action = reverse("projects:department_declaration_action", args=[overall.pk])
+    client.force_login(finance_user)
+    client.post(action, {"action": "submit"})
+    client.force_login(head_user)
+    client.post(action, {"action": "return", "comment": "请细化部门整体满意度指标。\n另：补充时效指标。"})
+    overall.refresh_from_db()
+    assert overall.status == "returned"
+    client.force_login(finance_user)
+    for name in ("projects:department_declaration", "projects:department_declaration_edit"):
+        page = client.get(reverse(name, args=[overall.pk])).content.decode()
+        assert "退回意见：请细化部门整体满意度指标。<br>另：补充时效指标。" in page
+    client.post(action, {"action": "submit"})
+    page = client.get(reverse("projects:department_declaration", args=[overall.pk])).content.decode()
+    assert "退回意见：" not in page  # answered: no longer waiting on the return
+    assert "请细化部门整体满意度指标。<br>另：补充时效指标。" in page  # the 审核记录 keeps the comment's lines

@@ -131,6 +131,7 @@ def test_submit_review_and_decide_through_the_pages(client, finance_user, head_u
     client.force_login(head_user)
     client.post(reverse("projects:monitoring_action", args=[form.pk]), {"action": "approve", "comment": "同意"})
     assert MonitoringForm.objects.get(pk=form.pk).status == "approved"
+    assert "退回意见" not in client.get(reverse("projects:monitoring", args=[form.pk])).content.decode()
     deadline = (timezone.localdate() + datetime.timedelta(days=20)).isoformat()
     client.post(reverse("projects:monitoring_decide", args=[form.pk]),
                 {"kind": "continue", "reason": "进度正常", "respond_by": deadline})  # fmt: skip
@@ -181,3 +182,16 @@ def test_a_refused_page_shows_the_lights_of_what_was_typed(client, finance_user,
     assert "本次没有保存任何内容" in page
     assert "进度 = 15.0% ÷ 计划 16.7% = 90.0%" in page  # the typed plan and execution, not the stored blanks
     assert MonitoringForm.objects.get(pk=form.pk).spending_plan == ""
+
+
+def test_a_returned_form_shows_the_heads_comment_on_its_edit_page(client, finance_user, head_user, form):
+    client.force_login(finance_user)
+    client.post(reverse("projects:monitoring_edit", args=[form.pk]), page_data(form, action="submit"))
+    client.force_login(head_user)
+    client.post(
+        reverse("projects:monitoring_action", args=[form.pk]), {"action": "return", "comment": "请补充偏差原因。"}
+    )
+    assert MonitoringForm.objects.get(pk=form.pk).status == "returned"
+    client.force_login(finance_user)
+    for name in ("projects:monitoring", "projects:monitoring_edit"):
+        assert "退回意见：请补充偏差原因。" in client.get(reverse(name, args=[form.pk])).content.decode()

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from projects.locking import loading_records
 from projects.models import FundingSource, SchemeFundingLine, ScoringScheme
-from selfeval.models import EvaluationCheck, EvaluationFunding
+from selfeval.models import EvaluationCheck, EvaluationFunding, SelfEvaluation
 from selfeval.selectors import evaluation_with_rows
 from selfeval.services import consistency, engine
 from selfeval.services.adapters import form_input
@@ -100,6 +100,7 @@ def test_the_funding_block_comes_from_the_schemes_data_and_the_score_from_consis
     total = rows[0]
     assert all(r.part_of_id == total.pk for r in rows[1:]) and total.is_total
     with loading_records():  # the form as printed: a total of zeros beside its 其中 rows
+        evaluation.funding_rows.update(budget=None, executed=None)
         EvaluationFunding.objects.filter(pk=total.pk).update(budget=D(0), executed=D(0))
         EvaluationFunding.objects.filter(pk=rows[1].pk).update(budget=D(1000), executed=D(900))
     loaded = evaluation_with_rows(evaluation.pk)
@@ -137,3 +138,27 @@ def test_the_schemes_rows_carry_the_amounts_of_the_declarations_sources_they_nam
     # a source no scheme row names comes after the scheme's rows, a 其中 source named as such; 合计 is the total
     assert list(rows)[-1] == "其中：专项债券" and rows["其中：专项债券"].budget == D(50)
     assert "合计" not in rows and "其中：中央补助" not in rows
+
+
+def test_a_schemes_row_takes_the_sources_named_by_its_other_names_edited_as_data():
+    """The 湖北 form is a county-level form: a district's 公共预算财政拨款 is its 区级预算资金 (shipped 其他写法);
+    an administrator's 其他写法 moves a source to another row and sums several into one, with no code."""
+    declaration = weighted("dxh2021-hsyq", ["20", "20", "20"])
+    with loading_records():
+        declaration.funding_sources.all().delete()
+        for seq, (name, amount) in enumerate(
+            [("公共预算财政拨款", "300"), ("政府性基金预算财政拨款", "50"), ("事业收入", "20"), ("专项债券", "7")],
+            start=1,
+        ):
+            FundingSource.objects.create(declaration=declaration, seq=seq, name=name, level=0, amount=D(amount))
+    rows = {r.name: r for r in evaluation_start(declaration=declaration).funding_rows.order_by("seq")}
+    assert (rows["区级预算资金"].budget, rows["其他资金"].budget) == (D(350), D(20))  # summed: two 财政拨款 sources
+    assert list(rows)[-1] == "专项债券" and "公共预算财政拨款" not in rows  # only the unnamed source is appended
+
+    scheme = ScoringScheme.objects.get(code="hubei_project")
+    scheme.funding_lines.filter(name="区级预算资金").update(aliases="")
+    scheme.funding_lines.filter(name="市补助").update(aliases="公共预算财政拨款，专项债券")
+    SelfEvaluation.objects.filter(declaration=declaration).delete()
+    rows = {r.name: r for r in evaluation_start(declaration=declaration).funding_rows.order_by("seq")}
+    assert (rows["市补助"].budget, rows["区级预算资金"].budget) == (D(307), None)
+    assert list(rows)[-1] == "政府性基金预算财政拨款"  # named by no row now: appended

@@ -14,7 +14,7 @@ def national_band(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0020_monitoring_defaults'),
+        ('projects', '0021_funding_line_aliases'),
     ]
 
     operations = [
