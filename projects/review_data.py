@@ -114,7 +114,7 @@ RULES = {
         "目标：指标与目标对应", HINT,
         {"stop_words": ["指标", "完成", "情况", "工作", "项目", "开展", "年度", "进行", "提高", "实现"],
          "exempt_level2": ["满意", "成本"]},
-        "“{name}”与绩效总目标看不出联系（没有共同的关键词）。",
+        "“{name}”与{goal}看不出联系（没有共同的关键词）。",
         "指标应细化总目标：在总目标中写明该项任务，或删去与目标无关的指标。",
     ),
     "continuing_prior": (
@@ -130,6 +130,25 @@ GRADE_PARAMS = {"points": {ERROR: 20, WARNING: 5, HINT: 1}, "bands": [["优", 90
 GRADE_LABEL = "评级：目标质量等次"
 
 KIND_CHOICES = [(code, row[0]) for code, row in RULES.items()] + [(GRADE, GRADE_LABEL)]
+
+# The rule kinds that read a field only the 项目 form has (立项依据, 测算依据, the project type and last year's
+# self-evaluation of the project): shipped off for the 部门整体 form (migration 0022), which an administrator may
+# change per row (ReviewRule.for_department).
+PROJECT_ONLY = ("basis_document", "estimation_items", "continuing_prior")
+
+
+# row_relates_goal's message before it named the goal a row is read against ({goal}: 绩效总目标 on a 项目 form, the
+# row's own 长期目标1 / 年度目标2 on a 部门整体 form).
+OLD_RELATES_MESSAGE = "“{name}”与绩效总目标看不出联系（没有共同的关键词）。"
+
+
+def ship_form_kinds(Rule) -> None:
+    """Switch the rule kinds of ``PROJECT_ONLY`` off for the 部门整体 form, in every region's rows; the rows of
+    ``row_relates_goal`` still carrying the shipped message name the goal (a 项目 form reads as before)."""
+    Rule.objects.filter(code__in=PROJECT_ONLY).update(for_department=False)
+    Rule.objects.filter(code="row_relates_goal", message=OLD_RELATES_MESSAGE).update(
+        message=RULES["row_relates_goal"][3]
+    )
 
 
 def load_review_rules(Rule) -> None:

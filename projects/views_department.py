@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from projects.services.findings import department_declaration_findings
+from projects.services.review.data import department_declaration_review, department_declaration_review_findings
+from projects.services.review.page import place_on_formsets
 
 from . import selectors
 from .access import declaration_rights
@@ -42,6 +44,7 @@ def department_declaration_history(request: HttpRequest, pk: int) -> HttpRespons
 def department_declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     declaration = _declaration(request.user, pk)
     user = request.user
+    review_findings, review_grade, review_draft = department_declaration_review(declaration)
     return render(
         request,
         "projects/department_detail.html",
@@ -49,6 +52,9 @@ def department_declaration_detail(request: HttpRequest, pk: int) -> HttpResponse
             **department_sheet(declaration),
             "declaration": declaration,
             "findings": department_declaration_findings(declaration),
+            "review_findings": review_findings,
+            "review_grade": review_grade,
+            "review_draft": review_draft,
             "rights": (rights := declaration_rights(user, declaration)),
             "evaluation": (evaluation := _overall_evaluation(declaration)),
             "can_start_evaluation": evaluation is None and rights.start_evaluation,
@@ -91,6 +97,7 @@ def department_declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
                         formset.save()
                     messages.success(request, "已保存。")
                     return redirect("projects:department_declaration", pk=pk)
+    review_findings = department_declaration_review_findings(declaration)
     return render(
         request,
         "projects/department_form.html",
@@ -99,6 +106,8 @@ def department_declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "formsets": formsets,
             "returned": selectors.returned_event(declaration),
+            "review_findings": review_findings,
+            "review_blocks": place_on_formsets(review_findings, formsets),
         },
     )
 

@@ -13,19 +13,22 @@ from django.db import models
 
 from indicators.models import ReferenceQuerySet
 
+from ..choices import FormKind
 from ..review_data import ERROR, GRADE, KIND_CHOICES, RULES, SEVERITIES
 from ..scheme_data import pick_assignment
 from .regional import check_no_overlap, check_year_order, division_prefix_field, range_year_field, years_ordered
 
 
 class ReviewRuleQuerySet(ReferenceQuerySet):
-    def rules_for(self, *, division_code: str, year: int) -> dict[str, "ReviewRule"]:
-        """The row in force of each rule kind for a form of ``division_code`` filed in ``year``."""
+    def rules_for(self, *, division_code: str, year: int, form_kind: str | None = None) -> dict[str, "ReviewRule"]:
+        """The row in force of each rule kind for a form of ``division_code`` filed in ``year``; with ``form_kind``,
+        only the kinds whose row in force runs on that form (the row is picked first: a region's row that is off for
+        the 部门整体 form does not fall back to the national one)."""
         rows = list(self.all())
         chosen = {}
         for code in {row.code for row in rows}:
             row = pick_assignment([r for r in rows if r.code == code], division_code or "", year)
-            if row is not None:
+            if row is not None and (form_kind is None or row.applies_to(form_kind)):
                 chosen[code] = row
         return chosen
 
@@ -51,6 +54,14 @@ class ReviewRule(models.Model):
     )
     advice = models.CharField("修改建议", max_length=300, blank=True, help_text="审核意见草稿中“建议”部分的文字。")
     basis = models.CharField("依据", max_length=200, blank=True)
+    # Which declarations the rule runs on: a rule that reads a field the form does not have (the 部门整体 form has
+    # no 立项依据 or 测算依据) is off for that form kind. Checked on the row in force, so a region's row decides.
+    for_project = models.BooleanField("适用于项目申报表", default=True)
+    for_department = models.BooleanField(
+        "适用于部门整体申报表",
+        default=True,
+        help_text="部门整体支出绩效目标申报表没有立项依据、测算依据等栏目，相应规则不适用。",
+    )
 
     objects = ReviewRuleQuerySet.as_manager()
 
@@ -65,12 +76,23 @@ class ReviewRule(models.Model):
         return f"{where} · {self.year_from or '…'}–{self.year_to or '…'} · {self.get_code_display()}"
 
     @property
+    def form_kinds(self) -> tuple[str, ...]:
+        """The declaration kinds (``FormKind``) the rule runs on."""
+        return tuple(kind for kind, ticked in ((FormKind.PROJECT, self.for_project),
+                                               (FormKind.DEPARTMENT, self.for_department)) if ticked)  # fmt: skip
+
+    def applies_to(self, form_kind: str) -> bool:
+        return form_kind in self.form_kinds
+
+    @property
     def blocking(self) -> bool:
         return self.enabled and self.blocks_submission and self.severity == ERROR
 
     def clean(self) -> None:
         super().clean()
         check_year_order(self)
+        if not self.form_kinds:
+            raise ValidationError("请至少选择一种适用的申报表；不用的规则请取消“启用”。")
         if not isinstance(self.params, dict):
             raise ValidationError({"params": '参数应写作 JSON 对象，如 {"max": 15}。'})
         defaults = RULES[self.code][2] if self.code in RULES else {}

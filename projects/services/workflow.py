@@ -13,10 +13,10 @@ from indicators.services.text import join_sentences
 from ..access import declaration_department_id, declaration_rights, is_filer_of, is_finance_of, is_head_of
 from ..choices import DeclarationAction, DeclarationStatus
 from ..locking import workflow_transition
-from ..models import DeclarationEvent, ProjectDeclaration
+from ..models import DeclarationEvent, DepartmentDeclaration, ProjectDeclaration
 from ..signals import declaration_approved
 from .findings import declaration_findings
-from .review.data import declaration_review_findings
+from .review.data import declaration_review_findings, department_declaration_review_findings
 from .review.inputs import BASIS, ESTIMATION, GOALS
 
 
@@ -79,6 +79,17 @@ def declaration_problems(declaration: ProjectDeclaration) -> list[Problem]:
             place = review_places.get(finding.place, "indicators")
             problems.append(Problem(place, f"{finding.field}：{finding.message}"))
     return problems
+
+
+def department_declaration_problems(declaration: DepartmentDeclaration) -> list[Problem]:
+    """What must be fixed before a 部门整体 declaration can be submitted: the target-quality review's findings
+    whose rule row is marked 阻止提交 (none by default)."""
+    places = {GOALS: "goals"}
+    return [
+        Problem(places.get(finding.place, "indicators"), f"{finding.field}：{finding.message}")
+        for finding in department_declaration_review_findings(declaration)
+        if finding.blocking
+    ]
 
 
 def _weight_problems(declaration, indicators) -> list[Problem]:
@@ -148,7 +159,10 @@ def declaration_submit(*, declaration, user) -> None:
     declaration = type(declaration).objects.select_for_update().get(pk=declaration.pk)
     if not declaration_rights(user, declaration).submit:
         raise WorkflowError("只有本部门的填报人可以提交草稿或已退回的申报表。")
-    problems = declaration_problems(declaration) if isinstance(declaration, ProjectDeclaration) else []
+    if isinstance(declaration, ProjectDeclaration):
+        problems = declaration_problems(declaration)
+    else:
+        problems = department_declaration_problems(declaration)
     if problems:
         raise WorkflowError("申报表还不完整：" + join_sentences(p.message for p in problems))
     before = declaration.status

@@ -135,7 +135,7 @@ def test_an_administrator_adds_a_provinces_variant_in_the_admin(client, admin_us
     client.force_login(admin_user_)
     data = {
         "code": "name_length", "division_prefix": "42", "year_from": "2021", "year_to": "", "seq": "4", "basis": "",
-        "enabled": "on", "severity": "hint", "params": '{"max": 20}', "message": "名称“{name}”{length} 字，超过 {max} 字。",
+        "enabled": "on", "for_project": "on", "for_department": "on", "severity": "hint", "params": '{"max": 20}', "message": "名称“{name}”{length} 字，超过 {max} 字。",
         "advice": "精简名称。",
     }  # fmt: skip
     response = client.post(reverse("admin:projects_reviewrule_add"), data)

@@ -1,5 +1,5 @@
-"""``python manage.py review_report [--readme README.md]``: the target-quality review over every project
-declaration, findings counted per rule (the README's section is written by this, not by hand)."""
+"""``python manage.py review_report [--readme README.md]``: the target-quality review over every 项目 and
+部门整体 declaration, findings counted per rule and form kind (the README's section is written by this, not by hand)."""
 
 from pathlib import Path
 
@@ -9,7 +9,7 @@ from projects.services.review.report import BEGIN, END, review_report_markdown, 
 
 
 class Command(BaseCommand):
-    help = "对全部项目申报表运行目标审核，按规则统计问题数（Markdown 表格）。"
+    help = "对全部项目申报表和部门整体申报表运行目标审核，按规则和表种统计问题数（Markdown 表格）。"
 
     def add_arguments(self, parser):
         parser.add_argument("--readme", help=f"把结果写入该文件 {BEGIN} 与 {END} 之间")

@@ -68,6 +68,7 @@ def fill(template: str, values: dict) -> str:
 def run_review(data: ReviewInput, rules: Iterable[RuleConfig]) -> list[ReviewFinding]:
     """Every enabled rule's findings, worst first, in the order of the page within a severity."""
     rows = {f"row:{row.key}": row for row in data.rows}
+    labels = PLACE_LABELS | data.place_labels
     findings = []
     for rule in rules:
         function = RULE_FUNCTIONS.get(rule.code)
@@ -75,7 +76,7 @@ def run_review(data: ReviewInput, rules: Iterable[RuleConfig]) -> list[ReviewFin
             continue
         for hit in function(data, rule.params):
             row = rows.get(hit.place)
-            where = f"{row.label}“{row.name}”" if row else PLACE_LABELS.get(hit.place, hit.place)
+            where = f"{row.label}“{row.name}”" if row else labels.get(hit.place, hit.place)
             findings.append(
                 ReviewFinding(
                     code=rule.code,

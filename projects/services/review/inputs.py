@@ -32,6 +32,10 @@ class RowInput:
     comparator: str = ""
     unit: str = ""
     default_nature: str = ""
+    # The goal whose table the row sits in, where the form has a table per goal (部门整体: 长期目标1, 年度目标2);
+    # empty: the declaration's goal (ReviewInput.goal_text).
+    goal_name: str = ""
+    goal_text: str = ""
 
     @property
     def label(self) -> str:
@@ -68,8 +72,11 @@ class PriorEvaluation:
 
 @dataclass(frozen=True)
 class ReviewInput:
+    """A declaration as the rules read it: a 项目 declaration, or a 部门整体 one (its goals as the goal, its
+    职能概述 and 年度工作任务 as the application text, its year's funds as the amount; no 立项依据 or 测算依据)."""
+
     year: int
-    project_name: str = ""
+    project_name: str = ""  # the project's name, or the department's
     project_type: str = ""
     application_text: str = ""  # 申请理由, 主要内容 and 实施方案, where the public a project serves is named
     goal_text: str = ""
@@ -81,6 +88,7 @@ class ReviewInput:
     prior_year: int | None = None
     prior_rows: tuple[PriorRow, ...] = ()
     prior_evaluation: PriorEvaluation | None = None
+    place_labels: dict = field(default_factory=dict)  # the form's own names of its blocks, over PLACE_LABELS
 
 
 @dataclass(frozen=True)

@@ -107,20 +107,22 @@ def pairs(text: str) -> set[str]:
 
 
 def row_relates_goal(data: ReviewInput, params: dict) -> list[Hit]:
-    """A row relates to the goal when its name shares two adjacent characters (不算 停用词) with the goal text, or
-    the goal names its 二级 (数量, 质量, 时效 …). 满意度 and 成本 rows are exempt by default."""
-    if not data.goal_text.strip():
-        return []
-    goal = pairs(data.goal_text) - set(params.get("stop_words", []))
+    """A row relates to its goal — the declaration's goal, or the goal whose table it sits in (部门整体) — when its
+    name shares two adjacent Chinese characters (不算 停用词) with the goal text, or the goal names its 二级 (数量,
+    质量, 时效 …). 满意度 and 成本 rows are exempt by default; a row whose goal says nothing is not asked."""
+    stop_words = set(params.get("stop_words", []))
     hits = []
     for row in data.rows:
+        goal_text = row.goal_text if row.goal_text.strip() else data.goal_text
+        if not goal_text.strip():
+            continue
         if any(row.in_category(word) for word in params.get("exempt_level2", [])):
             continue
-        if pairs(row.name) & goal:
+        if pairs(row.name) & (pairs(goal_text) - stop_words):
             continue
-        if any(name.removesuffix("指标")[:2] in data.goal_text for name in row.category_names if name):
+        if any(name.removesuffix("指标")[:2] in goal_text for name in row.category_names if name):
             continue
-        hits.append(row_hit(row))
+        hits.append(row_hit(row, goal=row.goal_name if row.goal_text.strip() else "绩效总目标"))
     return hits
 
 
