@@ -17,7 +17,7 @@ NATIONAL_RULE = {
     "forecast_gap": "20",
 }
 NATIONAL_PERIODS = [(1, "1–7月", 7)]
-# 超进度 (migration 0022): spending 20 % or more ahead of the time schedule (or of its plan) is flagged blue, the
+# 超进度 (migration 0023): spending 20 % or more ahead of the time schedule (or of its plan) is flagged blue, the
 # same band as the indicators' 蓝灯 (120 %), so that both lights read a deviation of a fifth either way alike.
 # Spending ahead is no fault in itself (a contract paid in advance), so blue stays milder than yellow.
 NATIONAL_BUDGET_BLUE_FROM = "120"

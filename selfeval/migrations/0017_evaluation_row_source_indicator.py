@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0023_monitoring_check'),
+        ('projects', '0024_monitoring_check'),
         ('selfeval', '0016_funding_part_of'),
     ]
 

@@ -14,7 +14,7 @@ def national_band(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0021_funding_line_aliases'),
+        ('projects', '0022_review_rule_form_kinds'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0022_monitoring_budget_blue'),
+        ('projects', '0023_monitoring_budget_blue'),
     ]
 
     operations = [
