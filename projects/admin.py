@@ -27,6 +27,7 @@ from .models import (
     Indicator,
     MergedItem,
     MonitoringBudgetLine,
+    MonitoringCheck,
     MonitoringDecision,
     MonitoringEvent,
     MonitoringForm,
@@ -401,7 +402,9 @@ class MonitoringRuleAdmin(ScopedAdmin):
     whose years include the form's year applies; the empty prefix is the national default)."""
 
     department_lookup = None
-    list_display = ["division_prefix", "year_from", "year_to", "name", "indicator_red_below", "budget_red_below"]
+    list_display = [
+        "division_prefix", "year_from", "year_to", "name", "indicator_red_below", "budget_red_below", "budget_blue_from",
+    ]  # fmt: skip
     search_fields = ["division_prefix", "name", "basis"]
     inlines = [MonitoringPeriodInline]
 
@@ -425,6 +428,17 @@ class MonitoringFormAdmin(ReadOnlyMixin, ScopedAdmin):
     list_filter = ["year", "status"]
     search_fields = ["declaration__project__name"]
     list_select_related = ["declaration__project", "period"]
+
+
+@admin.register(MonitoringCheck)
+class MonitoringCheckAdmin(ReadOnlyMixin, ScopedAdmin):
+    """A monitoring form's stored lights and findings, as the board reads them (made by the services, never here)."""
+
+    department_lookup = "form__declaration__project__department"
+    list_display = ["form", "project_light", "errors", "warnings", "checked_at"]
+    list_filter = ["project_light", "form__year"]
+    search_fields = ["form__declaration__project__name"]
+    list_select_related = ["form__declaration__project", "form__period"]
 
 
 @admin.register(MonitoringDecision)

@@ -1,7 +1,8 @@
-"""API of the 项目支出绩效目标执行监控表: read with its lights, written through the page's service (the same rights,
-checks and stale-version refusal: 409), moved through the workflow by the page's services, in the scope of
-``for_user`` (another department's form is 404)."""
+"""API of the 项目支出绩效目标执行监控表: read with its lights, started and written through the page's services (the
+same rights, checks and stale-version refusal: 409), moved through the workflow and given decisions by the page's
+services, in the scope of ``for_user`` (another department's form or declaration is 404)."""
 
+from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -11,11 +12,13 @@ from rest_framework.response import Response
 from indicators.params import ID_MAX
 
 from .api import Amount, CommentSerializer, StrictSerializer
-from .choices import DeclarationStatus, Likelihood
-from .models import MonitoringForm, MonitoringRow
+from .choices import DeclarationStatus, Likelihood, MonitoringDecisionKind
+from .models import MonitoringForm, MonitoringPeriod, MonitoringRow, ProjectDeclaration
 from .money import to_yuan
-from .selectors import monitoring_forms_with_lights
+from .selectors import monitoring_board_forms, monitoring_forms_with_lights
 from .services import monitoring as service
+from .services.checks import ChecksPending
+from .services.monitoring_checks import current_monitoring_checks, stored_light
 from .services.monitoring_lights import parse_plan
 from .sheets import monitoring_sheet
 
@@ -55,11 +58,13 @@ class MonitoringListSerializer(serializers.ModelSerializer):
 
     @extend_schema(responses=LightSerializer)
     def get_project_light(self, form) -> dict:
-        return _light(self._lights(form).worst)
+        stored = getattr(form, "stored_check", None)  # a list reads its forms' stored checks
+        return _light(stored_light(stored.lights["project"]) if stored else self._lights(form).worst)
 
     @extend_schema(responses=LightSerializer)
     def get_budget_light(self, form) -> dict:
-        return _light(self._lights(form).budget)
+        stored = getattr(form, "stored_check", None)
+        return _light(stored_light(stored.lights["budget"]) if stored else self._lights(form).budget)
 
 
 class MonitoringDetailSerializer(MonitoringListSerializer):
@@ -140,6 +145,43 @@ class MonitoringWriteSerializer(StrictSerializer):
     rows = MonitoringRowIn(many=True, required=False)
 
 
+class MonitoringStartSerializer(StrictSerializer):
+    """Start the monitoring form of an approved declaration (as the declaration page's 填报运行监控表 does)."""
+
+    declaration = serializers.IntegerField(min_value=1, max_value=ID_MAX, help_text="已审核的项目申报表的 id")
+    period = serializers.IntegerField(
+        required=False, min_value=1, max_value=ID_MAX, help_text="监控期间的 id；不给则为本地区本年度当前的监控期间"
+    )
+
+
+KIND_MESSAGE = "处理意见应为 继续执行、调整绩效目标、调减预算、暂缓拨款 或 停止拨款 之一。"
+
+
+class MonitoringDecisionSerializer(StrictSerializer):
+    """A decision for the monitored project (as the page's 处理意见 form), with its reason and response deadline."""
+
+    kind = serializers.CharField(
+        max_length=16,
+        help_text="处理意见：continue 继续执行 / adjust_targets 调整绩效目标 / cut_budget 调减预算 / suspend 暂缓拨款 / "
+        "stop 停止拨款（也可直接写中文名称）",
+        error_messages={"blank": "请选择处理意见。", "required": "请选择处理意见。"},
+    )
+    reason = serializers.CharField(
+        max_length=2000, error_messages={"blank": "请填写处理理由。", "required": "请填写处理理由。"}
+    )
+    respond_by = serializers.DateField(
+        help_text="部门反馈期限（YYYY-MM-DD）",
+        error_messages={"invalid": "部门反馈期限应写作 YYYY-MM-DD。", "required": "请填写部门反馈期限。"},
+    )
+
+    def validate_kind(self, value: str) -> str:
+        by_label = {str(label): code for code, label in MonitoringDecisionKind.choices}
+        value = by_label.get(value.strip(), value.strip())
+        if value not in MonitoringDecisionKind.values:
+            raise serializers.ValidationError(KIND_MESSAGE)
+        return value
+
+
 class MonitoringFilter(filters.FilterSet):
     department = filters.NumberFilter(field_name="declaration__project__department_id", min_value=1, max_value=ID_MAX)
     department_code = filters.CharFilter(field_name="declaration__project__department__code")
@@ -163,7 +205,8 @@ def _changed(items: list, given: list[dict], unit: str, amounts: bool) -> list:
 
 
 class MonitoringViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """项目支出绩效目标执行监控表. PUT changes lines and rows (drafts and returned forms); actions move it on."""
+    """项目支出绩效目标执行监控表. POST starts one for an approved declaration, PUT changes lines and rows (drafts and
+    returned forms); actions move it on and record decisions."""
 
     filterset_class = MonitoringFilter
     http_method_names = ["get", "post", "put", "head", "options"]
@@ -171,17 +214,73 @@ class MonitoringViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return monitoring_forms_with_lights(MonitoringForm.objects.for_user(self.request.user))
 
+    def list(self, request, *args, **kwargs):
+        """A page of forms, each with the lights of its current stored check (made again here when stale)."""
+        scoped = MonitoringForm.objects.for_user(request.user).select_related(
+            "declaration__project__department", "period"
+        )
+        queryset = monitoring_board_forms(self.filter_queryset(scoped))
+        page = self.paginate_queryset(queryset)
+        forms = list(page if page is not None else queryset)
+        try:
+            checks = current_monitoring_checks(MonitoringForm.objects.filter(pk__in=[f.pk for f in forms]))
+        except ChecksPending as exc:
+            return Response({"detail": str(exc)}, status=503, headers={"Retry-After": "60"})
+        by_form = {check.form_id: check for check in checks}
+        for form in forms:
+            form.stored_check = by_form[form.pk]
+        data = MonitoringListSerializer(forms, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
     def get_serializer_class(self):
         if self.action == "update":
             return MonitoringWriteSerializer
         if self.action in {"approve", "return_"}:
             return CommentSerializer
+        if self.action == "create":
+            return MonitoringStartSerializer
+        if self.action == "decide":
+            return MonitoringDecisionSerializer
         if self.action == "submit":
             return serializers.Serializer
         return MonitoringListSerializer if self.action == "list" else MonitoringDetailSerializer
 
     def _fresh(self, form) -> Response:
         return Response(MonitoringDetailSerializer(self.get_queryset().get(pk=form.pk)).data)
+
+    @extend_schema(
+        request=MonitoringStartSerializer, responses={200: MonitoringDetailSerializer, 201: MonitoringDetailSerializer}
+    )
+    def create(self, request, *args, **kwargs):
+        """Start the monitoring form of an approved declaration of the user's department for the current period (or
+        ``period``) through the page's service: 201 with the detail; 200 with it when the form exists already."""
+        given = MonitoringStartSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        declaration = get_object_or_404(ProjectDeclaration.objects.for_user(request.user), pk=data["declaration"])
+        period = None
+        if "period" in data:
+            period = MonitoringPeriod.objects.filter(pk=data["period"]).first()
+            if period is None:
+                raise service.MonitoringError("监控期间不正确。")
+        before = set(MonitoringForm.objects.filter(declaration=declaration).values_list("pk", flat=True))
+        form = service.monitoring_start(declaration=declaration, user=request.user, period=period)
+        detail = MonitoringDetailSerializer(self.get_queryset().get(pk=form.pk)).data
+        return Response(detail, status=200 if form.pk in before else 201)
+
+    @extend_schema(request=MonitoringDecisionSerializer, responses={201: MonitoringDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        """Record a decision (the head of the department, or an administrator for the finance bureau), as on the
+        page; 调整绩效目标 also opens the declaration's adjustment request."""
+        form = self.get_object()
+        given = MonitoringDecisionSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        service.monitoring_decide(
+            form=form, user=request.user, kind=data["kind"], reason=data["reason"], respond_by=data["respond_by"]
+        )
+        return Response(MonitoringDetailSerializer(self.get_queryset().get(pk=form.pk)).data, status=201)
 
     @extend_schema(request=MonitoringWriteSerializer, responses=MonitoringDetailSerializer)
     def update(self, request, *args, **kwargs):

@@ -17,6 +17,10 @@ NATIONAL_RULE = {
     "forecast_gap": "20",
 }
 NATIONAL_PERIODS = [(1, "1–7月", 7)]
+# 超进度 (migration 0023): spending 20 % or more ahead of the time schedule (or of its plan) is flagged blue, the
+# same band as the indicators' 蓝灯 (120 %), so that both lights read a deviation of a fifth either way alike.
+# Spending ahead is no fault in itself (a contract paid in advance), so blue stays milder than yellow.
+NATIONAL_BUDGET_BLUE_FROM = "120"
 
 
 def load_monitoring_defaults(Rule, Period) -> None:
@@ -27,3 +31,10 @@ def load_monitoring_defaults(Rule, Period) -> None:
     rule = Rule.objects.create(**NATIONAL_RULE)
     for seq, name, end_month in NATIONAL_PERIODS:
         Period.objects.create(rule=rule, seq=seq, name=name, end_month=end_month)
+
+
+def set_national_budget_blue(Rule) -> None:
+    """Give the national rule its 超进度 band where it has none yet (an administrator's choice is kept)."""
+    Rule.objects.filter(division_prefix="", year_from=None, budget_blue_from=None).update(
+        budget_blue_from=NATIONAL_BUDGET_BLUE_FROM
+    )

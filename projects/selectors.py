@@ -97,6 +97,13 @@ def monitoring_forms_with_lights(queryset):
     )
 
 
+def monitoring_board_forms(queryset):
+    """Monitoring forms in the board's order (their lights come from their stored checks, loaded with the forms)."""
+    return queryset.order_by(
+        "-year", "declaration__project__department__code", "end_month", "declaration__project__key", "pk"
+    )
+
+
 def monitoring_record(declaration_id: int | None) -> MonitoringForm | None:
     """The declaration's latest submitted or approved monitoring form (the record the self-evaluation is read
     against), with its rows, budget lines and rule; None without one."""

@@ -11,7 +11,7 @@ from indicators.services.layout import span_groups
 from .choices import Likelihood
 from .models import DepartmentDeclaration, MonitoringForm, ProjectDeclaration
 from .money import format_amount
-from .services.monitoring import budget_totals, form_lights
+from .services.monitoring_figures import budget_totals, form_lights
 from .services.monitoring_lights import pct
 
 

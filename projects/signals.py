@@ -6,6 +6,8 @@ from .models import DepartmentDeclaration, ProjectDeclaration
 
 # sender: the declaration's model class; declaration: the approved ProjectDeclaration or DepartmentDeclaration
 declaration_approved = Signal()
+# sender: MonitoringForm; form_id: the monitoring form just approved by the head
+monitoring_approved = Signal()
 
 
 def touch_declaration(sender, instance, raw=False, **kwargs) -> None:

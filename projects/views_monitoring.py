@@ -17,9 +17,11 @@ from .access import monitoring_rights
 from .choices import MonitoringDecisionKind
 from .forms.monitoring import monitoring_forms
 from .models import Department, MonitoringForm, MonitoringPeriod, ProjectDeclaration
-from .selectors import monitoring_forms_with_lights, monitoring_page, returned_event
+from .selectors import monitoring_board_forms, monitoring_page, returned_event
 from .services import monitoring as service
+from .services.checks import ChecksPending
 from .services.monitoring_board import COLOUR_CHOICES, light_board
+from .services.monitoring_checks import current_monitoring_checks
 from .sheets import monitoring_sheet
 
 
@@ -169,12 +171,18 @@ def monitoring_dashboard(request: HttpRequest) -> HttpResponse:
     departments = Department.objects.filter(pk__in=forms.values("declaration__project__department")).order_by("code")
     if department:
         forms = forms.filter(declaration__project__department_id=department)
-    lines, counts = light_board(monitoring_forms_with_lights(forms), colour=colour)
+    try:
+        lines, counts = light_board(current_monitoring_checks(monitoring_board_forms(forms)), colour=colour)
+    except ChecksPending as exc:
+        lines, counts, pending = [], [], str(exc)
+    else:
+        pending = ""
     return render(
         request,
         "projects/monitoring/dashboard.html",
         {
             "years": years or [year], "year": year, "months": months, "month": month, "departments": departments,
             "department": department, "colours": COLOUR_CHOICES, "colour": colour, "lines": lines, "counts": counts,
+            "pending": pending,
         },
     )  # fmt: skip

@@ -68,6 +68,10 @@ def on_evaluation_signed(sender, evaluation_id, **kwargs) -> None:
     store_final_pdf.delay("evaluation", evaluation_id)
 
 
+def on_monitoring_approved(sender, form_id, **kwargs) -> None:
+    store_final_pdf.delay("monitoring", form_id)
+
+
 def on_declaration_approved(sender, declaration_id, **kwargs) -> None:
 
     store_final_pdf.delay(KIND_OF[sender], declaration_id)

@@ -276,6 +276,19 @@ class EvaluationRow(BoundsOnFilledFields, LockedPartMixin, IndicatorRowBase):
         on_delete=models.CASCADE,
         related_name="rows",
     )
+    # The declaration's row this one was started from: how the cross-stage checker finds the row's 运行监控 record
+    # (not by the 三级 name, which may be reworded or repeated). A plain reference, no constraint or cascade: an
+    # indicator removed by a later adjustment must neither be blocked by nor change a signed form. Not part of
+    # what a signature covers (``signoff.PART_FIELDS``).
+    source_indicator = models.ForeignKey(
+        "projects.Indicator",
+        verbose_name="来源申报表指标",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
     actual = models.CharField("实际完成值", max_length=300, blank=True)
     reason = models.TextField("未完成原因（偏差原因）", blank=True)
     score_printed = score_field("自评分（填报数）")

@@ -14,7 +14,7 @@ from projects.page_cache import reference_version
 
 from .choices import EvaluationStatus
 from .models import EvaluationEvent, EvaluationRow, SelfEvaluation
-from .services.checks import with_current_checks
+from .services.checks import monitoring_changed, with_current_checks
 
 
 def evaluations_for(user) -> QuerySet[SelfEvaluation]:
@@ -23,12 +23,16 @@ def evaluations_for(user) -> QuerySet[SelfEvaluation]:
 
 
 def _with_rows(*, for_update: bool) -> QuerySet[SelfEvaluation]:
-    qs = SelfEvaluation.objects.select_related("department", "project", "scheme").prefetch_related(
-        "scheme__sections",
-        "sections",
-        "funding_rows",
-        "goals",
-        Prefetch("rows", queryset=EvaluationRow.objects.select_related("level1", "level2", "goal").order_by("seq")),
+    qs = (
+        SelfEvaluation.objects.select_related("department", "project", "scheme")
+        .annotate(monitoring_changed=monitoring_changed())  # part of its stored check's basis
+        .prefetch_related(
+            "scheme__sections",
+            "sections",
+            "funding_rows",
+            "goals",
+            Prefetch("rows", queryset=EvaluationRow.objects.select_related("level1", "level2", "goal").order_by("seq")),
+        )
     )
     return qs.select_for_update(of=("self",)) if for_update else qs
 

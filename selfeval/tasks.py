@@ -7,7 +7,7 @@ from .services.checks import refresh_all
 
 
 @shared_task(acks_late=True, name="selfeval.tasks.refresh_stale_checks")
-def refresh_stale_checks() -> tuple[int, int]:
+def refresh_stale_checks() -> tuple[int, int, int]:
     """Make again the stored checks a scheme edit (or a new checker) left stale, before anyone reads them."""
     return refresh_all()
 

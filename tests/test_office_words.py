@@ -98,9 +98,12 @@ def test_the_main_pages_of_each_role_speak_the_offices_words(client, role, natio
 def test_the_national_layout_prints_qizhong_once(client, finance_user, national_draft):
     client.force_login(finance_user)
     page = visible_text(client.get(reverse("selfeval:evaluation", args=[national_draft.pk])).content.decode())
-    # the funding rows are the scheme's (其中：当年财政拨款 its first 其中 row), then the declaration's 资金来源 no
-    # row names (公共预算财政拨款): 其中 is printed once
-    assert "其中：当年财政拨款" in page and "公共预算财政拨款" in page and "其中：其中" not in page
+    # the funding rows are the scheme's (其中：当年财政拨款 its first 其中 row, which carries the declaration's
+    # 公共预算财政拨款 by its 其他写法): 其中 is printed once
+    assert "其中：当年财政拨款" in page and "其中：其中" not in page
+    assert "公共预算财政拨款" not in page
+    row = national_draft.funding_rows.get(name="其中：当年财政拨款")
+    assert row.budget == national_draft.funding_rows.get(is_total=True).budget
 
 
 def test_the_dashboard_names_schemes_and_no_command(client, auditor_user):

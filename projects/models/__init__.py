@@ -6,7 +6,7 @@ and out.
 """
 
 from .accounts import DepartmentFigure, FinalAccount, FinalAccountLine
-from .checks import CheckBase, DeclarationCheck
+from .checks import CheckBase, DeclarationCheck, MonitoringCheck
 from .declarations import (
     DeclarationBasis,
     DeclarationEvent,
@@ -43,6 +43,7 @@ __all__ = [
     "CheckBase",
     "DeclarationBasis",
     "DeclarationCheck",
+    "MonitoringCheck",
     "DeclarationEvent",
     "DeclarationLine",
     "DeclarationWorkflow",

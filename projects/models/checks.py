@@ -36,3 +36,29 @@ class DeclarationCheck(CheckBase):
 
     def __str__(self) -> str:
         return f"{self.declaration_id} 的检查结果"
+
+
+class MonitoringCheck(CheckBase):
+    """A 项目支出绩效目标执行监控表's lights and what it still misses, kept for the board and the lists; made when the
+    form is started, saved, submitted or reviewed, and again whenever its basis (the form's last change, its rule's
+    thresholds and period, the lights' code) is no longer the form's (``services.monitoring_checks``)."""
+
+    form = models.OneToOneField(
+        "projects.MonitoringForm", verbose_name="监控表", on_delete=models.CASCADE, related_name="check_result"
+    )
+    project_light = models.CharField("项目灯", max_length=8, blank=True)
+    lights = models.JSONField(
+        "各灯",
+        default=dict,
+        blank=True,
+        help_text="{project, budget, indicators: [{row, name, colour, formula, rate}]}，灯的颜色、公式和进度。",
+    )
+
+    objects = scoped_queryset("form__declaration__project__department").as_manager()
+
+    class Meta:
+        verbose_name = "监控表检查结果"
+        verbose_name_plural = "监控表检查结果"
+
+    def __str__(self) -> str:
+        return f"{self.form_id} 的检查结果"

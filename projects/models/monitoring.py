@@ -52,6 +52,15 @@ class MonitoringRule(models.Model):
     indicator_blue_from = percent_field("指标蓝灯：进度不低于", "120")
     budget_red_below = percent_field("预算红灯：进度低于", "60")
     budget_yellow_below = percent_field("预算黄灯：进度低于", "80")
+    budget_blue_from = models.DecimalField(
+        "预算蓝灯（超进度）：进度不低于（%）",
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=PERCENT,
+        help_text="预算执行进度（执行率 ÷ 时间或计划进度）不低于该百分数时亮蓝灯（超进度）；留空不设超进度线。",
+    )
     checkpoints = models.JSONField(
         "预算执行固定节点",
         default=list,
@@ -83,6 +92,8 @@ class MonitoringRule(models.Model):
             raise ValidationError({"indicator_yellow_below": "指标的红灯、黄灯、蓝灯界限应自低到高。"})
         if self.budget_red_below > self.budget_yellow_below:
             raise ValidationError({"budget_yellow_below": "预算的红灯界限不能高于黄灯界限。"})
+        if self.budget_blue_from is not None and self.budget_blue_from < self.budget_yellow_below:
+            raise ValidationError({"budget_blue_from": "预算的超进度线（蓝灯）不能低于黄灯界限。"})
         self.checkpoints = checked_checkpoints(self.checkpoints)
         check_no_overlap(
             self,

@@ -1,13 +1,13 @@
 """The board of monitoring lights (绩效运行监控 dashboard): each form of a year and period with its project light,
 budget light and worst indicator, filtered by department and colour, and the count of each colour per department.
 
-The forms come loaded by ``selectors.monitoring_forms_with_lights`` (a fixed number of queries); the lights are
-computed here from the loaded rows, so the list never reads the database per form.
+The lights are read from each form's stored check (``monitoring_checks.current_monitoring_checks``, a fixed number
+of queries, made again only for the forms changed since), not computed for every form on every read.
 """
 
 from dataclasses import dataclass, field
 
-from .monitoring import form_lights
+from .monitoring_checks import stored_light
 from .monitoring_lights import LIGHT_LABELS, SEVERITY, Light
 
 COLOURS = ("red", "yellow", "blue", "green", "none")  # the order a reader looks at them: worst first
@@ -35,17 +35,18 @@ class DepartmentCount:
         return sum(self.counts.values())
 
 
-def _line(form) -> BoardLine:
-    lights = form_lights(form)
-    rows = list(zip(form.rows.all(), lights.indicators, strict=True))
+def _line(check) -> BoardLine:
+    lights = check.lights
+    rows = [(row["name"], stored_light(row)) for row in lights["indicators"]]
     worst = max(rows, key=lambda pair: SEVERITY[pair[1].colour], default=None)
-    return BoardLine(form, lights.worst, lights.budget, (worst[0].name, worst[1]) if worst else None)
+    return BoardLine(check.form, stored_light(lights["project"]), stored_light(lights["budget"]), worst)
 
 
-def light_board(forms, *, colour: str = "") -> tuple[list[BoardLine], list[DepartmentCount]]:
-    """The lines of ``forms`` whose project light is ``colour`` (all when empty), and every department's count of
-    each project colour over all of ``forms`` (the counts do not follow the colour filter: they show the whole)."""
-    lines = [_line(form) for form in forms]
+def light_board(checks, *, colour: str = "") -> tuple[list[BoardLine], list[DepartmentCount]]:
+    """The lines of the forms of ``checks`` (their current stored checks, with their forms, projects and departments)
+    whose project light is ``colour`` (all when empty), and every department's count of each project colour over all
+    of them (the counts do not follow the colour filter: they show the whole)."""
+    lines = [_line(check) for check in checks]
     counts: dict[int, DepartmentCount] = {}
     for line in lines:
         department = line.form.declaration.project.department

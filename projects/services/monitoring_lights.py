@@ -25,12 +25,16 @@ CERTAIN, POSSIBLE, IMPOSSIBLE = "certain", "possible", "impossible"
 LIKELIHOOD_LIGHTS = {CERTAIN: GREEN, POSSIBLE: YELLOW, IMPOSSIBLE: RED}
 DONE_WORDS = frozenset({"已完成", "完成", "全部完成", "达到", "已达到", "达标", "已达标", "合格", "已实现", "是"})
 HUNDRED = Decimal(100)
+# What the lights compute from the same figures and rule: raise it when that changes, so stored checks are made again.
+# 2: the budget's 超进度 band (``LightRule.budget_blue_from``).
+LIGHTS_VERSION = 2
 
 
 @dataclass(frozen=True)
 class LightRule:
     """Thresholds in percent: indicator red < 60, yellow < 80, green < 120, blue ≥ 120; budget red < 60, yellow
-    < 80, green ≥ 80; checkpoints ((month, minimum execution %), …) apply to unplanned spending."""
+    < 80, green ≥ 80 (or green below ``budget_blue_from`` and blue, 超进度, from it when the rule sets that band);
+    checkpoints ((month, minimum execution %), …) apply to unplanned spending."""
 
     indicator_red_below: Decimal = Decimal(60)
     indicator_yellow_below: Decimal = Decimal(80)
@@ -38,6 +42,7 @@ class LightRule:
     budget_red_below: Decimal = Decimal(60)
     budget_yellow_below: Decimal = Decimal(80)
     checkpoints: tuple[tuple[int, Decimal], ...] = ()
+    budget_blue_from: Decimal | None = None  # 超进度: spending this far ahead of its expected share; None: no band
 
 
 @dataclass(frozen=True)
@@ -212,6 +217,9 @@ def budget_light(budget: BudgetInput, rule: LightRule, end_month: int, share: De
     )
     percent = progress * HUNDRED
     colour = RED if percent < rule.budget_red_below else YELLOW if percent < rule.budget_yellow_below else GREEN
+    if rule.budget_blue_from is not None and percent >= rule.budget_blue_from:
+        colour = BLUE
+        formula += f"，不低于超进度线 {format_number(rule.budget_blue_from)}%（超进度）"
     if not budget.plan:
         passed = [(month, minimum) for month, minimum in rule.checkpoints if month <= end_month]
         if passed:

@@ -22,7 +22,8 @@ from ..formulas import unsafe_cell
 from ..limits import row_cap_problem
 from ..models import MonitoringForm
 from ..money import MoneyError, from_yuan, to_yuan
-from .monitoring import MonitoringError, StaleMonitoring, budget_totals, monitoring_save
+from .monitoring import MonitoringError, StaleMonitoring, monitoring_save
+from .monitoring_figures import budget_totals
 from .monitoring_lights import parse_plan
 from .xlsx import META, Sheet, SheetError, _text, print_setup
 

@@ -129,7 +129,8 @@ def _use_stored(items: list[ExportItem]) -> None:
     approved = {
         kind: set(model.objects.filter(pk__in=[i.object_id for i in items if i.kind == kind], status="approved")
                   .values_list("pk", flat=True))
-        for kind, model in (("declaration", ProjectDeclaration), ("department_declaration", DepartmentDeclaration))
+        for kind, model in (("declaration", ProjectDeclaration), ("department_declaration", DepartmentDeclaration),
+                            ("monitoring", MonitoringForm))
     }  # fmt: skip
     for item in items:
         if item.kind == "evaluation":
@@ -149,7 +150,7 @@ LOADERS = {
     "declaration": declaration_page,
     "department_declaration": department_declaration_page,
     "evaluation": evaluation_with_rows,
-    "monitoring": monitoring_page,  # rendered on demand, never stored (``stored.final_key``)
+    "monitoring": monitoring_page,
 }
 
 

@@ -1,4 +1,5 @@
-"""Render once, serve many: the stored PDF of a final form (signed self-evaluation, approved declaration).
+"""Render once, serve many: the stored PDF of a final form (signed self-evaluation, approved declaration or
+monitoring form).
 
 A form is final when it is signed or approved. Its PDF is rendered in the background at that moment
 (``reports.tasks.store_final_pdf``) and kept through Django's storage API under its content digest and
@@ -17,7 +18,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from projects.choices import DeclarationStatus
-from projects.models import DepartmentDeclaration, ProjectDeclaration
+from projects.models import DepartmentDeclaration, MonitoringForm, ProjectDeclaration
+from projects.services.monitoring_figures import rule_stamp
+from projects.services.monitoring_lights import LIGHTS_VERSION
 from selfeval.choices import EvaluationStatus
 from selfeval.models import SelfEvaluation
 
@@ -29,6 +32,7 @@ KIND_OF = {
     ProjectDeclaration: "declaration",
     DepartmentDeclaration: "department_declaration",
     SelfEvaluation: "evaluation",
+    MonitoringForm: "monitoring",
 }
 # What a declaration's digest leaves out: its identity, the workflow apart from the review, timestamps.
 SKIP = {
@@ -76,13 +80,29 @@ def declaration_digest(declaration) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+# What a monitoring form's digest leaves out: its identity, the copy counter, the workflow apart from the review.
+MONITORING_SKIP = {"id", "created_at", "updated_at", "version", "submitted_by_id", "submitted_at"}
+
+
+def monitoring_digest(form: MonitoringForm) -> str:
+    """SHA-256 of everything an approved monitoring form prints: its figures, rows and review, the decisions recorded
+    on it, and what its lights are read with (its rule's thresholds and period, the lights' code), so that a later
+    decision or an edited rule gives a new file rather than a stale one (loaded by ``selectors.monitoring_page``)."""
+    content = _fields(form, MONITORING_SKIP)
+    for relation in ("budget_lines", "rows"):
+        content[relation] = [_fields(p, {"id"}) for p in sorted(getattr(form, relation).all(), key=lambda p: p.pk)]
+    content["decisions"] = [_fields(d, {"id"}) for d in sorted(form.decisions.all(), key=lambda d: d.pk)]
+    content["lights"] = [rule_stamp(form.period.rule, form.period), LIGHTS_VERSION]
+    canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
 def _stamp(moment) -> str:
     return timezone.localtime(moment).strftime("%Y%m%d%H%M%S%f") if moment else ""
 
 
 def final_key(form) -> FinalKey | None:
-    """The key of a final form's stored PDF, or None when the form is not final or its PDFs are not stored (a
-    monitoring form: rendered on demand, it is short)."""
+    """The key of a final form's stored PDF, or None when the form is not final."""
     kind = KIND_OF.get(type(form))
     if kind is None:
         return None
@@ -92,7 +112,8 @@ def final_key(form) -> FinalKey | None:
         return FinalKey(kind, form.pk, form.signed_digest, _stamp(form.signed_at))
     if form.status != DeclarationStatus.APPROVED:
         return None
-    return FinalKey(kind, form.pk, declaration_digest(form), _stamp(form.reviewed_at))
+    digest = monitoring_digest(form) if kind == "monitoring" else declaration_digest(form)
+    return FinalKey(kind, form.pk, digest, _stamp(form.reviewed_at))
 
 
 def final_moment(form):

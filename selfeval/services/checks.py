@@ -1,6 +1,7 @@
 """Stored checks of self-evaluations: the one stored copy of every figure the engine computes for a form (total,
 grade, budget rate and score, section and goal scores, each funding line's rate) and of the checker's findings,
-kept with their basis (the form's last change, its scheme's rules, the engine's and checker's versions).
+kept with their basis (the form's last change, the last change of its declaration's 运行监控 forms, which the checker
+holds it against, its scheme's rules, the engine's and checker's versions).
 
 Writers: ``save_figures`` (one form, in the writer's transaction: a save, a submission, a signature, a reopening)
 and ``refresh_checks`` (readers and workers remaking stale checks in batches); both build the check with
@@ -12,11 +13,11 @@ again — not when its scheme is edited, not when the engine's version is raised
 The machinery both kinds of check share is in ``projects.services.checks``.
 """
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from indicators.services.values import PARSER_VERSION
-from projects.models import DeclarationCheck, ProjectDeclaration, ScoringScheme
+from projects.models import DeclarationCheck, MonitoringCheck, MonitoringForm, ProjectDeclaration, ScoringScheme
 from projects.queue import enqueue
 from projects.services.checks import (
     READER_LIMIT,
@@ -31,6 +32,7 @@ from projects.services.checks import (
     store_quietly,
     upsert_checks,
 )
+from projects.services.monitoring_checks import refresh_stale_monitoring
 
 from ..choices import EvaluationStatus
 from ..models import EvaluationCheck, EvaluationRow, SelfEvaluation
@@ -40,6 +42,29 @@ from .consistency import CHECKER_VERSION
 from .findings import evaluation_findings
 
 EVALUATION_VERSION = f"e{engine.ENGINE_VERSION}.c{CHECKER_VERSION}.p{PARSER_VERSION}"
+
+
+def monitoring_changed() -> Subquery:
+    """The last change of any 运行监控 form of a self-evaluation's declaration (None without one), as an annotation:
+    the cross-stage checker reads the latest submitted one, so a change of any of them may change the findings."""
+    forms = MonitoringForm.objects.filter(declaration=OuterRef("declaration")).order_by("-updated_at")
+    return Subquery(forms.values("updated_at")[:1])
+
+
+def _monitoring_changed(evaluation: SelfEvaluation):
+    """The annotation ``monitoring_changed`` of a form loaded with it (``_loaded``, ``selectors.evaluation_with_rows``),
+    else read now."""
+    if "monitoring_changed" in evaluation.__dict__:
+        return evaluation.monitoring_changed
+    forms = MonitoringForm.objects.filter(declaration_id=evaluation.declaration_id).order_by("-updated_at")
+    return forms.values_list("updated_at", flat=True).first() if evaluation.declaration_id else None
+
+
+def evaluation_basis(updated_at, stamp: str, monitoring_at) -> str:
+    """A self-evaluation check's basis: its last change, its scheme's stamp with its monitoring record's last change,
+    and the code's versions."""
+    monitoring = monitoring_at.isoformat() if monitoring_at else "-"
+    return basis(updated_at, f"{stamp}|m{monitoring}", EVALUATION_VERSION)
 
 
 def scheme_stamp(scheme: ScoringScheme) -> str:
@@ -63,6 +88,7 @@ def _loaded(ids):
     return (
         SelfEvaluation.objects.filter(pk__in=ids)
         .exclude(status=EvaluationStatus.SIGNED, check_result__signed=True)
+        .annotate(monitoring_changed=monitoring_changed())
         .select_related("scheme", "department", "project")
         .prefetch_related(
             "scheme__sections",
@@ -98,7 +124,7 @@ def check_of(evaluation: SelfEvaluation, result: engine.FormResult | None = None
     }
     return EvaluationCheck(
         evaluation_id=evaluation.pk,
-        basis=basis(evaluation.updated_at, scheme_stamp(evaluation.scheme), EVALUATION_VERSION),
+        basis=evaluation_basis(evaluation.updated_at, scheme_stamp(evaluation.scheme), _monitoring_changed(evaluation)),
         computed_total=result.total,
         grade=result.grade or "",
         budget_rate=result.budget_rate,
@@ -153,7 +179,7 @@ def refresh_one(evaluation: SelfEvaluation) -> EvaluationCheck:
     """The current check of one form loaded by ``evaluation_with_rows`` (for its page, PDF and API detail):
     as stored when it is current (or holds what was signed), else made again from this load and stored."""
     stored = EvaluationCheck.objects.filter(evaluation_id=evaluation.pk).first()
-    expected = basis(evaluation.updated_at, scheme_stamp(evaluation.scheme), EVALUATION_VERSION)
+    expected = evaluation_basis(evaluation.updated_at, scheme_stamp(evaluation.scheme), _monitoring_changed(evaluation))
     frozen = stored is not None and stored.signed and evaluation.status == EvaluationStatus.SIGNED
     if stored is not None and (frozen or stored.basis == expected):
         return stored
@@ -169,14 +195,20 @@ def refresh_stale(
     order, and the checks made. More than ``limit`` stale forms raise ``ChecksPending`` (and queue the work)."""
     stamps = scheme_stamps()
     state = list(
-        evaluations.values_list(
-            "pk", "updated_at", "check_result__basis", "scheme_id", "check_result__signed", "status"
-        )
+        evaluations.annotate(monitoring_changed=monitoring_changed()).values_list(
+            "pk",
+            "updated_at",
+            "check_result__basis",
+            "scheme_id",
+            "check_result__signed",
+            "status",
+            "monitoring_changed",
+        )  # fmt: skip
     )
 
     def expected(row):  # a signed form's check made when it was signed is current whatever its basis
         frozen = row[4] and row[5] == EvaluationStatus.SIGNED
-        return row[2] if frozen else basis(row[1], stamps[row[3]], EVALUATION_VERSION)
+        return row[2] if frozen else evaluation_basis(row[1], stamps[row[3]], row[6])
 
     stale = stale_ids(state, expected)
     refuse_over(limit, stale, lambda: enqueue("selfeval.tasks.refresh_stale_checks"))
@@ -207,13 +239,15 @@ def with_current_checks(evaluations, *, wait: bool = False) -> list[SelfEvaluati
     return forms
 
 
-def refresh_all() -> tuple[int, int]:
-    """Make again every stale check, e.g. after a scheme was edited or the checker changed, so that no reader
-    waits for them; how many self-evaluation and declaration checks were made and stored."""
+def refresh_all() -> tuple[int, int, int]:
+    """Make again every stale check, e.g. after a scheme or a monitoring rule was edited or a checker changed, so
+    that no reader waits for them; how many self-evaluation, declaration and monitoring checks were made and stored."""
     started = timezone.now()
     refresh_stale(SelfEvaluation.objects.all(), keep=False)
     refresh_stale_declarations(ProjectDeclaration.objects.all(), keep=False)
+    refresh_stale_monitoring(MonitoringForm.objects.all(), keep=False)
     return (
         EvaluationCheck.objects.filter(checked_at__gte=started).count(),
         DeclarationCheck.objects.filter(checked_at__gte=started).count(),
+        MonitoringCheck.objects.filter(checked_at__gte=started).count(),
     )

@@ -21,6 +21,7 @@ class MonitoredRow:
     name: str
     likelihood: str
     forecast: str = ""
+    indicator: int | None = None  # the declaration's row it was copied from
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class EvaluatedRow:
     actual: str
     reason: str
     columns: engine.RowColumns = engine.PLAIN
+    indicator: int | None = None  # the declaration's row it was started from (None: a form started before the link)
 
 
 @dataclass(frozen=True)
@@ -43,17 +45,27 @@ class MonitoringRecord:
     rows: tuple[MonitoredRow, ...] = ()
 
 
+def matched(row: EvaluatedRow, monitored: tuple[MonitoredRow, ...]) -> MonitoredRow | None:
+    """The monitoring row of ``row``: the one copied from the same declaration row when both carry that link (a row
+    reworded at year end is still found, two rows of one name are not confused); by the 三级 name for the forms
+    started before the link was kept."""
+    linked = {m.indicator: m for m in monitored if m.indicator is not None}
+    if row.indicator is not None and linked:
+        return linked.get(row.indicator)
+    return next((m for m in monitored if m.name == row.name), None)
+
+
 def cross_stage_findings(
     record: MonitoringRecord | None, rows, executed: Decimal | None, rules: engine.Rules
 ) -> list[Finding]:
-    """``rows``: the self-evaluation's ``EvaluatedRow``s (matched to monitoring rows by their 三级 name);
-    ``executed``: its year-end 全年执行数 in 元."""
+    """``rows``: the self-evaluation's ``EvaluatedRow``s, each matched to the monitoring row of the same declaration
+    row (``matched``); ``executed``: its year-end 全年执行数 in 元."""
     if record is None:
         return []
     findings = []
-    certain = {row.name for row in record.rows if row.likelihood == CERTAIN}
     for row in rows:
-        if row.name not in certain or row.reason.strip() or not row.actual.strip():
+        monitored = matched(row, record.rows)
+        if monitored is None or monitored.likelihood != CERTAIN or row.reason.strip() or not row.actual.strip():
             continue
         if engine.needs_reason(row.target, row.actual, rules, row.columns):
             findings.append(

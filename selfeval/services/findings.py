@@ -3,7 +3,7 @@ findings."""
 
 from projects.choices import Layout
 from projects.selectors import monitoring_record
-from projects.services.monitoring import budget_totals
+from projects.services.monitoring_figures import budget_totals
 
 from ..models import SelfEvaluation
 from . import consistency
@@ -92,12 +92,18 @@ def monitoring_findings(snapshot: EvaluationSnapshot, data: consistency.Evaluati
         period=form.period.name,
         forecast=budget_totals(form)["forecast"],
         gap_percent=form.period.rule.forecast_gap,
-        rows=tuple(MonitoredRow(row.name, row.likelihood, row.forecast) for row in form.rows.all()),
+        rows=tuple(MonitoredRow(row.name, row.likelihood, row.forecast, row.indicator_id) for row in form.rows.all()),
     )
     rows = [
         EvaluatedRow(
-            row_label(row, snapshot.goals), row.name, row.target, row.actual, row.reason, columns_of(row, snapshot.year)
-        )
+            row_label(row, snapshot.goals),
+            row.name,
+            row.target,
+            row.actual,
+            row.reason,
+            columns_of(row, snapshot.year),
+            row.source_indicator_id,
+        )  # fmt: skip
         for row in snapshot.rows
     ]
     _budget, executed = consistency.budget_figures(data.funding)

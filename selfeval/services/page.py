@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 from projects.page_cache import cached_parts
 from projects.selectors import monitoring_record
 from projects.services.checks import basis
-from projects.services.monitoring import form_lights
+from projects.services.monitoring_figures import form_lights
 
 from ..choices import EvaluationStatus
 from ..models import EvaluationCheck, SelfEvaluation

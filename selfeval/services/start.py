@@ -152,6 +152,7 @@ def evaluation_start(*, declaration: ProjectDeclaration, user=None, rescale: boo
             evaluation=evaluation, seq=seq, section=section, level1=row.level1, level1_printed=row.level1_printed,
             level2=row.level2, level2_printed=row.level2_printed, name=row.name, target=row.target,
             nature=row.nature, comparator=row.comparator, unit=row.unit, weight=new_weights.get(row.seq, row.weight),
+            source_indicator=row,
         )  # fmt: skip
     return evaluation
 
@@ -206,6 +207,6 @@ def department_evaluation_start(*, declaration, budget=None, executed=None, user
                 evaluation=evaluation, seq=seq, goal=target_goal, section=section, level1=row.level1,
                 level1_printed=row.level1_printed, level2=row.level2, level2_printed=row.level2_printed,
                 name=row.name, target=row.target, weight=row.weight, nature=row.nature, comparator=row.comparator,
-                unit=row.unit,
+                unit=row.unit, source_indicator=row,
             )  # fmt: skip
     return evaluation

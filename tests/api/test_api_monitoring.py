@@ -5,7 +5,7 @@ approve and return; the list's queries pinned; the schema describes it."""
 import pytest
 
 from projects.choices import DeclarationStatus, Likelihood
-from projects.models import MonitoringForm
+from projects.models import MonitoringForm, MonitoringPeriod, MonitoringRule, ProjectDeclaration
 from projects.services import monitoring as service
 from tests.api.test_api import api
 from tests.builders import make_declaration, make_project
@@ -108,3 +108,105 @@ def test_the_schema_describes_the_monitoring_operations(auditor_user):
     assert {"get", "put"} <= set(schema["paths"]["/api/monitoring-forms/{id}/"])
     assert "post" in schema["paths"]["/api/monitoring-forms/{id}/return/"]
     assert "MonitoringWriteRequest" in schema["components"]["schemas"]
+
+
+# -- starting a form and recording a decision ----------------------------------------------------------------------
+
+
+def test_start_through_the_api_as_on_the_page(dongxihu, hongshan, finance_user, head_user, outsider_user):
+    declaration = make_declaration(make_project(dongxihu), year=2030, status=DeclarationStatus.APPROVED, rows=ROWS)
+    url = "/api/monitoring-forms/"
+    assert api(outsider_user).post(url, {"declaration": declaration.pk}, format="json").status_code == 404
+    refused = api(head_user).post(url, {"declaration": declaration.pk}, format="json")
+    assert refused.status_code == 400 and refused.json()["detail"] == "只有本部门的填报人可以填报运行监控表。"
+    assert api(finance_user).post(url, {"declaration": "一"}, format="json").status_code == 400
+    assert "接口不认识" in str(
+        api(finance_user).post(url, {"declaration": declaration.pk, "x": 1}, format="json").json()
+    )
+    foreign_period = MonitoringPeriod.objects.create(
+        rule=MonitoringRule.objects.create(division_prefix="13", name="河北"), seq=1, name="1–6月", end_month=6
+    )
+    wrong = api(finance_user).post(url, {"declaration": declaration.pk, "period": foreign_period.pk}, format="json")
+    assert wrong.status_code == 400 and wrong.json()["detail"] == "监控期间不属于本地区本年度的运行监控规则。"
+    missing = api(finance_user).post(url, {"declaration": declaration.pk, "period": 999999}, format="json")
+    assert missing.status_code == 400 and missing.json()["detail"] == "监控期间不正确。"
+    assert not MonitoringForm.objects.filter(declaration=declaration).exists()
+    started = api(finance_user).post(url, {"declaration": declaration.pk}, format="json")
+    assert started.status_code == 201, started.json()
+    data = started.json()
+    assert (data["declaration"], data["period_name"], data["status"]) == (declaration.pk, "1–7月", "draft")
+    assert [r["name"] for r in data["rows"]] == ["培训人次", "满意度"]
+    again = api(finance_user).post(url, {"declaration": declaration.pk}, format="json")
+    assert again.status_code == 200 and again.json()["id"] == data["id"]
+    assert MonitoringForm.objects.filter(declaration=declaration).count() == 1
+    draft = make_declaration(make_project(dongxihu), year=2030, status=DeclarationStatus.DRAFT, rows=ROWS)
+    assert (
+        "只有已审核的申报表" in api(finance_user).post(url, {"declaration": draft.pk}, format="json").json()["detail"]
+    )
+
+
+def _submitted(form, finance_user):
+    api(finance_user).put(f"/api/monitoring-forms/{form.pk}/", body(form), format="json")
+    assert api(finance_user).post(f"/api/monitoring-forms/{form.pk}/submit/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ({"kind": "cancel", "reason": "r", "respond_by": "2099-01-01"}, "处理意见应为 继续执行"),
+        ({"reason": "r", "respond_by": "2099-01-01"}, "请选择处理意见。"),
+        ({"kind": "continue", "reason": "", "respond_by": "2099-01-01"}, "请填写处理理由。"),
+        ({"kind": "continue", "reason": "r", "respond_by": "明年"}, "部门反馈期限应写作 YYYY-MM-DD。"),
+        ({"kind": "continue", "reason": "r"}, "请填写部门反馈期限。"),
+        ({"kind": "continue", "reason": "r", "respond_by": "2020-01-01"}, "部门反馈期限不能早于今天。"),
+        ({"kind": "continue", "reason": "r", "respond_by": "2099-01-01", "light": "red"}, "接口不认识这个栏目"),
+    ],
+)
+def test_bad_decisions_are_refused_in_chinese_and_change_nothing(form, finance_user, head_user, given, message):
+    _submitted(form, finance_user)
+    events = form.events.count()
+    response = api(head_user).post(f"/api/monitoring-forms/{form.pk}/decide/", given, format="json")
+    assert response.status_code == 400 and message in str(response.json())
+    assert not form.decisions.exists() and form.events.count() == events
+
+
+def test_who_may_decide_through_the_api(form, finance_user, head_user, auditor_user, admin_user_, hongshan_head):
+    url = f"/api/monitoring-forms/{form.pk}/decide/"
+    decision = {"kind": "继续执行", "reason": "进度正常", "respond_by": "2099-01-01"}
+    draft = api(head_user).post(url, decision, format="json")
+    assert draft.status_code == 400 and draft.json()["detail"] == "监控表提交后才能作出处理意见。"
+    _submitted(form, finance_user)
+    assert api(hongshan_head).post(url, decision, format="json").status_code == 404
+    for user in (finance_user, auditor_user):
+        refused = api(user).post(url, decision, format="json")
+        assert refused.status_code == 400 and "只有部门负责人或财政部门" in refused.json()["detail"]
+    assert not form.decisions.exists()
+    made = api(head_user).post(url, decision, format="json")
+    assert made.status_code == 201, made.json()
+    assert made.json()["decisions"][0] | {"decided_at": None} == {
+        "kind": "continue", "kind_display": "继续执行", "reason": "进度正常", "respond_by": "2099-01-01",
+        "light": "yellow", "decided_by": str(head_user), "decided_at": None,  # 1–7月 35% ÷ 7/12 = 60.0%
+    }  # fmt: skip
+    assert api(admin_user_).post(url, decision | {"kind": "suspend"}, format="json").status_code == 201
+    assert list(form.decisions.values_list("kind", flat=True)) == ["continue", "suspend"]
+    assert form.events.last().comment == "暂缓拨款：进度正常（2099-01-01 前反馈）"
+
+
+def test_adjusting_targets_through_the_api_opens_the_declarations_adjustment(form, finance_user, head_user):
+    _submitted(form, finance_user)
+    response = api(head_user).post(
+        f"/api/monitoring-forms/{form.pk}/decide/",
+        {"kind": "adjust_targets", "reason": "培训改为线上", "respond_by": "2099-01-01"},
+        format="json",
+    )
+    assert response.status_code == 201
+    declaration = ProjectDeclaration.objects.get(pk=form.declaration_id)
+    assert declaration.adjustment_requested
+    assert "培训改为线上" in declaration.adjustment_reason
+
+
+def test_the_schema_names_the_start_and_decision_bodies(auditor_user):
+    schema = api(auditor_user).get("/api/schema/?format=json").json()
+    assert "post" in schema["paths"]["/api/monitoring-forms/"]
+    assert "post" in schema["paths"]["/api/monitoring-forms/{id}/decide/"]
+    assert {"MonitoringStartRequest", "MonitoringDecisionRequest"} <= set(schema["components"]["schemas"])

@@ -354,3 +354,35 @@ def test_a_funding_source_without_budget_needs_no_execution(form, finance_user, 
     form = fill(form, finance_user, FILLED)
     MonitoringBudgetLine.objects.filter(form=form, name="其他资金").update(executed=None)
     assert service.monitoring_problems(form) == []
+
+
+def test_the_national_rule_ships_an_upper_budget_band_that_the_admin_may_clear(form, finance_user):
+    rule = MonitoringRule.objects.get(division_prefix="", year_from=None)
+    assert rule.budget_blue_from == Decimal(120)
+    lines = list(form.budget_lines.all())
+    for line in lines:  # 1–7月 all of the budget: 100% ÷ 7/12 = 171.4%
+        line.executed, line.forecast = line.annual_budget, line.annual_budget
+    service.monitoring_save(
+        form=form, user=finance_user, version=form.version, spending_plan="", budget_lines=lines, rows=[]
+    )
+    budget = service.form_lights(MonitoringForm.objects.get(pk=form.pk)).budget
+    assert budget.colour == "blue" and "不低于超进度线 120%（超进度）" in budget.formula
+    rule.budget_blue_from = None  # no upper band: far ahead is green
+    rule.full_clean()
+    rule.save()
+    budget = service.form_lights(MonitoringForm.objects.get(pk=form.pk)).budget
+    assert budget.colour == "green" and "超进度" not in budget.formula
+
+
+def test_the_upper_band_may_not_sit_below_yellow():
+    rule = MonitoringRule(division_prefix="13", name="河北", budget_blue_from=Decimal(70))
+    with pytest.raises(ValidationError, match="超进度线（蓝灯）不能低于黄灯界限"):
+        rule.full_clean()
+
+
+def test_the_admin_edits_the_upper_band(client, admin_user_):
+    rule = MonitoringRule.objects.get(division_prefix="", year_from=None)
+    client.force_login(admin_user_)
+    page = client.get(f"/admin/projects/monitoringrule/{rule.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="budget_blue_from"' in page.content.decode()

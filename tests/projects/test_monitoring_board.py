@@ -6,9 +6,10 @@ from django.urls import reverse
 
 from projects.choices import DeclarationStatus, Likelihood
 from projects.models import MonitoringPeriod, MonitoringRule
-from projects.selectors import monitoring_forms_with_lights
+from projects.selectors import monitoring_board_forms
 from projects.services import monitoring as service
 from projects.services.monitoring_board import light_board
+from projects.services.monitoring_checks import current_monitoring_checks
 from tests.builders import make_declaration, make_project
 from tests.projects.test_monitoring import fill
 
@@ -38,7 +39,7 @@ def board(dongxihu, hongshan, finance_user, outsider_user):
 
 
 def test_lines_show_the_worst_indicator_and_counts_per_department(board, dongxihu, hongshan):
-    lines, counts = light_board(monitoring_forms_with_lights(type(board["red"]).objects.all()))
+    lines, counts = light_board(current_monitoring_checks(monitoring_board_forms(type(board["red"]).objects.all())))
     red = next(line for line in lines if line.form.pk == board["red"].pk)
     # fill() executes 35 %: the budget is yellow (35 % ÷ 7/12 = 60 %), the training row red, the project red
     assert (red.project.colour, red.budget.colour) == ("red", "yellow")
@@ -48,7 +49,9 @@ def test_lines_show_the_worst_indicator_and_counts_per_department(board, dongxih
     by_department = {c.department: c.counts for c in counts}
     assert by_department[dongxihu]["red"] == 1 and by_department[dongxihu]["yellow"] == 1
     assert by_department[hongshan]["red"] == 1
-    only_red, same_counts = light_board(monitoring_forms_with_lights(type(board["red"]).objects.all()), colour="red")
+    only_red, same_counts = light_board(
+        current_monitoring_checks(monitoring_board_forms(type(board["red"]).objects.all())), colour="red"
+    )
     assert {line.form.pk for line in only_red} == {board["red"].pk, board["other"].pk}
     assert [c.counts for c in same_counts] == [c.counts for c in counts]
 

@@ -185,3 +185,36 @@ def test_the_project_takes_its_worst_light():
     assert lights.worst.colour == YELLOW
     assert ProjectLights(Light(RED, ""), [Light(GREEN, "")]).worst.colour == RED
     assert ProjectLights(Light(GREEN, ""), [Light(BLUE, "")]).worst.colour == BLUE
+
+
+def test_spending_far_ahead_is_green_without_an_upper_band_and_blue_with_one():
+    # 1–6月 80 of 90 = 88.9% of the budget ÷ 6/12 = 177.8% of the elapsed share
+    budget = BudgetInput(D(90), D(80))
+    plain = budget_light(budget, RULE, 6)
+    assert plain.colour == GREEN
+    assert "= 177.8%" in plain.formula and "超进度" not in plain.formula
+    banded = LightRule(budget_blue_from=D(120))
+    ahead = budget_light(budget, banded, 6)
+    assert ahead.colour == BLUE
+    assert ahead.formula.endswith("进度 = 88.9% ÷ 6/12 = 177.8%，不低于超进度线 120%（超进度）")
+
+
+@pytest.mark.parametrize(
+    ("executed", "colour"),
+    [("69.9", GREEN), ("70", BLUE), ("100", BLUE), ("46.7", GREEN), ("46.6", YELLOW), ("34.9", RED)],
+)
+def test_the_upper_band_starts_at_its_line(executed, colour):
+    # 1–7月: 70% ÷ 7/12 = 120.0% exactly
+    assert budget_light(BudgetInput(D(100), D(executed)), LightRule(budget_blue_from=D(120)), 7).colour == colour
+
+
+def test_the_upper_band_reads_a_plan_and_leaves_checkpoints_to_the_lower_end():
+    banded = LightRule(budget_blue_from=D(120), checkpoints=((3, D(25)), (6, D(40))))
+    # planned 15% + 25% × 1/3 = 23.3% by July; 40% spent is 171.4% of the plan
+    planned = budget_light(BudgetInput(D(100), D(40), parse_plan("5,10,25,60")), banded, 7)
+    assert planned.colour == BLUE
+    assert "÷ 计划 23.3% = 171.4%，不低于超进度线 120%" in planned.formula
+    assert budget_light(BudgetInput(D(100), D(39)), banded, 7).colour == RED  # below June's 40%: still red
+    # in the project's worst, 超进度 is milder than a yellow indicator
+    lights = ProjectLights(planned, [Light(YELLOW, "")])
+    assert lights.worst.colour == YELLOW

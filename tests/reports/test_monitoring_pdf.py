@@ -73,6 +73,7 @@ def test_download_for_whoever_reads_the_form(client, request, approved, user, st
     assert response.status_code == status
     if status == 200:
         assert response["Content-Type"] == "application/pdf"
-        assert response.content.startswith(b"%PDF")
+        assert response.streaming  # approved: served from the file stored when it was approved
+        assert b"".join(response.streaming_content).startswith(b"%PDF")
         page = client.get(reverse("projects:monitoring", args=[approved.pk])).content.decode()
         assert reverse("reports:monitoring_pdf", args=[approved.pk]) in page

@@ -1,5 +1,6 @@
 """Render once, serve many: a signed or approved form's PDF is stored at that moment and served from storage."""
 
+import datetime
 import io
 import zipfile
 
@@ -8,7 +9,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from projects.locking import loading_records
-from projects.models import ProjectDeclaration
+from projects.models import MonitoringForm, ProjectDeclaration
 from projects.services import workflow as declaration_services
 from reports.models import StoredPdf
 from reports.services import pdf as pdf_service
@@ -170,3 +171,93 @@ def test_on_a_machine_without_the_old_files_every_pdf_and_export_still_works(
 def archive_names(job) -> list[str]:
     with default_storage.open(job.file.name, "rb") as f:
         return zipfile.ZipFile(io.BytesIO(f.read())).namelist()
+
+
+# -- approved monitoring forms ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def approved_monitoring(dongxihu, finance_user, head_user, django_capture_on_commit_callbacks):
+    from projects.services import monitoring as monitoring_service
+    from tests.projects.test_monitoring_board import monitored
+
+    form = monitored(dongxihu, finance_user, "350", name="监控培训项目")
+    monitoring_service.monitoring_submit(form=form, user=finance_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        monitoring_service.monitoring_review(form=form, user=head_user, approve=True, comment="同意")
+    return form
+
+
+def test_an_approved_monitoring_form_is_stored_once_and_served(client, approved_monitoring, auditor_user, monkeypatch):
+    from projects.selectors import monitoring_page
+
+    stored = StoredPdf.objects.get(kind="monitoring", object_id=approved_monitoring.pk)
+    assert stored.digest == final_key(monitoring_page(approved_monitoring.pk)).digest
+    assert stored.index_row["项目"] == "监控培训项目"
+    with default_storage.open(stored.file.name, "rb") as f:
+        kept = f.read()
+    assert kept.startswith(b"%PDF")
+    no_rendering(monkeypatch)
+    client.force_login(auditor_user)
+    for _ in range(2):
+        response = client.get(reverse("reports:monitoring_pdf", args=[approved_monitoring.pk]))
+        assert response.status_code == 200 and body(response) == kept
+    assert StoredPdf.objects.filter(kind="monitoring").count() == 1
+
+
+def test_a_draft_monitoring_form_is_rendered_not_stored(client, dongxihu, finance_user):
+    from tests.projects.test_monitoring_board import monitored
+
+    form = monitored(dongxihu, finance_user, "350", name="监控培训项目")
+    client.force_login(finance_user)
+    response = client.get(reverse("reports:monitoring_pdf", args=[form.pk]))
+    assert body(response).startswith(b"%PDF") and not StoredPdf.objects.exists()
+
+
+def test_a_monitoring_form_returned_and_approved_again_gets_a_new_file(
+    client, approved_monitoring, finance_user, head_user, auditor_user, django_capture_on_commit_callbacks
+):
+    from projects.services import monitoring as monitoring_service
+    from tests.projects.test_monitoring import fill
+    from tests.reports.test_pdf import pdf_pages
+
+    form = approved_monitoring
+    old = StoredPdf.objects.get(kind="monitoring", object_id=form.pk)
+    # a decision after approval is printed: the stored file is not served stale
+    monitoring_service.monitoring_decide(
+        form=form, user=head_user, kind="continue", reason="进度正常继续执行", respond_by=datetime.date(2099, 1, 1)
+    )
+    client.force_login(auditor_user)
+    served = body(client.get(reverse("reports:monitoring_pdf", args=[form.pk])))
+    assert "进度正常继续执行" in "".join(pdf_pages(served))
+    assert StoredPdf.objects.filter(kind="monitoring", object_id=form.pk).count() == 2
+    # reopened through the workflow (set back to submitted, returned, changed) and approved again
+    set_status(form, "submitted")
+    monitoring_service.monitoring_review(form=form, user=head_user, approve=False, comment="执行数有误")
+    form = fill(MonitoringForm.objects.get(pk=form.pk), finance_user, {1: {"remark": "更正后的备注"}})
+    monitoring_service.monitoring_submit(form=form, user=finance_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        monitoring_service.monitoring_review(form=form, user=head_user, approve=True)
+    assert StoredPdf.objects.filter(kind="monitoring", object_id=form.pk).count() == 3
+    newest = StoredPdf.objects.filter(kind="monitoring", object_id=form.pk).latest("created_at")
+    assert newest.pk != old.pk and newest.stamp != old.stamp
+    served = body(client.get(reverse("reports:monitoring_pdf", args=[form.pk])))
+    with default_storage.open(newest.file.name, "rb") as f:
+        assert served == f.read()
+    assert "更正后的备注" in "".join(pdf_pages(served))
+
+
+def test_the_monitoring_batch_takes_the_stored_file_without_rendering(
+    approved_monitoring, auditor_user, dongxihu, monkeypatch
+):
+    stored = StoredPdf.objects.get(kind="monitoring", object_id=approved_monitoring.pk)
+    no_rendering(monkeypatch)
+    job = start_export(user=auditor_user, year=2030, department_id=dongxihu.pk, forms="monitoring")
+    job.refresh_from_db()
+    assert job.status == "done"
+    (item,) = job.items.all()
+    assert item.part.name == stored.file.name
+    with default_storage.open(job.file.name, "rb") as f:
+        archive = zipfile.ZipFile(io.BytesIO(f.read()))
+    with default_storage.open(stored.file.name, "rb") as f:
+        assert archive.read(item.filename) == f.read()

@@ -152,10 +152,10 @@ def test_a_scheme_edit_remakes_its_forms_checks_in_the_background(form, django_c
     assert callbacks
     check = EvaluationCheck.objects.get(evaluation=form)
     assert (
-        check.basis == checks.basis(form.updated_at, checks.scheme_stamps()[form.scheme_id], checks.EVALUATION_VERSION)
+        check.basis == checks.evaluation_basis(form.updated_at, checks.scheme_stamps()[form.scheme_id], None)
         and check.grade == "差"
     )
-    assert checks.refresh_all() == (0, 0)  # nothing left stale for a reader
+    assert checks.refresh_all() == (0, 0, 0)  # nothing left stale for a reader
 
 
 def test_the_refresh_command_remakes_what_is_stale(form):
@@ -168,7 +168,7 @@ def test_the_refresh_command_remakes_what_is_stale(form):
     form.save(update_fields=["notes", "updated_at"])
     out = StringIO()
     call_command("refresh_checks", stdout=out)
-    assert out.getvalue().strip() == "重新检查：自评表 1 张，申报表 0 张。"
+    assert out.getvalue().strip() == "重新检查：自评表 1 张，申报表 0 张，运行监控表 0 张。"
 
 
 def test_same_named_departments_stay_apart_on_the_dashboard(client, auditor_user, hongshan):

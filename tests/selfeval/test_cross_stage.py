@@ -7,13 +7,18 @@ import pytest
 from django.urls import reverse
 
 from projects.choices import DeclarationStatus
-from projects.models import MonitoringForm, MonitoringRule
+from projects.models import DepartmentDeclaration, MonitoringForm, MonitoringRule
 from projects.services import monitoring
+from selfeval.models import EvaluationCheck, SelfEvaluation
 from selfeval.selectors import evaluation_with_rows
 from selfeval.services import engine
+from selfeval.services.checks import current_checks, refresh_one
 from selfeval.services.cross_stage import EvaluatedRow, MonitoredRow, MonitoringRecord, cross_stage_findings
 from selfeval.services.findings import evaluation_findings
+from selfeval.services.signoff import evaluation_digest
+from selfeval.services.start import department_evaluation_start
 from tests.builders import make_declaration, make_evaluation, make_project
+from tests.conftest import set_status
 
 RECORD = MonitoringRecord(
     period="1–7月",
@@ -94,3 +99,97 @@ def test_the_checker_and_the_page_read_the_monitoring_record(client, dongxihu, f
     assert "运行监控记录" in page and "1–7月 绩效目标执行监控表" in page
     assert "进度 = 1–7月 350 ÷ (600 × 7/12) = 100.0%" in page
     assert "运行监控（1–7月）时填报“确定能”完成目标" in page
+
+
+# -- rows matched by the declaration row they came from ------------------------------------------------------------
+
+
+def linked(name, target, actual, indicator, reason=""):
+    return EvaluatedRow(f"第 1 行“{name}”", name, target, actual, reason, engine.PLAIN, indicator)
+
+
+LINKED = MonitoringRecord(
+    period="1–7月",
+    forecast=None,
+    gap_percent=Decimal(20),
+    rows=(MonitoredRow("培训人次", "certain", indicator=11), MonitoredRow("培训人次", "possible", indicator=12)),
+)
+
+
+@pytest.mark.parametrize(
+    ("rows", "codes"),
+    [
+        # reworded at year end: still the row monitored as 确定能
+        ([linked("参训人次", "≥600人次", "500人次", 11)], ["monitoring_certain_missed"]),
+        # two rows of one name: each is held against its own monitoring row, not the first of that name
+        ([linked("培训人次", "≥600人次", "500人次", 12)], []),
+        ([linked("培训人次", "≥600人次", "500人次", 11)], ["monitoring_certain_missed"]),
+        # a row added at year end (a link to no monitored row): not matched by its name either
+        ([linked("培训人次", "≥600人次", "500人次", 13)], []),
+        # a form started before the link: by the name (the first of it)
+        ([linked("培训人次", "≥600人次", "500人次", None)], ["monitoring_certain_missed"]),
+    ],
+)
+def test_rows_are_matched_by_their_declaration_row(rows, codes):
+    assert [f.code for f in cross_stage_findings(LINKED, rows, None, RULES)] == codes
+
+
+def test_a_monitoring_record_without_links_is_matched_by_name():
+    record = MonitoringRecord("1–7月", None, Decimal(20), (MonitoredRow("培训人次", "certain"),))
+    found = cross_stage_findings(record, [linked("培训人次", "≥600人次", "500人次", 11)], None, RULES)
+    assert [f.code for f in found] == ["monitoring_certain_missed"]
+
+
+@pytest.mark.django_db
+def test_started_rows_keep_their_declaration_row_and_the_check_follows_the_monitoring_form(
+    dongxihu, finance_user, head_user
+):
+    declaration = make_declaration(
+        make_project(dongxihu),
+        status=DeclarationStatus.APPROVED,
+        rows=[("output", "培训人次", "≥600人次"), ("output", "培训人次", "≥20期")],
+    )
+    first, second = declaration.indicators.order_by("seq")
+    form = monitoring.monitoring_start(declaration=declaration, user=finance_user)
+    evaluation = make_evaluation(declaration)
+    assert list(evaluation.rows.order_by("seq").values_list("source_indicator_id", flat=True)) == [first.pk, second.pk]
+    # the year-end form rewords its rows; the second misses its target
+    rows = list(evaluation.rows.order_by("seq"))
+    rows[0].name, rows[0].actual = "参训人次", "650人次"
+    rows[1].name, rows[1].actual = "举办培训期数", "15期"
+    for row in rows:
+        row.save()
+    digest = evaluation_digest(evaluation_with_rows(evaluation.pk))
+    scope = type(evaluation).objects.filter(pk=evaluation.pk)
+    (before,) = current_checks(scope)
+    assert not any(f["code"] == "monitoring_certain_missed" for f in before.findings)
+
+    lines, monitored = list(form.budget_lines.all()), list(form.rows.order_by("seq"))
+    lines[0].executed, lines[0].forecast = Decimal("350000"), Decimal("1000000")
+    monitored[0].value_to_date, monitored[0].likelihood = "350", "certain"
+    monitored[1].value_to_date, monitored[1].likelihood = "12", "certain"
+    monitoring.monitoring_save(
+        form=form, user=finance_user, version=1, spending_plan="", budget_lines=lines, rows=monitored
+    )
+    monitoring.monitoring_submit(form=MonitoringForm.objects.get(pk=form.pk), user=finance_user)
+    # the monitoring form changed: the stored check of the self-evaluation is stale and made again by a reader
+    stored = EvaluationCheck.objects.get(evaluation=evaluation)
+    assert refresh_one(evaluation_with_rows(evaluation.pk)).basis != stored.basis
+    (after,) = current_checks(scope)
+    missed = [f for f in after.findings if f["code"] == "monitoring_certain_missed"]
+    assert [f["field"] for f in missed] == ["第 2 行“举办培训期数”"]  # found by its link, not by its new name
+    assert EvaluationCheck.objects.get(evaluation=evaluation).basis == after.basis
+    # the link is no part of what a signature covers
+    type(rows[0]).objects.filter(pk=rows[0].pk).update(source_indicator=None)
+    assert evaluation_digest(evaluation_with_rows(evaluation.pk)) == digest
+
+
+@pytest.mark.django_db
+def test_a_department_evaluation_keeps_its_declaration_rows():
+    declaration = DepartmentDeclaration.objects.filter(indicators__isnull=False).distinct().first()  # a seed form
+    set_status(declaration, "approved")
+    SelfEvaluation.objects.filter(kind="department", department=declaration.department, year=declaration.year).delete()
+    evaluation = department_evaluation_start(declaration=declaration)
+    links = list(evaluation.rows.order_by("seq").values_list("source_indicator_id", flat=True))
+    assert links and None not in links
+    assert set(links) <= set(declaration.indicators.values_list("pk", flat=True))

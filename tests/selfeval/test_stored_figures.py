@@ -55,8 +55,13 @@ def test_only_the_checks_module_writes_the_stored_figures():
         for path in (ROOT / app).rglob("*.py"):
             if "migrations" not in path.parts and writes.search(path.read_text()):
                 writers.add(path.relative_to(ROOT).as_posix())
-    assert writers == {"selfeval/services/checks.py", "projects/services/checks.py"}
-    assert "EvaluationCheck(" not in (ROOT / "projects/services/checks.py").read_text()  # declarations only
+    assert writers == {
+        "selfeval/services/checks.py",
+        "projects/services/checks.py",
+        "projects/services/monitoring_checks.py",
+    }
+    for other in ("projects/services/checks.py", "projects/services/monitoring_checks.py"):  # their own checks only
+        assert "EvaluationCheck(" not in (ROOT / other).read_text()
 
 
 def test_the_api_and_the_page_show_a_seeded_forms_figures(client, auditor_user):

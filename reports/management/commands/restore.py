@@ -102,5 +102,7 @@ class Command(BaseCommand):
                     if label in held:
                         model.objects.all().delete()
                 call_command("loaddata", tmp.name, verbosity=0)
-        evaluations, declarations = refresh_all()
-        self.stdout.write(f"已从 {file} 恢复；重新检查自评表 {evaluations} 张、申报表 {declarations} 张。")
+        evaluations, declarations, monitoring = refresh_all()
+        self.stdout.write(
+            f"已从 {file} 恢复；重新检查自评表 {evaluations} 张、申报表 {declarations} 张、运行监控表 {monitoring} 张。"
+        )

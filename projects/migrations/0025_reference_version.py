@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0022_review_rule_form_kinds'),
+        ('projects', '0024_monitoring_check'),
     ]
 
     operations = [
