@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from projects.choices import DeclarationStatus, ProjectType, Role
@@ -47,21 +47,13 @@ def evaluation_with_rows(pk: int, *, for_update: bool = False, user=None) -> Sel
 def evaluation_head(pk: int, *, user) -> SelfEvaluation:
     """One self-evaluation in ``user``'s scope (DoesNotExist otherwise) with what its page prints around the sheet
     (department, project, scheme with its sections, stored check, signer) and the stamps its cached sheet is keyed
-    on (``projects.page_cache``): its monitoring records' last change and count, the reference data's version.
-    Its rows are not read (2 queries)."""
-    records = MonitoringForm.objects.filter(
-        declaration_id=OuterRef("declaration_id"), status__in=[DeclarationStatus.SUBMITTED, DeclarationStatus.APPROVED]
-    ).order_by()
-    per_declaration = records.values("declaration_id")
+    on (``projects.page_cache``): its monitoring forms' last change (``monitoring_changed``, as the stored check's
+    basis reads it) and the reference data's version. Its rows are not read (2 queries)."""
     return (
         SelfEvaluation.objects.for_user(user)
         .select_related("department", "project", "scheme", "check_result", "signed_by")
         .prefetch_related("scheme__sections")
-        .annotate(
-            monitoring_changed=Subquery(per_declaration.annotate(last=Max("updated_at")).values("last")[:1]),
-            monitoring_count=Subquery(per_declaration.annotate(n=Count("pk")).values("n")[:1]),
-            reference_version=reference_version(),
-        )
+        .annotate(monitoring_changed=monitoring_changed(), reference_version=reference_version())
         .get(pk=pk)
     )
 

@@ -7,14 +7,13 @@ from django.utils.safestring import mark_safe
 
 from projects.page_cache import cached_parts
 from projects.selectors import monitoring_record
-from projects.services.checks import basis
 from projects.services.monitoring_figures import form_lights
 
 from ..choices import EvaluationStatus
 from ..models import EvaluationCheck, SelfEvaluation
 from ..selectors import evaluation_with_rows
 from ..sheets import evaluation_sheet
-from .checks import EVALUATION_VERSION, scheme_stamp
+from .checks import evaluation_basis, scheme_stamp
 from .findings import evaluation_findings
 
 
@@ -26,7 +25,8 @@ def _current_check(head: SelfEvaluation) -> EvaluationCheck | None:
         return None
     if check.signed and head.status == EvaluationStatus.SIGNED:
         return check
-    return check if check.basis == basis(head.updated_at, scheme_stamp(head.scheme), EVALUATION_VERSION) else None
+    expected = evaluation_basis(head.updated_at, scheme_stamp(head.scheme), head.monitoring_changed)
+    return check if check.basis == expected else None
 
 
 def body_stamp(head: SelfEvaluation) -> tuple | None:
@@ -37,7 +37,7 @@ def body_stamp(head: SelfEvaluation) -> tuple | None:
         return None
     return (
         head.updated_at.isoformat(), head.declaration_id, check.pk, check.basis, check.checked_at.isoformat(),
-        str(head.monitoring_changed), head.monitoring_count, head.reference_version,
+        str(head.monitoring_changed), head.reference_version,
     )  # fmt: skip
 
 
