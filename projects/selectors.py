@@ -5,7 +5,7 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from projects.models import Indicator
 
 from .choices import DeclarationStatus, Role
-from .models import DepartmentDeclaration, MonitoringForm, ProjectDeclaration
+from .models import DepartmentDeclaration, MonitoringForm, Project, ProjectDeclaration
 from .page_cache import reference_version
 
 
@@ -49,6 +49,10 @@ def declaration_head(pk: int, *, user) -> ProjectDeclaration:
     previous = ProjectDeclaration.objects.filter(project=OuterRef("project"), year__lt=OuterRef("year")).order_by(
         "-year"
     )
+    # Last year's self-evaluation, whose grade and unmet rows the target review shows (``review.data``); read
+    # through the project's reverse relation: the self-evaluations live in the app above this one.
+    evaluations = Project._meta.get_field("self_evaluations").related_model.objects
+    prior = evaluations.filter(project=OuterRef("project"), year=OuterRef("year") - 1)
     return (
         ProjectDeclaration.objects.for_user(user)
         .select_related("project__department", "submitted_by", "reviewed_by", "scheme")
@@ -56,6 +60,8 @@ def declaration_head(pk: int, *, user) -> ProjectDeclaration:
         .annotate(
             previous_pk=Subquery(previous.values("pk")[:1]),
             previous_changed=Subquery(previous.values("updated_at")[:1]),
+            prior_changed=Subquery(prior.values("updated_at")[:1]),
+            prior_checked=Subquery(prior.values("check_result__checked_at")[:1]),
             reference_version=reference_version(),
         )
         .get(pk=pk)

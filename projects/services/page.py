@@ -17,7 +17,8 @@ from .review.data import declaration_review
 def body_stamp(head: ProjectDeclaration) -> tuple:
     """What the page's body is made from, for a declaration read by ``declaration_head``."""
     changed = head.previous_changed.isoformat() if head.previous_changed else None
-    return head.updated_at.isoformat(), head.previous_pk, changed, head.reference_version
+    prior = tuple(t.isoformat() if t else None for t in (head.prior_changed, head.prior_checked))
+    return head.updated_at.isoformat(), head.previous_pk, changed, prior, head.reference_version
 
 
 def declaration_page_body(head: ProjectDeclaration) -> dict:

@@ -110,3 +110,22 @@ def test_the_scope_and_the_buttons_are_each_readers_own(client, finance_user, he
     assert 'value="approve"' not in finance and 'value="withdraw"' in finance
     client.force_login(outsider_user)
     assert client.get(reverse("projects:declaration", args=[written.pk])).status_code == 404
+
+
+def test_last_years_self_evaluation_shown_by_the_review_is_part_of_the_stamp(client, auditor_user):
+    """The review prints last year's grade: a change of that self-evaluation's check shows on the next read."""
+    from django.utils import timezone
+
+    from projects.models import Project
+    from selfeval.models import EvaluationCheck, SelfEvaluation
+
+    project = Project.objects.get(name="组织工作运行经费")  # 洪山: its 2019 self-evaluation prints 优
+    project.project_type = "continuing"
+    project.save()
+    declaration = ProjectDeclaration.objects.create(project=project, year=2020)
+    client.force_login(auditor_user)
+    assert "2019 年自评：93.68 分，优" in page(client, declaration)
+    prior = SelfEvaluation.objects.get(project=project, year=2019)
+    EvaluationCheck.objects.filter(evaluation=prior).update(grade="良", checked_at=timezone.now())
+    text = page(client, declaration)
+    assert "2019 年自评：93.68 分，良" in text and "93.68 分，优" not in text
