@@ -50,6 +50,26 @@ class ValuesUpdateQuerySet(models.QuerySet):
             return super().bulk_update(objs, fields, batch_size=batch_size)
         if any(obj.pk is None for obj in objs):
             raise ValueError("All bulk_update() objects must have a primary key set.")
+        rows = [[getattr(obj, f.attname) for f in [self.model._meta.pk, *concrete]] for obj in objs]
+        return self._update_values(concrete, rows, batch_size)
+
+    def bulk_update_values(self, fields, rows, batch_size=None) -> int:
+        """``bulk_update`` of plain values, without a model instance per row: ``rows`` are (primary key, value of
+        each of ``fields``) sequences; the rows matched. Other databases: Django's ``bulk_update``."""
+        rows = list(rows)
+        connection = connections[self.db]
+        concrete = [self.model._meta.get_field(name) for name in fields]
+        if connection.vendor != "postgresql":
+            objs = [self.model(pk=row[0], **dict(zip(fields, row[1:], strict=True))) for row in rows]
+            return super().bulk_update(objs, fields, batch_size=batch_size) if objs else 0
+        if not rows:
+            return 0
+        if any(not f.concrete or f.primary_key or f.many_to_many for f in concrete):
+            raise ValueError("bulk_update_values() writes plain columns only.")
+        return self._update_values(concrete, rows, batch_size)
+
+    def _update_values(self, concrete, rows, batch_size) -> int:
+        connection = connections[self.db]
         meta = self.model._meta
         pk = meta.pk
         columns = [pk, *concrete]
@@ -62,21 +82,24 @@ class ValuesUpdateQuerySet(models.QuerySet):
         size = batch_size or BATCH
         updated = 0
         with transaction.atomic(using=self.db, savepoint=False), connection.cursor() as cursor:
-            for start in range(0, len(objs), size):
-                batch = objs[start : start + size]
-                params = [f.get_db_prep_save(getattr(obj, f.attname), connection) for obj in batch for f in columns]
-                cursor.execute(
-                    sql.SQL(
-                        "UPDATE {table} AS t SET {sets} FROM (VALUES {rows}) AS v({names}) WHERE t.{pk} = v.{pk}"
-                    ).format(
-                        table=sql.Identifier(meta.db_table),
-                        sets=sets,
-                        rows=sql.SQL(", ").join([row] * len(batch)),
-                        names=names,
-                        pk=sql.Identifier(pk.column),
-                    ),
-                    params,
+            template = row.as_string(cursor.cursor.connection)
+            for start in range(0, len(rows), size):
+                batch = rows[start : start + size]
+                params = [
+                    f.get_db_prep_save(value, connection)
+                    for values in batch
+                    for f, value in zip(columns, values, strict=True)
+                ]
+                statement = sql.SQL(
+                    "UPDATE {table} AS t SET {sets} FROM (VALUES {rows}) AS v({names}) WHERE t.{pk} = v.{pk}"
+                ).format(
+                    table=sql.Identifier(meta.db_table),
+                    sets=sets,
+                    rows=sql.SQL(", ".join([template] * len(batch))),
+                    names=names,
+                    pk=sql.Identifier(pk.column),
                 )
+                cursor.execute(statement, params)
                 updated += cursor.rowcount
         return updated
 

@@ -175,6 +175,14 @@ class GuardedFormQuerySet(ScopedQuerySet):
         scope._refuse_locked()
         return super().bulk_update(objs, fields, *args, **kwargs)
 
+    def bulk_update_values(self, fields, rows, *args, **kwargs):
+        """``bulk_update`` of plain values (``bulkwrite``), refused as ``bulk_update`` is when a row's form (as
+        stored) is locked."""
+        rows = list(rows)
+        if rows:
+            self.model._base_manager.filter(pk__in=[row[0] for row in rows])._refuse_locked()
+        return super().bulk_update_values(fields, rows, *args, **kwargs)
+
     def _touches_workflow(self, names) -> bool:
         guarded = set(self.model.WORKFLOW_FIELDS) | set(self.model._workflow_attnames())
         return bool(guarded & set(names))

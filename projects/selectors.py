@@ -121,9 +121,27 @@ def monitoring_record(declaration_id: int | None) -> MonitoringForm | None:
         )
         .select_related("period__rule")
         .prefetch_related("rows", "budget_lines")
-        .order_by("-end_month")
+        .order_by("-end_month", "-pk")
         .first()
     )
+
+
+def monitoring_records(declaration_ids) -> dict:
+    """``monitoring_record`` of many declarations at once, by declaration (three queries for any number; a
+    declaration without a record is absent). Of two records ending in the same month, the later made."""
+    ids = sorted(set(declaration_ids))
+    if not ids:
+        return {}
+    latest: dict[int, int] = {}
+    listed = MonitoringForm.objects.filter(
+        declaration_id__in=ids, status__in=[DeclarationStatus.SUBMITTED, DeclarationStatus.APPROVED]
+    ).order_by("-end_month", "-pk")
+    for pk, declaration_id in listed.values_list("pk", "declaration_id"):
+        latest.setdefault(declaration_id, pk)
+    if not latest:
+        return {}
+    forms = MonitoringForm.objects.filter(pk__in=latest.values()).select_related("period__rule")
+    return {form.declaration_id: form for form in forms.prefetch_related("rows", "budget_lines")}
 
 
 # The statuses in which a form waits on its filer after a return: a returned self-evaluation goes back to 草稿,

@@ -280,7 +280,14 @@ def parse_row(
     (成本 rows are 反向). A date printed without its year (12月底前) is in ``year`` (the form's), or else in the
     other side's. A contradiction (正向 with ≤) is left as printed: the checker reports it.
     """
-    if all(type(text) is str for text in (target, actual, unit, comparator, nature, default_nature)):
+    if (
+        type(target) is str
+        and type(actual) is str
+        and type(unit) is str
+        and type(comparator) is str
+        and type(nature) is str
+        and type(default_nature) is str
+    ):
         return _read_row(target, actual, unit, comparator, nature, default_nature, year)
     return _read_row.__wrapped__(target, actual, unit, comparator, nature, default_nature, year)
 

@@ -16,18 +16,19 @@ This module holds what both kinds share and the checks of project declarations.
 import hashlib
 import logging
 from collections.abc import Callable
+from typing import NamedTuple
 
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Prefetch
 
 from indicators.models import IndicatorCategory
 from indicators.services.checking import Finding
 from indicators.services.values import PARSER_VERSION
 
-from ..models import DeclarationCheck, Indicator, ProjectDeclaration
+from ..models import DeclarationCheck, ExpenseItem, FundingSource, Indicator, ProjectDeclaration
 from ..queue import enqueue
+from . import consistency
 from .consistency import CHECKER_VERSION
-from .findings import declaration_findings
+from .findings import declaration_data_of
 
 logger = logging.getLogger(__name__)
 
@@ -146,13 +147,58 @@ def category_stamp() -> str:
     return digest(list(IndicatorCategory.objects.order_by("pk").values_list("pk", "code")))
 
 
-def _loaded_declarations(ids):
-    indicators = Prefetch("indicators", queryset=Indicator.objects.select_related("level1"))
-    return (
-        ProjectDeclaration.objects.filter(pk__in=ids)
-        .select_related("project__department")
-        .prefetch_related("funding_sources", "expense_items", indicators)
-    )
+class DeclarationHead(NamedTuple):
+    pk: int
+    updated_at: object
+    year: int
+    unit: str
+    total_budget: object
+    annual_budget: object
+    funding_total: object
+    expense_total: object
+    incomplete: bool
+
+
+class Line(NamedTuple):
+    name: str
+    amount: object
+    level: int = 0
+
+
+class IndicatorRow(NamedTuple):
+    seq: int
+    name: str
+    target: str
+    unit: str
+    comparator: str
+    nature: str
+
+
+def declaration_rows(ids) -> list[tuple]:
+    """The declarations ``ids`` that exist, in id order, as plain data for ``findings.declaration_data_of``: (head,
+    funding sources, expense items, indicators), one query per table. The same data as a declaration loaded with
+    its parts and its indicators' 一级 categories (``IndicatorRowBase.default_nature`` reads the 一级's code and
+    the printed names)."""
+    heads = [
+        DeclarationHead(*values)
+        for values in ProjectDeclaration.objects.filter(pk__in=list(ids))
+        .order_by("pk")
+        .values_list(*DeclarationHead._fields)
+    ]
+    pks = [head.pk for head in heads]
+    funding, expenses, indicators = ({pk: [] for pk in pks} for _ in range(3))
+    lines = FundingSource.objects.filter(declaration_id__in=pks).order_by("declaration_id", "seq", "pk")
+    for declaration_id, *values in lines.values_list("declaration_id", "name", "amount", "level"):
+        funding[declaration_id].append(Line(*values))
+    lines = ExpenseItem.objects.filter(declaration_id__in=pks).order_by("declaration_id", "seq", "pk")
+    for declaration_id, *values in lines.values_list("declaration_id", "name", "amount"):
+        expenses[declaration_id].append(Line(*values))
+    rows = Indicator.objects.filter(project_declaration_id__in=pks).order_by("project_declaration_id", "seq", "pk")
+    fields = ("project_declaration_id", *IndicatorRow._fields, "level1__code", "level1_printed", "level2_printed")
+    for declaration_id, *values, code, level1_printed, level2_printed in rows.values_list(*fields):
+        cost = code in ("cost", "output-cost") or "成本" in (level1_printed or "") or "成本" in (level2_printed or "")
+        indicators[declaration_id].append((IndicatorRow(*values), code, "negative" if cost else ""))
+    return [(head, funding[head.pk], expenses[head.pk], indicators[head.pk]) for head in heads]
 
 
 def refresh_stale_declarations(declarations, *, limit: int | None = None, keep: bool = True):
@@ -162,16 +208,24 @@ def refresh_stale_declarations(declarations, *, limit: int | None = None, keep: 
     state = list(declarations.values_list("pk", "updated_at", "check_result__basis"))
     stale = stale_ids(state, lambda row: basis(row[1], stamp, DECLARATION_VERSION))
     refuse_over(limit, stale, lambda: enqueue("projects.tasks.refresh_declaration_checks"))
-
-    def make(declaration):
-        findings = declaration_findings(declaration)
-        return DeclarationCheck(
-            declaration_id=declaration.pk,
-            basis=basis(declaration.updated_at, stamp, DECLARATION_VERSION),
-            **counted_findings(findings),
-        )
-
-    return [row[0] for row in state], make_checks(stale, _loaded_declarations, make, "declaration", keep)
+    made = {}
+    for start in range(0, len(stale), BATCH):
+        checks = [
+            DeclarationCheck(
+                declaration_id=head.pk,
+                basis=basis(head.updated_at, stamp, DECLARATION_VERSION),
+                **counted_findings(consistency.check_declaration(declaration_data_of(head, *parts))),
+            )
+            for head, *parts in declaration_rows(stale[start : start + BATCH])
+        ]
+        store_quietly(checks, "declaration")
+        if keep and checks:
+            forms = ProjectDeclaration.objects.filter(pk__in=[check.declaration_id for check in checks])
+            by_pk = {form.pk: form for form in forms.select_related("project__department")}
+            for check in checks:
+                check.declaration = by_pk[check.declaration_id]
+                made[check.declaration_id] = check
+    return [row[0] for row in state], made
 
 
 def current_declaration_checks(declarations, *, wait: bool = False) -> list[DeclarationCheck]:

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from indicators.services.checking import ERROR, Finding, amounts_agree, num
+from indicators.services.values import parse_row
 
 from ..models import DepartmentDeclaration, FinalAccount, ProjectDeclaration
 from ..money import factor
@@ -10,19 +11,48 @@ from . import consistency
 
 
 def declaration_data(declaration: ProjectDeclaration) -> consistency.DeclarationData:
-    indicators = list(declaration.indicators.all())
+    """The checker's data of a declaration loaded with its funding sources, expense items and indicators (their
+    一级 categories loaded: their codes count)."""
+    return declaration_data_of(
+        declaration,
+        declaration.funding_sources.all(),
+        declaration.expense_items.all(),
+        [(i, i.level1.code if i.level1_id else None, i.default_nature) for i in declaration.indicators.all()],
+    )
+
+
+def declaration_data_of(declaration, funding, expenses, indicators) -> consistency.DeclarationData:
+    """The checker's data from a declaration's figures (any object with the model's attributes) and its parts in
+    order: funding sources and expense items (``name``, ``amount``, funding's ``level``), and each indicator as
+    (row with ``seq``, ``name``, ``target``, ``unit``, ``comparator``, ``nature``; its 一级 code or None; its default
+    指标性质)."""
+    year = declaration.year
     return consistency.DeclarationData(
         unit_factor=factor(declaration.unit),
         total_budget=declaration.total_budget,
         annual_budget=declaration.annual_budget,
         funding_total=declaration.funding_total,
-        funding=tuple(consistency.LineData(f.name, f.amount, f.level) for f in declaration.funding_sources.all()),
+        funding=tuple(consistency.LineData(f.name, f.amount, f.level) for f in funding),
         expense_total=declaration.expense_total,
-        expenses=tuple(consistency.LineData(e.name, e.amount) for e in declaration.expense_items.all()),
-        level1_present=frozenset(i.level1.code for i in indicators if i.level1_id),
+        expenses=tuple(consistency.LineData(e.name, e.amount) for e in expenses),
+        level1_present=frozenset(code for _i, code, _nature in indicators if code is not None),
         indicator_count=len(indicators),
         incomplete=declaration.incomplete,
-        rows=tuple((f"第 {i.seq} 行“{i.name}”", i.read_values(year=declaration.year)) for i in indicators),
+        rows=tuple(
+            (
+                f"第 {i.seq} 行“{i.name}”",
+                parse_row(
+                    i.target,
+                    "",
+                    unit=i.unit,
+                    comparator=i.comparator,
+                    nature=i.nature,
+                    default_nature=nature,
+                    year=year,
+                ),
+            )  # fmt: skip
+            for i, _code, nature in indicators
+        ),
     )
 
 

@@ -13,19 +13,21 @@ again — not when its scheme is edited, not when the engine's version is raised
 The machinery both kinds of check share is in ``projects.services.checks``.
 """
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from dataclasses import replace
+
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from indicators.services.values import PARSER_VERSION
 from projects.models import DeclarationCheck, MonitoringCheck, MonitoringForm, ProjectDeclaration, ScoringScheme
 from projects.queue import enqueue
 from projects.services.checks import (
+    BATCH,
     READER_LIMIT,
     basis,
     checks_in_order,
     counted_findings,
     digest,
-    make_checks,
     refresh_stale_declarations,
     refuse_over,
     stale_ids,
@@ -36,10 +38,10 @@ from projects.services.monitoring_checks import refresh_stale_monitoring
 
 from ..choices import EvaluationStatus
 from ..models import EvaluationCheck, EvaluationRow, SelfEvaluation
-from . import engine
-from .adapters import form_input, funding_figures, rules_for
+from . import batch, engine
+from .adapters import form_input, funding_figures, snapshot_of
 from .consistency import CHECKER_VERSION
-from .findings import evaluation_findings
+from .findings import UNREAD, evaluation_findings
 
 EVALUATION_VERSION = f"e{engine.ENGINE_VERSION}.c{CHECKER_VERSION}.p{PARSER_VERSION}"
 
@@ -52,7 +54,7 @@ def monitoring_changed() -> Subquery:
 
 
 def _monitoring_changed(evaluation: SelfEvaluation):
-    """The annotation ``monitoring_changed`` of a form loaded with it (``_loaded``, ``selectors.evaluation_with_rows``),
+    """The annotation ``monitoring_changed`` of a form loaded with it (``selectors.evaluation_with_rows``),
     else read now."""
     if "monitoring_changed" in evaluation.__dict__:
         return evaluation.monitoring_changed
@@ -82,24 +84,6 @@ def scheme_stamps() -> dict[int, str]:
     return {scheme.pk: scheme_stamp(scheme) for scheme in ScoringScheme.objects.prefetch_related("sections")}
 
 
-def _loaded(ids):
-    """The forms with everything the engine, the checker and the report read (fixed queries per batch), but
-    not the signed ones whose check holds what was signed."""
-    return (
-        SelfEvaluation.objects.filter(pk__in=ids)
-        .exclude(status=EvaluationStatus.SIGNED, check_result__signed=True)
-        .annotate(monitoring_changed=monitoring_changed())
-        .select_related("scheme", "department", "project")
-        .prefetch_related(
-            "scheme__sections",
-            "sections",
-            "funding_rows",
-            "goals",
-            Prefetch("rows", queryset=EvaluationRow.objects.order_by("seq")),
-        )
-    )
-
-
 def bounded_figures(figures: dict, bound) -> dict[str, str]:
     """The figures a check keeps in JSON, as stored: those given and within ``bound`` (``engine.MAX_SCORE``,
     ``MAX_RATE``; no database constraint reaches into JSON, so the one writer bounds them before writing). The
@@ -108,38 +92,77 @@ def bounded_figures(figures: dict, bound) -> dict[str, str]:
 
 
 def check_of(evaluation: SelfEvaluation, result: engine.FormResult | None = None) -> EvaluationCheck:
-    """The check of one form loaded by ``_loaded`` or ``evaluation_with_rows`` (not saved). Its basis is
+    """The check of one form loaded by ``selectors.evaluation_with_rows`` (not saved). Its basis is
     read from the same load as its content, so that it never claims rules it was not made with."""
-    result = result or engine.score_form(form_input(evaluation))
-    findings = evaluation_findings(evaluation)
+    return made_check(
+        evaluation.pk,
+        evaluation.status,
+        basis=evaluation_basis(evaluation.updated_at, scheme_stamp(evaluation.scheme), _monitoring_changed(evaluation)),
+        snapshot=snapshot_of(evaluation),
+        result=result,
+    )
+
+
+def check_of_loaded(loaded: "batch.Loaded", result: engine.FormResult | None = None) -> EvaluationCheck:
+    """``check_of`` of a form loaded as plain data (``batch.load_batch``): the same check."""
+    head = loaded.head
+    return made_check(
+        head.pk,
+        head.status,
+        basis=evaluation_basis(head.updated_at, loaded.stamp, head.monitoring_changed),
+        snapshot=loaded.snapshot,
+        result=result,
+        record=loaded.record,
+    )
+
+
+def made_check(pk, status, *, basis: str, snapshot, result=None, record=UNREAD) -> EvaluationCheck:
+    """A form's check from its snapshot (``adapters.snapshot_of``) and the basis read with it; ``result``: the
+    engine's, when the caller has it; ``record``: its 运行监控 record, when the caller has read it."""
+    result = result or engine.score_form(form_input(snapshot))
+    findings = evaluation_findings(snapshot, record=record)
     unmet = [
         {"seq": row.seq, "name": row.name, "target": row.target, "actual": row.actual, "reason": row.reason}
-        for row in evaluation.rows.all()
+        for row in snapshot.rows
         if (proposal := result.proposals.get(row.pk)) is not None and proposal.met is False
     ]
-    rules = rules_for(evaluation.scheme)
     funding_rates = {
-        str(seq): engine.budget_rate(budget, executed, rules)
-        for seq, (budget, executed) in funding_figures(evaluation).items()
+        str(seq): engine.budget_rate(budget, executed, snapshot.rules)
+        for seq, (budget, executed) in funding_figures(snapshot).items()
     }
     return EvaluationCheck(
-        evaluation_id=evaluation.pk,
-        basis=evaluation_basis(evaluation.updated_at, scheme_stamp(evaluation.scheme), _monitoring_changed(evaluation)),
+        evaluation_id=pk,
+        basis=basis,
         computed_total=result.total,
         grade=result.grade or "",
         budget_rate=result.budget_rate,
         budget_score=result.budget_score,
         section_scores=bounded_figures(result.section_scores, engine.MAX_SCORE),
         funding_rates=bounded_figures(funding_rates, engine.MAX_RATE),
-        signed=evaluation.status == EvaluationStatus.SIGNED,
+        signed=status == EvaluationStatus.SIGNED,
         unmet=unmet,
         **counted_findings(findings),
     )
 
 
 def refresh_checks(ids, *, keep: bool = True) -> dict[int, EvaluationCheck]:
-    """Score and check the given forms again and store the results; the checks made, by form (``keep``)."""
-    return make_checks(ids, _loaded, check_of, "evaluation", keep)
+    """Score and check the given forms again and store the results (in batches, each read as plain data with one
+    query per table: ``batch.load_batch``); the checks made, by form, each holding its form without its rows
+    (``keep``: one more query a batch)."""
+    ids, made = list(ids), {}
+    for start in range(0, len(ids), BATCH):
+        checks = [check_of_loaded(form) for form in batch.load_batch(ids[start : start + BATCH], fresh=True)]
+        store_quietly(checks, "evaluation")
+        if keep and checks:
+            forms = SelfEvaluation.objects.filter(pk__in=[check.evaluation_id for check in checks])
+            forms = forms.annotate(monitoring_changed=monitoring_changed()).select_related(
+                "scheme", "department", "project"
+            )
+            by_pk = {form.pk: form for form in forms}
+            for check in checks:
+                check.evaluation = by_pk[check.evaluation_id]
+                made[check.evaluation_id] = check
+    return made
 
 
 def save_figures(evaluation: SelfEvaluation, result: engine.FormResult | None = None) -> EvaluationCheck:
@@ -172,6 +195,28 @@ def save_all_figures(scored: list[tuple[SelfEvaluation, engine.FormResult | None
         made.append(check)
     EvaluationRow.objects.bulk_update(changed, ["score_proposed"], batch_size=1000)
     upsert_checks(made, "evaluation")
+    return checks
+
+
+def save_loaded_figures(loaded: list["batch.Loaded"]) -> list[EvaluationCheck]:
+    """``save_all_figures`` for forms read as plain data (``batch.load_batch``; none signed), in the caller's
+    transaction: the rows whose proposal changed, and every check, each in one statement. The findings read the
+    new proposals, as they read the rows ``save_all_figures`` has just set."""
+    checks, changed = [], []
+    for form in loaded:
+        snapshot = form.snapshot
+        result = engine.score_form(form_input(snapshot))
+        rows = []
+        for row in snapshot.rows:
+            proposed = result.proposals[row.pk].score
+            if row.score_proposed != proposed or (row.score_proposed is None) != (proposed is None):
+                changed.append((row.pk, proposed))
+                row = row._replace(score_proposed=proposed)
+            rows.append(row)
+        form = form._replace(snapshot=replace(snapshot, rows=tuple(rows)))
+        checks.append(check_of_loaded(form, result))
+    EvaluationRow.objects.bulk_update_values(["score_proposed"], changed)
+    upsert_checks(checks, "evaluation")
     return checks
 
 

@@ -72,20 +72,27 @@ def blocking_at_parts(evaluation: SelfEvaluation) -> tuple[dict, list]:
     return findings_at_parts(snapshot, evaluation_findings(snapshot))
 
 
+UNREAD = object()
+
+
 def evaluation_findings(
-    evaluation: SelfEvaluation | EvaluationSnapshot, *, proposals: dict | None = None
+    evaluation: SelfEvaluation | EvaluationSnapshot, *, proposals: dict | None = None, record=UNREAD
 ) -> list[consistency.Finding]:
+    """The checker's findings on a form; ``record``: its declaration's 运行监控 record when the caller has read it
+    (``projects.selectors.monitoring_record``, None without one), else it is read now."""
     snapshot = evaluation if isinstance(evaluation, EvaluationSnapshot) else snapshot_of(evaluation)
     data = evaluation_data(snapshot, proposals=proposals)
     if evaluation.layout == Layout.SUMMARY:
         # Only the budget figures are published: check those and nothing else.
         return consistency._budget_findings(data)
-    return consistency.check_evaluation(data) + monitoring_findings(snapshot, data)
+    return consistency.check_evaluation(data) + monitoring_findings(snapshot, data, record)
 
 
-def monitoring_findings(snapshot: EvaluationSnapshot, data: consistency.EvaluationData) -> list[consistency.Finding]:
+def monitoring_findings(
+    snapshot: EvaluationSnapshot, data: consistency.EvaluationData, record=UNREAD
+) -> list[consistency.Finding]:
     """The form held against its declaration's 运行监控 record (``cross_stage``); nothing without one."""
-    form = monitoring_record(snapshot.declaration_id)
+    form = monitoring_record(snapshot.declaration_id) if record is UNREAD else record
     if form is None:
         return []
     record = MonitoringRecord(

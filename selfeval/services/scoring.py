@@ -5,10 +5,10 @@ from django.db import transaction
 from ..choices import EvaluationStatus
 from ..locking import EvaluationLocked
 from ..models import SelfEvaluation
-from ..selectors import evaluation_with_rows, evaluations_with_rows
-from . import engine
+from ..selectors import evaluation_with_rows
+from . import batch, engine
 from .adapters import form_input
-from .checks import save_all_figures, save_figures
+from .checks import save_figures, save_loaded_figures
 
 
 @transaction.atomic
@@ -28,17 +28,19 @@ RESCORE_BATCH = 200
 
 def rescore_year(year: int, *, department_ids: list[int] | None = None) -> int:
     """Score again every self-evaluation of ``year`` that is not signed; how many. In batches of forms, each in
-    one transaction: the batch locked and loaded with a fixed number of queries, scored by the engine, and its
-    figures stored in bulk (``checks.save_all_figures``) — the same figures as scoring each form on its own."""
+    one transaction: the batch locked and read as plain data with one query per table (``batch.load_batch``),
+    scored by the engine, and its figures stored in bulk (``checks.save_loaded_figures``) — the same figures as
+    scoring each form on its own."""
     qs = SelfEvaluation.objects.filter(year=year).exclude(status=EvaluationStatus.SIGNED)
     if department_ids is not None:
         qs = qs.filter(department_id__in=department_ids)
     ids = list(qs.order_by("pk").values_list("pk", flat=True))
-    count = 0
-    for start in range(0, len(ids), RESCORE_BATCH):
-        with transaction.atomic():
-            batch = evaluations_with_rows(ids[start : start + RESCORE_BATCH], for_update=True)
-            batch = [e for e in batch if e.status != EvaluationStatus.SIGNED]  # signed meanwhile: kept as signed
-            save_all_figures([(e, engine.score_form(form_input(e))) for e in batch])
-        count += len(batch)
-    return count
+    return sum(rescore_batch(ids[start : start + RESCORE_BATCH]) for start in range(0, len(ids), RESCORE_BATCH))
+
+
+@transaction.atomic
+def rescore_batch(ids: list[int]) -> int:
+    """Score again the forms ``ids`` that are not signed, in one transaction, locked first; how many."""
+    loaded = [form for form in batch.load_batch(ids, for_update=True) if form.head.status != EvaluationStatus.SIGNED]
+    save_loaded_figures(loaded)  # a form signed meanwhile is kept as signed
+    return len(loaded)
