@@ -172,6 +172,9 @@ PERFBUDGET_TODO_COUNT_SECONDS = env_int("PERFBUDGET_TODO_COUNT_SECONDS", 20)
 # A form page's sheet is kept this many seconds under the stamp of what it shows (projects/page_cache.py; a change
 # makes a new stamp at once, this only bounds the memory); 0: rendered on every request.
 PERFBUDGET_SHEET_CACHE_SECONDS = env_int("PERFBUDGET_SHEET_CACHE_SECONDS", 3600)
+# A rescore of a year and a refresh of every stored check spread their batches over this many forked workers
+# (projects/services/pool.py; PostgreSQL only, outside a transaction); 0: one per core, 1: in the calling process.
+PERFBUDGET_RESCORE_PROCESSES = env_int("PERFBUDGET_RESCORE_PROCESSES", 0)
 
 DATABASES = {
     "default": dj_database_url.parse(

@@ -176,11 +176,12 @@ class GuardedFormQuerySet(ScopedQuerySet):
         return super().bulk_update(objs, fields, *args, **kwargs)
 
     def bulk_update_values(self, fields, rows, *args, **kwargs):
-        """``bulk_update`` of plain values (``bulkwrite``), refused as ``bulk_update`` is when a row's form (as
-        stored) is locked."""
+        """``bulk_update`` of plain values (``bulkwrite``), refused as ``bulk_update`` is."""
         rows = list(rows)
-        if rows:
-            self.model._base_manager.filter(pk__in=[row[0] for row in rows])._refuse_locked()
+        scope = self.model._base_manager.filter(pk__in=[row[0] for row in rows])
+        if self._touches_workflow(dict.fromkeys(fields)) and scope._outside_transition().exists():
+            raise WorkflowFieldsLocked(self.model._meta.verbose_name)
+        scope._refuse_locked()
         return super().bulk_update_values(fields, rows, *args, **kwargs)
 
     def _touches_workflow(self, names) -> bool:
@@ -271,6 +272,14 @@ class GuardedPartQuerySet(ScopedQuerySet):
         self._refuse_locked(objs)
         self.model._base_manager.filter(pk__in=[obj.pk for obj in objs])._refuse_locked()
         return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def bulk_update_values(self, fields, rows, *args, **kwargs):
+        """``bulk_update`` of plain values (``bulkwrite``), refused as ``bulk_update`` is when a row's form (as
+        stored) is locked."""
+        rows = list(rows)
+        if rows:
+            self.model._base_manager.filter(pk__in=[row[0] for row in rows])._refuse_locked()
+        return super().bulk_update_values(fields, rows, *args, **kwargs)
 
 
 def guarded_part_queryset(*lookups: str) -> type[GuardedPartQuerySet]:

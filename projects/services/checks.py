@@ -16,6 +16,7 @@ This module holds what both kinds share and the checks of project declarations.
 import hashlib
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import NamedTuple
 
 from django.db import IntegrityError, OperationalError, connection, transaction
@@ -29,6 +30,7 @@ from ..queue import enqueue
 from . import consistency
 from .consistency import CHECKER_VERSION
 from .findings import declaration_data_of
+from .pool import over_batches
 
 logger = logging.getLogger(__name__)
 
@@ -208,24 +210,35 @@ def refresh_stale_declarations(declarations, *, limit: int | None = None, keep: 
     state = list(declarations.values_list("pk", "updated_at", "check_result__basis"))
     stale = stale_ids(state, lambda row: basis(row[1], stamp, DECLARATION_VERSION))
     refuse_over(limit, stale, lambda: enqueue("projects.tasks.refresh_declaration_checks"))
+    batches = [stale[start : start + BATCH] for start in range(0, len(stale), BATCH)]
+    if not keep:
+        over_batches(partial(_declaration_batch, stamp=stamp), batches)
+        return [row[0] for row in state], {}
     made = {}
-    for start in range(0, len(stale), BATCH):
-        checks = [
-            DeclarationCheck(
-                declaration_id=head.pk,
-                basis=basis(head.updated_at, stamp, DECLARATION_VERSION),
-                **counted_findings(consistency.check_declaration(declaration_data_of(head, *parts))),
-            )
-            for head, *parts in declaration_rows(stale[start : start + BATCH])
-        ]
-        store_quietly(checks, "declaration")
-        if keep and checks:
+    for ids in batches:
+        checks = _declaration_batch(ids, stamp, count=False)
+        if checks:
             forms = ProjectDeclaration.objects.filter(pk__in=[check.declaration_id for check in checks])
             by_pk = {form.pk: form for form in forms.select_related("project__department")}
             for check in checks:
                 check.declaration = by_pk[check.declaration_id]
                 made[check.declaration_id] = check
     return [row[0] for row in state], made
+
+
+def _declaration_batch(ids: list[int], stamp: str, count: bool = True):
+    """Make and store the checks of one batch of declarations (``store_quietly``); how many (``count``), else the
+    checks."""
+    checks = [
+        DeclarationCheck(
+            declaration_id=head.pk,
+            basis=basis(head.updated_at, stamp, DECLARATION_VERSION),
+            **counted_findings(consistency.check_declaration(declaration_data_of(head, *parts))),
+        )
+        for head, *parts in declaration_rows(ids)
+    ]
+    store_quietly(checks, "declaration")
+    return len(checks) if count else checks
 
 
 def current_declaration_checks(declarations, *, wait: bool = False) -> list[DeclarationCheck]:

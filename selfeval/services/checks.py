@@ -35,6 +35,7 @@ from projects.services.checks import (
     upsert_checks,
 )
 from projects.services.monitoring_checks import refresh_stale_monitoring
+from projects.services.pool import over_batches
 
 from ..choices import EvaluationStatus
 from ..models import EvaluationCheck, EvaluationRow, SelfEvaluation
@@ -148,12 +149,17 @@ def made_check(pk, status, *, basis: str, snapshot, result=None, record=UNREAD) 
 def refresh_checks(ids, *, keep: bool = True) -> dict[int, EvaluationCheck]:
     """Score and check the given forms again and store the results (in batches, each read as plain data with one
     query per table: ``batch.load_batch``); the checks made, by form, each holding its form without its rows
-    (``keep``: one more query a batch)."""
-    ids, made = list(ids), {}
-    for start in range(0, len(ids), BATCH):
-        checks = [check_of_loaded(form) for form in batch.load_batch(ids[start : start + BATCH], fresh=True)]
-        store_quietly(checks, "evaluation")
-        if keep and checks:
+    (``keep``: one more query a batch). Without ``keep`` the batches are spread over worker processes where they
+    can be (``projects.services.pool``)."""
+    ids = list(ids)
+    batches = [ids[start : start + BATCH] for start in range(0, len(ids), BATCH)]
+    if not keep:
+        over_batches(_refresh_batch, batches)
+        return {}
+    made = {}
+    for ids in batches:
+        checks = _refresh_batch(ids, count=False)
+        if checks:
             forms = SelfEvaluation.objects.filter(pk__in=[check.evaluation_id for check in checks])
             forms = forms.annotate(monitoring_changed=monitoring_changed()).select_related(
                 "scheme", "department", "project"
@@ -163,6 +169,13 @@ def refresh_checks(ids, *, keep: bool = True) -> dict[int, EvaluationCheck]:
                 check.evaluation = by_pk[check.evaluation_id]
                 made[check.evaluation_id] = check
     return made
+
+
+def _refresh_batch(ids: list[int], count: bool = True):
+    """Make and store the checks of one batch (``store_quietly``); how many (``count``), else the checks."""
+    checks = [check_of_loaded(form) for form in batch.load_batch(ids, fresh=True)]
+    store_quietly(checks, "evaluation")
+    return len(checks) if count else checks
 
 
 def save_figures(evaluation: SelfEvaluation, result: engine.FormResult | None = None) -> EvaluationCheck:

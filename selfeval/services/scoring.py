@@ -2,6 +2,8 @@
 
 from django.db import transaction
 
+from projects.services.pool import over_batches
+
 from ..choices import EvaluationStatus
 from ..locking import EvaluationLocked
 from ..models import SelfEvaluation
@@ -30,12 +32,14 @@ def rescore_year(year: int, *, department_ids: list[int] | None = None) -> int:
     """Score again every self-evaluation of ``year`` that is not signed; how many. In batches of forms, each in
     one transaction: the batch locked and read as plain data with one query per table (``batch.load_batch``),
     scored by the engine, and its figures stored in bulk (``checks.save_loaded_figures``) — the same figures as
-    scoring each form on its own."""
+    scoring each form on its own. The batches are spread over worker processes where they can be
+    (``projects.services.pool``)."""
     qs = SelfEvaluation.objects.filter(year=year).exclude(status=EvaluationStatus.SIGNED)
     if department_ids is not None:
         qs = qs.filter(department_id__in=department_ids)
     ids = list(qs.order_by("pk").values_list("pk", flat=True))
-    return sum(rescore_batch(ids[start : start + RESCORE_BATCH]) for start in range(0, len(ids), RESCORE_BATCH))
+    batches = [ids[start : start + RESCORE_BATCH] for start in range(0, len(ids), RESCORE_BATCH)]
+    return sum(over_batches(rescore_batch, batches))
 
 
 @transaction.atomic

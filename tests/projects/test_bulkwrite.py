@@ -13,7 +13,7 @@ from projects.locking import FormLocked
 from projects.models import Indicator, ProjectDeclaration
 from selfeval.models import EvaluationCheck, EvaluationRow, SelfEvaluation
 from selfeval.selectors import evaluation_with_rows
-from selfeval.services.checks import refresh_one
+from selfeval.services.checks import check_of, refresh_one
 from tests.conftest import set_status
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +79,57 @@ def test_one_statement_per_batch(django_assert_num_queries):
     rows = draft_rows()
     with django_assert_num_queries(3 + 2):  # the two lock checks (+1 for the parents), then ⌈n / batch⌉ updates
         EvaluationRow.objects.bulk_update(rows, ["score_proposed"], batch_size=len(rows) // 2 + 1)
+
+
+def test_plain_values_write_what_bulk_update_writes():
+    rows = draft_rows()
+    values = [Decimal("2.50"), None, *([Decimal("0.10")] * (len(rows) - 2))]
+    assert EvaluationRow.objects.bulk_update_values(
+        ["score_proposed"], [(r.pk, v) for r, v in zip(rows, values, strict=True)]
+    ) == len(rows)
+    ours = read(EvaluationRow, rows, ["score_proposed"])
+    assert ours == [(r.pk, v) for r, v in zip(rows, values, strict=True)]
+    for row, value in zip(rows, values, strict=True):
+        row.score_proposed = value
+    models.QuerySet(EvaluationRow).bulk_update(rows, ["score_proposed"])  # Django's CASE WHEN
+    assert read(EvaluationRow, rows, ["score_proposed"]) == ours
+    assert EvaluationRow.objects.bulk_update_values(["score_proposed"], []) == 0
+
+
+def test_plain_values_of_a_signed_forms_rows_are_refused():
+    form = SelfEvaluation.objects.exclude(status="signed").order_by("pk").first()
+    rows = list(EvaluationRow.objects.filter(evaluation=form).values_list("pk", "score_proposed")[:2])
+    set_status(form, "signed")
+    with pytest.raises(FormLocked):
+        EvaluationRow.objects.bulk_update_values(["score_proposed"], rows)
+    with pytest.raises(FormLocked):  # a form's own columns likewise
+        SelfEvaluation.objects.bulk_update_values(["problems"], [(form.pk, "改")])
+
+
+def test_checks_upserted_as_django_upserts_them():
+    forms = [evaluation_with_rows(f.pk) for f in SelfEvaluation.objects.order_by("pk")[:3]]
+    fields = [f.name for f in EvaluationCheck._meta.concrete_fields if f.name not in ("id", "evaluation")]
+    compared = [f for f in fields if f != "checked_at"]
+
+    def made():
+        checks = [check_of(form) for form in forms]
+        checks[0].findings = [{"code": "甲", "值": [1, None]}, {"message": 'a"b’'}]
+        return checks
+
+    EvaluationCheck.objects.filter(evaluation__in=forms[:2]).delete()  # two inserted, one updated
+    ours = EvaluationCheck.objects.bulk_create(
+        made(), update_conflicts=True, unique_fields=["evaluation"], update_fields=fields
+    )
+    keys = dict(EvaluationCheck.objects.filter(evaluation__in=forms).values_list("evaluation_id", "pk"))
+    assert [c.pk for c in ours] == [keys[form.pk] for form in forms]
+    stored = read(EvaluationCheck, ours, ["evaluation", *compared])
+    EvaluationCheck.objects.filter(evaluation__in=forms[:2]).delete()
+    theirs = models.QuerySet(EvaluationCheck).bulk_create(
+        made(), update_conflicts=True, unique_fields=["evaluation"], update_fields=fields
+    )
+    assert [r[1:] for r in read(EvaluationCheck, theirs, ["evaluation", *compared])] == [r[1:] for r in stored]
+    first = next(r for r in stored if r[1] == forms[0].pk)
+    assert first[2 + compared.index("findings")] == [{"code": "甲", "值": [1, None]}, {"message": 'a"b’'}]
 
 
 # -- bulk_create through INSERT … VALUES … RETURNING, and the history rows beside -------------------------------
