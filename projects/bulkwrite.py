@@ -144,7 +144,8 @@ def _insert_values(model, fields, rows: list[list], using: str, batch_size: int 
     size = batch_size or BATCH
     with connection.cursor() as cursor:
         query = statement.as_string(cursor.cursor.connection)
-        return [pk for (pk,) in execute_values(cursor.cursor, query, rows, page_size=size, fetch=True)]
+        with connection.wrap_database_errors:  # Django's errors, as its own cursor raises them (a lock timeout…)
+            return [pk for (pk,) in execute_values(cursor.cursor, query, rows, page_size=size, fetch=True)]
 
 
 def insert_rows(model, objs: list, using: str, batch_size: int | None = None, conflicts=None) -> list:

@@ -116,10 +116,20 @@ def funding_figures(source) -> dict[int, tuple]:
 
 def columns_of(row, year: int | None = None) -> engine.RowColumns:
     """The columns a form prints beside a row's values (指标性质, comparator, unit), with its category's default
-    and the form's year (for deadlines printed without one)."""
-    return engine.RowColumns(
-        unit=row.unit, comparator=row.comparator, nature=row.nature, default_nature=row.default_nature, year=year
-    )
+    and the form's year (for deadlines printed without one). One frozen value per distinct set of columns (a
+    province's rows share a few: made once, not twice a row)."""
+    key = (row.unit, row.comparator, row.nature, row.default_nature, year)
+    columns = _COLUMNS.get(key)
+    if columns is None:
+        if len(_COLUMNS) >= 4096:
+            _COLUMNS.clear()
+        columns = _COLUMNS[key] = engine.RowColumns(
+            unit=key[0], comparator=key[1], nature=key[2], default_nature=key[3], year=year
+        )
+    return columns
+
+
+_COLUMNS: dict[tuple, engine.RowColumns] = {}
 
 
 def _snapshot(source) -> EvaluationSnapshot:
@@ -164,8 +174,12 @@ def form_input(source: SelfEvaluation | EvaluationSnapshot) -> engine.FormInput:
 
 def row_label(row, goals) -> str:
     """How the checker names a row: 第 N 行“name”, under its 年度目标 on a department form."""
-    seqs = {g.pk: g.seq for g in goals}
-    where = f"年度目标{seqs[row.goal_id]} / " if row.goal_id else ""
+    return _label(row, {g.pk: g.seq for g in goals} if row.goal_id else None)
+
+
+def _label(row, goal_seqs: dict | None) -> str:
+    """``row_label`` with the form's goals' 序号 by id (needed only for a row under a goal)."""
+    where = f"年度目标{goal_seqs[row.goal_id]} / " if row.goal_id else ""
     return f"{where}第 {row.seq} 行“{row.name}”"
 
 
@@ -176,11 +190,12 @@ def evaluation_data(
     (row key → score) stand for the stored proposals where the rows have not been scored since they changed."""
     snap = _snapshot(source)
     codes = {s.pk: s.code for s in snap.sections}
+    goal_seqs = {g.pk: g.seq for g in snap.goals}
     rows = []
     for row in snap.rows:
         rows.append(
             consistency.RowData(
-                label=row_label(row, snap.goals),
+                label=_label(row, goal_seqs),
                 section=codes.get(row.section_id),
                 target=row.target,
                 actual=row.actual,

@@ -314,7 +314,7 @@ def _row_findings(data: EvaluationData) -> tuple[list[Finding], dict[str, Decima
                     "或评定得分并说明理由。",
                 )  # fmt: skip
             )
-        if engine.needs_reason(row.target, row.actual, data.rules, row.columns) and not row.reason.strip():
+        if engine.values_need_reason(values, data.rules) and not row.reason.strip():
             target, actual = values.target, values.actual
             findings.append(
                 Finding(

@@ -242,7 +242,11 @@ def is_word_actual(values: RowValues) -> bool:
 
 def needs_reason(target_text: str, actual_text: str, rules: Rules = Rules(), columns: RowColumns = PLAIN) -> bool:
     """A row needs 未完成原因/偏差原因 when its target is not met, or (if the scheme says so) far exceeded."""
-    values = columns.read(target_text, actual_text)
+    return values_need_reason(columns.read(target_text, actual_text), rules)
+
+
+def values_need_reason(values: RowValues, rules: Rules = Rules()) -> bool:
+    """``needs_reason`` of a row's values already read (``RowColumns.read``)."""
     target, actual = values.target, values.actual
     met = is_met(target, actual)
     if met is False:
