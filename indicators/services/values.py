@@ -341,7 +341,13 @@ def nature_contradicts(nature: str, comparison: str | None) -> bool:
 
 def quantize(value: Decimal, places: int) -> Decimal:
     """Round half up to ``places`` decimals, as the paper forms do."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    step = _STEPS.get(places)
+    if step is None:
+        step = _STEPS[places] = Decimal(1).scaleb(-places)
+    return value.quantize(step, rounding=ROUND_HALF_UP)
+
+
+_STEPS: dict[int, Decimal] = {}  # 10 ** -places, by places (a rescore rounds a million figures)
 
 
 def format_rate(rate: Decimal | None, places: int = 1) -> str:
