@@ -82,7 +82,6 @@ class ValuesUpdateQuerySet(models.QuerySet):
         size = batch_size or BATCH
         updated = 0
         with transaction.atomic(using=self.db, savepoint=False), connection.cursor() as cursor:
-            template = row.as_string(cursor.cursor.connection)
             for start in range(0, len(rows), size):
                 batch = rows[start : start + size]
                 params = [
@@ -90,16 +89,18 @@ class ValuesUpdateQuerySet(models.QuerySet):
                     for values in batch
                     for f, value in zip(columns, values, strict=True)
                 ]
-                statement = sql.SQL(
-                    "UPDATE {table} AS t SET {sets} FROM (VALUES {rows}) AS v({names}) WHERE t.{pk} = v.{pk}"
-                ).format(
-                    table=sql.Identifier(meta.db_table),
-                    sets=sets,
-                    rows=sql.SQL(", ".join([template] * len(batch))),
-                    names=names,
-                    pk=sql.Identifier(pk.column),
+                cursor.execute(
+                    sql.SQL(
+                        "UPDATE {table} AS t SET {sets} FROM (VALUES {rows}) AS v({names}) WHERE t.{pk} = v.{pk}"
+                    ).format(
+                        table=sql.Identifier(meta.db_table),
+                        sets=sets,
+                        rows=sql.SQL(", ").join([row] * len(batch)),
+                        names=names,
+                        pk=sql.Identifier(pk.column),
+                    ),
+                    params,
                 )
-                cursor.execute(statement, params)
                 updated += cursor.rowcount
         return updated
 
