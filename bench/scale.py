@@ -137,7 +137,8 @@ def rescore(year: int) -> dict:
                 model.objects.bulk_update(objects, fields, batch_size=2000)
     floor = time.perf_counter() - started
     started = time.perf_counter()
-    count = rescore_year(year)
+    with as_the_command_runs():
+        count = rescore_year(year)
     elapsed = time.perf_counter() - started
     try:  # the workers the rescore and the refresh spread their batches over (issue 17, fourth pass)
         from projects.services.pool import processes
@@ -145,6 +146,17 @@ def rescore(year: int) -> dict:
         return {"rescore_forms": count, "rescore_s": round(elapsed, 2), "rescore_floor_s": round(floor, 2)}
     return {"rescore_forms": count, "rescore_s": round(elapsed, 2), "rescore_floor_s": round(floor, 2),
             "rescore_processes": processes()}  # fmt: skip
+
+
+def as_the_command_runs():
+    """The ``rescore`` and ``refresh_checks`` commands allow worker processes (since the fourth pass)."""
+    try:
+        from projects.services.pool import worker_processes
+    except ImportError:
+        import contextlib
+
+        return contextlib.nullcontext()
+    return worker_processes()
 
 
 def refresh() -> dict:
@@ -156,7 +168,8 @@ def refresh() -> dict:
     EvaluationCheck.objects.update(basis="")
     DeclarationCheck.objects.update(basis="")
     started = time.perf_counter()
-    made = refresh_all()
+    with as_the_command_runs():
+        made = refresh_all()
     return {"refresh_checks_s": round(time.perf_counter() - started, 2), "refresh_checks": sum(made)}
 
 

@@ -1,16 +1,32 @@
 """Bulk work over several processes (issue 17): a rescore or a refresh of the province's checks spread over batches
 of forms, each batch done by one forked worker with its own database connection, in its own transaction.
 
-Only on PostgreSQL, from outside any transaction (a worker cannot see what the caller has not committed) and outside
-a daemonic process (a Celery prefork child cannot have children of its own): otherwise, and with one process
-(``PERFBUDGET_RESCORE_PROCESSES``), every batch is done here, in order, as before.
+Only where the caller allows it (``worker_processes``: the ``rescore``, ``refresh_checks`` and ``restore`` commands
+and the Celery worker's task — never a web request, whose process must not be forked, e.g. when the task runs eagerly
+without a broker), on PostgreSQL, from outside any transaction (a worker cannot see what the caller has not
+committed) and outside a daemonic process: otherwise, and with one process (``PERFBUDGET_RESCORE_PROCESSES``), every
+batch is done here, in order, as before.
 """
 
 import multiprocessing
 import os
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import connections
+
+_ALLOWED: ContextVar[bool] = ContextVar("worker_processes", default=False)
+
+
+@contextmanager
+def worker_processes(allowed: bool = True):
+    """Within it, bulk work may spread its batches over worker processes (``over_batches``)."""
+    token = _ALLOWED.set(allowed)
+    try:
+        yield
+    finally:
+        _ALLOWED.reset(token)
 
 
 def processes() -> int:
@@ -23,7 +39,8 @@ def can_fork() -> bool:
     """Whether batches may go to forked workers here (see the module's docstring)."""
     default = connections["default"]
     return (
-        default.vendor == "postgresql"
+        _ALLOWED.get()
+        and default.vendor == "postgresql"
         and not any(connection.in_atomic_block for connection in connections.all(initialized_only=True))
         and not multiprocessing.current_process().daemon
         and "fork" in multiprocessing.get_all_start_methods()

@@ -8,11 +8,13 @@ from django.db import connection
 
 from projects.models import DeclarationCheck
 from projects.services import checks as project_checks
+from projects.services.pool import worker_processes
 from selfeval.models import EvaluationCheck, EvaluationRow, SelfEvaluation
 from selfeval.services import batch, scoring
 from selfeval.services import checks as selfeval_checks
 from selfeval.services.checks import refresh_all
 from selfeval.services.scoring import rescore_year
+from selfeval.tasks import refresh_stale_checks
 from tests.conftest import set_status
 
 pytestmark = [pytest.mark.process, pytest.mark.django_db(transaction=True)]
@@ -61,11 +63,12 @@ def test_workers_store_what_one_process_stores(pools, settings):
         settings.PERFBUDGET_RESCORE_PROCESSES = processes
         EvaluationRow.objects.exclude(evaluation=forms[3]).update(score_proposed=None)
         EvaluationCheck.objects.exclude(evaluation=forms[3]).delete()
-        counts = [rescore_year(year) for year in years]
-        after_rescore = stored()
-        EvaluationCheck.objects.exclude(evaluation=forms[3]).update(basis="")
-        DeclarationCheck.objects.update(basis="")
-        made = refresh_all()
+        with worker_processes():  # as the commands and the Celery worker run them
+            counts = [rescore_year(year) for year in years]
+            after_rescore = stored()
+            EvaluationCheck.objects.exclude(evaluation=forms[3]).update(basis="")
+            DeclarationCheck.objects.update(basis="")
+            made = refresh_all()
         results[processes] = counts, after_rescore, made, stored()
     assert pools == [2] * (len(years) + 2)  # each year's rescore, then the self-evaluations' and declarations' refresh
     assert results[2] == results[1]
@@ -93,10 +96,25 @@ def test_an_error_in_a_worker_reaches_the_caller_and_its_batch_is_not_stored(poo
 
     monkeypatch.setattr(batch, "load_batch", load)
     EvaluationRow.objects.update(score_proposed=None)
-    with pytest.raises(RuntimeError, match="boom"):
+    with pytest.raises(RuntimeError, match="boom"), worker_processes():
         rescore_year(year)
     assert (
         not EvaluationRow.objects.filter(evaluation_id__in=[f.pk for f in forms[4:8]])
         .exclude(score_proposed=None)
         .exists()
     )
+
+
+def test_workers_only_where_the_caller_allows_them(pools, settings):
+    """Without a broker a scheme edit's refresh runs eagerly in the web request's process, which is never forked;
+    nor is any caller that did not allow workers (``worker_processes``: the commands, the Celery worker)."""
+    settings.PERFBUDGET_RESCORE_PROCESSES = 2
+    EvaluationCheck.objects.update(basis="")
+    made = refresh_stale_checks.apply().get()  # eager, as ``.delay`` without a broker
+    assert made[0] == EvaluationCheck.objects.count() and pools == []
+    year = SelfEvaluation.objects.values_list("year", flat=True).first()
+    rescore_year(year)
+    assert pools == []
+    with worker_processes():
+        rescore_year(year)
+    assert pools == [2]

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from projects.models import MonitoringRule, ReviewRule, SchemeAssignment
+from projects.services.pool import worker_processes
 from selfeval.services.checks import refresh_all
 
 from .backup import EXCLUDE
@@ -102,7 +103,8 @@ class Command(BaseCommand):
                     if label in held:
                         model.objects.all().delete()
                 call_command("loaddata", tmp.name, verbosity=0)
-        evaluations, declarations, monitoring = refresh_all()
+        with worker_processes():
+            evaluations, declarations, monitoring = refresh_all()
         self.stdout.write(
             f"已从 {file} 恢复；重新检查自评表 {evaluations} 张、申报表 {declarations} 张、运行监控表 {monitoring} 张。"
         )

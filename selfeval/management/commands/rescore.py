@@ -4,6 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from projects.services.pool import worker_processes
 from selfeval.services.scoring import rescore_year
 
 
@@ -15,5 +16,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, year, **options):
         started = time.perf_counter()
-        count = rescore_year(year)
+        with worker_processes():
+            count = rescore_year(year)
         self.stdout.write(f"已重新计算 {count} 张自评表（{time.perf_counter() - started:.1f} 秒）；已签署的不变。")
