@@ -82,7 +82,10 @@ class ScopedQuerySet(ValuesUpdateQuerySet):
     department_lookup: str | tuple[str, ...] = "department"
 
     def for_user(self, user):
-        ids = visible_department_ids(user)
+        return self.for_departments(visible_department_ids(user))
+
+    def for_departments(self, ids: list[int] | None):
+        """What the departments ``ids`` own (``visible_department_ids``: None is every department)."""
         if ids is None:
             return self
         lookups = (self.department_lookup,) if isinstance(self.department_lookup, str) else self.department_lookup
