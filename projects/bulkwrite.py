@@ -14,7 +14,17 @@ compiler spent 14 µs a value, 5.6 s of the 10 000-row import's 28 s (with its h
 expressions as values, a primary key given, inherited models and other databases keep Django's own way.
 ``create_with_history`` writes the history rows django-simple-history's ``bulk_create_with_history`` writes, the
 same way.
+
+From ``COPY_MIN`` rows on, new rows are written by ``COPY … FROM STDIN`` instead (their keys taken from the table's
+sequence first, in order, as ``RETURNING`` gives them): PostgreSQL writes 10 000 indicator rows in 0.15 s that way
+against 0.7–1.1 s as ``INSERT … VALUES`` on the bench machine, and the client composes no statement. Only values
+whose text form is plain (text, integers, booleans, decimals, dates, time stamps, NULL) go that way; anything else
+keeps the ``INSERT``.
 """
+
+import datetime
+import io
+from decimal import Decimal
 
 from django.db import connections, models, transaction
 from django.utils import timezone
@@ -23,12 +33,21 @@ from psycopg2.extras import execute_values
 from simple_history.utils import bulk_create_with_history
 
 BATCH = 5000
+COPY_MIN = 100  # rows; fewer go in one INSERT, as quick
+
+# Values that are never expressions, and whose preparation for the database depends on the value alone.
+PLAIN_TYPES = frozenset({str, int, bool, type(None), Decimal, float, datetime.date, datetime.datetime})
+MEMO_TYPES = frozenset({str, int, bool, type(None)})  # prepared once per field and distinct value
 
 
 def _plain(fields, objs) -> bool:
     if any(not f.concrete or f.primary_key or f.many_to_many for f in fields):
         return False
-    return not any(hasattr(getattr(obj, f.attname), "resolve_expression") for obj in objs for f in fields)
+    return not any(
+        type(value) not in PLAIN_TYPES and hasattr(value, "resolve_expression")
+        for obj in objs
+        for value in (getattr(obj, f.attname) for f in fields)
+    )
 
 
 class ValuesUpdateQuerySet(models.QuerySet):
@@ -95,13 +114,98 @@ def _insertable(model, objs, connection) -> bool:
     )
 
 
+class Preparer:
+    """``field.get_db_prep_save(value, connection)``, made once per field and distinct value for text, integers,
+    booleans and NULL (the same answer each time: a pure function of the value for those); afresh otherwise."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.memo: dict = {}
+
+    def __call__(self, field, value):
+        if type(value) not in MEMO_TYPES:
+            return field.get_db_prep_save(value, self.connection)
+        key = (field, type(value), value)
+        try:
+            return self.memo[key]
+        except KeyError:
+            prepared = self.memo[key] = field.get_db_prep_save(value, self.connection)
+            return prepared
+
+
 def _prepared(fields, objs, connection) -> list[list]:
     """Each object's values as Django's insert prepares them (``pre_save``, then ``get_db_prep_save``)."""
-    return [[f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objs]
+    prepare = Preparer(connection)
+    return [[prepare(f, f.pre_save(obj, True)) for f in fields] for obj in objs]
 
 
-def _insert_values(model, fields, rows: list[list], using: str, batch_size: int | None) -> list:
-    """``INSERT … VALUES … RETURNING`` the primary keys of ``rows`` (values of ``fields``), in batches."""
+# COPY's text format: each value's text, tab between columns, \N for NULL, backslash escapes in text.
+_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def _copy_text(value) -> str | None:
+    """A prepared value as COPY's text format writes it; None for a value that does not go that way."""
+    kind = type(value)
+    if kind is str or isinstance(value, str):
+        return None if "\x00" in value else str.translate(value, _ESCAPES)
+    if value is None:
+        return "\\N"
+    if kind is bool:
+        return "t" if value else "f"
+    if kind is int or kind is Decimal:
+        return str(value)
+    if kind is datetime.datetime or kind is datetime.date:
+        return value.isoformat()
+    return None
+
+
+def _copy_lines(rows: list[list]) -> list[str] | None:
+    """Each row's line in COPY's text format (without its end); None when a value does not go that way."""
+    lines = []
+    for row in rows:
+        texts = [_copy_text(value) for value in row]
+        if None in texts:
+            return None
+        lines.append("\t".join(texts))
+    return lines
+
+
+def _copy_values(model, fields, rows: list[list], using: str, returning: bool) -> list | None:
+    """Write ``rows`` by ``COPY``: with ``returning``, their keys are taken from the primary key's sequence first
+    and written with them (returned in order). None when a value is not plain text or the key has no sequence:
+    nothing written then."""
+    lines = _copy_lines(rows)
+    if lines is None:
+        return None
+    connection = connections[using]
+    meta = model._meta
+    columns = [f.column for f in fields]
+    keys = []
+    with connection.cursor() as cursor:
+        if returning:
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [meta.db_table, meta.pk.column])
+            (sequence,) = cursor.fetchone()
+            if sequence is None:
+                return None
+            cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [sequence, len(rows)])
+            keys = [key for (key,) in cursor.fetchall()]
+            columns.insert(0, meta.pk.column)
+            lines = [f"{key}\t{line}" for key, line in zip(keys, lines, strict=True)]
+        statement = sql.SQL("COPY {table} ({names}) FROM STDIN").format(
+            table=sql.Identifier(meta.db_table), names=sql.SQL(", ").join(map(sql.Identifier, columns))
+        )
+        lines.append("")
+        cursor.cursor.copy_expert(statement.as_string(cursor.cursor.connection), io.StringIO("\n".join(lines)))
+    return keys
+
+
+def _insert_values(model, fields, rows: list[list], using: str, batch_size: int | None, returning: bool = True):
+    """``INSERT … VALUES … RETURNING`` the primary keys of ``rows`` (values of ``fields``), in batches; from
+    ``COPY_MIN`` rows of plain values, one ``COPY`` (keys from the sequence)."""
+    if len(rows) >= COPY_MIN and all(type(v) in PLAIN_TYPES for v in rows[0]):
+        keys = _copy_values(model, fields, rows, using, returning)
+        if keys is not None:
+            return keys
     connection = connections[using]
     meta = model._meta
     statement = sql.SQL("INSERT INTO {table} ({names}) VALUES %s RETURNING {pk}").format(
@@ -159,12 +263,13 @@ def create_with_history(model, objs: list, *, user=None, batch_size: int | None 
     own = {"history_user_id": getattr(user, "pk", user), "history_change_reason": None, "history_type": "+"}
     with transaction.atomic(using=using, savepoint=False):
         objs = manager.bulk_create(objs, batch_size=batch_size)
+        prepare = Preparer(connection)
         rows = []
         for obj in objs:
             values = {**own, "history_date": timezone.now()}
-            rows.append([f.get_db_prep_save(values[f.attname] if f.attname in values else getattr(obj, f.attname),
-                                            connection) for f in columns])  # fmt: skip
-        _insert_values(history, columns, rows, using, batch_size)
+            rows.append([prepare(f, values[f.attname] if f.attname in values else getattr(obj, f.attname))
+                         for f in columns])  # fmt: skip
+        _insert_values(history, columns, rows, using, batch_size, returning=False)
     return objs
 
 
