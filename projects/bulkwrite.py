@@ -25,6 +25,7 @@ keeps the ``INSERT``.
 import datetime
 import io
 from decimal import Decimal
+from operator import attrgetter
 
 from django.db import connections, models, transaction
 from django.utils import timezone
@@ -43,11 +44,17 @@ MEMO_TYPES = frozenset({str, int, bool, type(None)})  # prepared once per field 
 def _plain(fields, objs) -> bool:
     if any(not f.concrete or f.primary_key or f.many_to_many for f in fields):
         return False
+    plain = PLAIN_TYPES.issuperset
     return not any(
-        type(value) not in PLAIN_TYPES and hasattr(value, "resolve_expression")
-        for obj in objs
-        for value in (getattr(obj, f.attname) for f in fields)
+        not plain(map(type, row)) and any(hasattr(v, "resolve_expression") for v in row)
+        for row in map(_getter(fields), objs)
     )
+
+
+def _getter(fields):
+    """The attribute values of ``fields`` of an object, as a tuple."""
+    names = [f.attname for f in fields]
+    return attrgetter(*names) if len(names) > 1 else lambda obj: (getattr(obj, names[0]),)
 
 
 class ValuesUpdateQuerySet(models.QuerySet):
@@ -114,29 +121,55 @@ def _insertable(model, objs, connection) -> bool:
     )
 
 
-class Preparer:
-    """``field.get_db_prep_save(value, connection)``, made once per field and distinct value for text, integers,
-    booleans and NULL (the same answer each time: a pure function of the value for those); afresh otherwise."""
+class Columns:
+    """Values of ``fields`` as Django's insert prepares them (``get_db_prep_save``) and as COPY's text format
+    writes them; made once per field and distinct value for text, integers, booleans and NULL (a pure function of
+    the value for those), afresh otherwise."""
 
-    def __init__(self, connection):
+    def __init__(self, fields, connection):
+        self.fields = fields
         self.connection = connection
-        self.memo: dict = {}
+        self.prepared_memo = [{} for _ in fields]
+        self.text_memo = [{} for _ in fields]
 
-    def __call__(self, field, value):
-        if type(value) not in MEMO_TYPES:
-            return field.get_db_prep_save(value, self.connection)
-        key = (field, type(value), value)
-        try:
-            return self.memo[key]
-        except KeyError:
-            prepared = self.memo[key] = field.get_db_prep_save(value, self.connection)
-            return prepared
+    def prepared(self, values) -> list:
+        out = []
+        for field, memo, value in zip(self.fields, self.prepared_memo, values, strict=True):
+            kind = type(value)
+            if kind not in MEMO_TYPES:
+                out.append(field.get_db_prep_save(value, self.connection))
+                continue
+            prepared = memo.get((kind, value), _MISSING)
+            if prepared is _MISSING:
+                prepared = memo[kind, value] = field.get_db_prep_save(value, self.connection)
+            out.append(prepared)
+        return out
+
+    def line(self, values) -> str | None:
+        """The values as a line of COPY's text format (without its end); None when one does not go that way."""
+        texts = []
+        for field, memo, value in zip(self.fields, self.text_memo, values, strict=True):
+            kind = type(value)
+            if kind not in MEMO_TYPES:
+                text = _copy_text(field.get_db_prep_save(value, self.connection))
+            else:
+                text = memo.get((kind, value), _MISSING)
+                if text is _MISSING:
+                    text = memo[kind, value] = _copy_text(field.get_db_prep_save(value, self.connection))
+            if text is None:
+                return None
+            texts.append(text)
+        return "\t".join(texts)
 
 
-def _prepared(fields, objs, connection) -> list[list]:
-    """Each object's values as Django's insert prepares them (``pre_save``, then ``get_db_prep_save``)."""
-    prepare = Preparer(connection)
-    return [[prepare(f, f.pre_save(obj, True)) for f in fields] for obj in objs]
+_MISSING = object()
+
+
+def _raw_values(fields, objs) -> list[tuple]:
+    """Each object's values of ``fields`` as Django's insert reads them (``pre_save``), before preparing them."""
+    if all(type(f).pre_save is models.Field.pre_save for f in fields):  # the attribute as it is
+        return list(map(_getter(fields), objs))
+    return [tuple(f.pre_save(obj, True) for f in fields) for obj in objs]
 
 
 # COPY's text format: each value's text, tab between columns, \N for NULL, backslash escapes in text.
@@ -159,24 +192,10 @@ def _copy_text(value) -> str | None:
     return None
 
 
-def _copy_lines(rows: list[list]) -> list[str] | None:
-    """Each row's line in COPY's text format (without its end); None when a value does not go that way."""
-    lines = []
-    for row in rows:
-        texts = [_copy_text(value) for value in row]
-        if None in texts:
-            return None
-        lines.append("\t".join(texts))
-    return lines
-
-
-def _copy_values(model, fields, rows: list[list], using: str, returning: bool) -> list | None:
-    """Write ``rows`` by ``COPY``: with ``returning``, their keys are taken from the primary key's sequence first
-    and written with them (returned in order). None when a value is not plain text or the key has no sequence:
-    nothing written then."""
-    lines = _copy_lines(rows)
-    if lines is None:
-        return None
+def _copy_values(model, fields, lines: list[str], using: str, returning: bool) -> list | None:
+    """Write the rows (``lines`` in COPY's text format, values of ``fields``) by ``COPY``: with ``returning``, their
+    keys are taken from the primary key's sequence first and written with them (returned in order). None when the
+    key has no sequence: nothing written then."""
     connection = connections[using]
     meta = model._meta
     columns = [f.column for f in fields]
@@ -187,7 +206,7 @@ def _copy_values(model, fields, rows: list[list], using: str, returning: bool) -
             (sequence,) = cursor.fetchone()
             if sequence is None:
                 return None
-            cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [sequence, len(rows)])
+            cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [sequence, len(lines)])
             keys = [key for (key,) in cursor.fetchall()]
             columns.insert(0, meta.pk.column)
             lines = [f"{key}\t{line}" for key, line in zip(keys, lines, strict=True)]
@@ -199,14 +218,24 @@ def _copy_values(model, fields, rows: list[list], using: str, returning: bool) -
     return keys
 
 
-def _insert_values(model, fields, rows: list[list], using: str, batch_size: int | None, returning: bool = True):
-    """``INSERT … VALUES … RETURNING`` the primary keys of ``rows`` (values of ``fields``), in batches; from
-    ``COPY_MIN`` rows of plain values, one ``COPY`` (keys from the sequence)."""
-    if len(rows) >= COPY_MIN and all(type(v) in PLAIN_TYPES for v in rows[0]):
-        keys = _copy_values(model, fields, rows, using, returning)
-        if keys is not None:
-            return keys
+def _insert_values(model, fields, values: list[tuple], using: str, batch_size: int | None, returning: bool = True):
+    """Write rows (``values`` of ``fields``, as read before Django prepares them) and return their primary keys:
+    ``INSERT … VALUES … RETURNING`` in batches; from ``COPY_MIN`` rows whose values all have a plain text form, one
+    ``COPY`` (keys from the sequence)."""
     connection = connections[using]
+    columns = Columns(fields, connection)
+    if len(values) >= COPY_MIN:
+        lines = []
+        for row in values:
+            line = columns.line(row)
+            if line is None:
+                break
+            lines.append(line)
+        else:
+            keys = _copy_values(model, fields, lines, using, returning)
+            if keys is not None:
+                return keys
+    rows = [columns.prepared(row) for row in values]
     meta = model._meta
     statement = sql.SQL("INSERT INTO {table} ({names}) VALUES %s RETURNING {pk}").format(
         table=sql.Identifier(meta.db_table),
@@ -223,9 +252,9 @@ def insert_rows(model, objs: list, using: str, batch_size: int | None = None) ->
     """Insert ``objs`` (new, without a primary key) in batches, each one ``INSERT … RETURNING`` the keys, set on
     each object as ``bulk_create`` sets them (PostgreSQL only; the caller checks ``_insertable``)."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    rows = _prepared(fields, objs, connections[using])
+    values = _raw_values(fields, objs)
     with transaction.atomic(using=using, savepoint=False):
-        keys = _insert_values(model, fields, rows, using, batch_size)
+        keys = _insert_values(model, fields, values, using, batch_size)
     for obj, pk in zip(objs, keys, strict=True):
         obj.pk = pk
         obj._state.adding = False
@@ -263,12 +292,12 @@ def create_with_history(model, objs: list, *, user=None, batch_size: int | None 
     own = {"history_user_id": getattr(user, "pk", user), "history_change_reason": None, "history_type": "+"}
     with transaction.atomic(using=using, savepoint=False):
         objs = manager.bulk_create(objs, batch_size=batch_size)
-        prepare = Preparer(connection)
+        read = attrgetter(*[f.attname for f in columns if f.attname not in own and f.attname != "history_date"])
         rows = []
         for obj in objs:
             values = {**own, "history_date": timezone.now()}
-            rows.append([prepare(f, values[f.attname] if f.attname in values else getattr(obj, f.attname))
-                         for f in columns])  # fmt: skip
+            tracked = iter(read(obj))  # the object's own values, in the history's column order
+            rows.append(tuple(values[f.attname] if f.attname in values else next(tracked) for f in columns))
         _insert_values(history, columns, rows, using, batch_size, returning=False)
     return objs
 
