@@ -159,9 +159,9 @@ def refresh() -> dict:
 
 
 def import_rows(rows: int, prefix: str) -> dict:
-    from import_export.formats.base_formats import XLSX
     from openpyxl import Workbook, load_workbook
 
+    from projects.admin_base import CheckedImportMixin
     from projects.choices import DeclarationStatus
     from projects.locking import loading_records
     from projects.models import Indicator, ProjectDeclaration, User
@@ -198,7 +198,7 @@ def import_rows(rows: int, prefix: str) -> dict:
         ProjectDeclaration.objects.filter(pk__in=statuses).update(status=DeclarationStatus.DRAFT)
     try:
         started = time.perf_counter()
-        dataset = XLSX().create_dataset(content)
+        dataset = CheckedImportMixin.formats[0]().create_dataset(content)  # the admin's .xlsx, as its import reads it
         result = IndicatorResource(user=admin).import_data(dataset, dry_run=False)
         elapsed = time.perf_counter() - started
         ok = not result.has_errors() and not result.has_validation_errors()
