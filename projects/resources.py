@@ -30,7 +30,7 @@ from projects.models import Indicator
 
 from .bulkwrite import create_with_history
 from .choices import DeclarationStatus, ProjectType
-from .limits import declaration_row_count, row_cap_problem
+from .limits import declaration_row_count, max_form_rows, row_cap_problem
 from .models import Department, Project, ProjectDeclaration
 from .years import YEAR_MESSAGE, is_valid_year
 
@@ -136,7 +136,11 @@ def memoized_clean(field: fields.Field):
     clean, seen = field.clean, {}
 
     def cached(row, **kwargs):
-        key = cell_key(row[field.column_name]) if field.column_name in row else None
+        if field.column_name not in row:
+            return clean(row, **kwargs)
+        value = row[field.column_name]
+        kind = type(value)
+        key = (kind, value) if kind is str or kind is int or value is None else cell_key(value)
         if key is None:
             return clean(row, **kwargs)
         found = seen.get(key)
@@ -161,7 +165,8 @@ class AllOrNothingResource(resources.ModelResource):
 
     def before_import_row(self, row, **kwargs):
         for key, value in list(row.items()):
-            row[key] = unsafe_cell(value)
+            if isinstance(value, str) and value.startswith("'"):  # else ``unsafe_cell`` keeps it as it is
+                row[key] = unsafe_cell(value)
         super().before_import_row(row, **kwargs)
 
     def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
@@ -435,7 +440,7 @@ class IndicatorResource(AllOrNothingResource):
             if field.column_name not in row:
                 continue
             try:
-                value = field.clean(row, **kwargs)
+                value = field.clean(row)  # the widgets here read the cell only (``memoized_clean``)
             except ValueError as e:
                 errors[field.attribute] = ValidationError(str(e), code="invalid")
                 continue
@@ -463,9 +468,9 @@ class IndicatorResource(AllOrNothingResource):
             declaration = instance.project_declaration
             if declaration.pk not in self.row_counts:
                 self.row_counts[declaration.pk] = declaration_row_count(declaration)
-            self.row_counts[declaration.pk] += 1
-            if problem := row_cap_problem(self.row_counts[declaration.pk], f"项目“{declaration.project.key}”的申报表"):
-                raise ValidationError(problem)
+            count = self.row_counts[declaration.pk] = self.row_counts[declaration.pk] + 1
+            if count > max_form_rows():  # the message only past the cap (``row_cap_problem`` is None below it)
+                raise ValidationError(row_cap_problem(count, f"项目“{declaration.project.key}”的申报表"))
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         # The model's one constraint (a row belongs to exactly one declaration) holds by construction here (the
@@ -488,19 +493,21 @@ class IndicatorResource(AllOrNothingResource):
             if f.name in exclude or f.generated:
                 continue
             raw = getattr(instance, f.attname)
-            if f.blank and raw in f.empty_values:
+            kind = type(raw)
+            if f.blank and (raw == "" if kind is str else raw in f.empty_values):  # text: empty is ""
                 continue
-            if isinstance(raw, DatabaseDefault):
+            if kind not in CONSTANT and isinstance(raw, DatabaseDefault):
                 continue
-            key = None if f.is_relation else cell_key(raw)
-            found = self._checked.get((f.name, key)) if key is not None else None
+            checked = self._checked.setdefault(f.name, {})
+            key = None if f.is_relation else (kind, raw) if kind is str or kind is int else cell_key(raw)
+            found = checked.get(key) if key is not None else None
             if found is None:
                 try:
                     found = (True, f.clean(raw, instance))
                 except ValidationError as e:
                     found = (False, e.error_list)
                 if key is not None:
-                    self._checked[f.name, key] = found
+                    checked[key] = found
             if found[0]:
                 setattr(instance, f.attname, found[1])
             else:
