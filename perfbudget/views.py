@@ -63,6 +63,7 @@ def todo(request: HttpRequest) -> HttpResponse:
         "todo.html",
         {
             "declarations": list(todo.declarations),
+            "overall": list(todo.overall),
             "evaluations": list(todo.evaluations),
             "new_signed_days": evaluation_selectors.new_signed_days(),
         },

@@ -67,7 +67,7 @@ RULES = {
     ),
     "value_form": (
         "指标值：定量指标可衡量", WARNING, {"quantitative_level2": ["数量", "成本"]},
-        "定量指标的指标值“{target}”不是“比较符＋数值＋单位”或日期。",
+        "{kind}应可衡量，指标值“{target}”不是“比较符＋数值＋单位”或日期。",
         "改写为可衡量的值，如 ≥20场、≤50万元、12月底前。",
     ),
     "value_comparator": (
@@ -140,6 +140,8 @@ PROJECT_ONLY = ("basis_document", "estimation_items", "continuing_prior")
 # row_relates_goal's message before it named the goal a row is read against ({goal}: 绩效总目标 on a 项目 form, the
 # row's own 长期目标1 / 年度目标2 on a 部门整体 form).
 OLD_RELATES_MESSAGE = "“{name}”与绩效总目标看不出联系（没有共同的关键词）。"
+# Said 定量 of a row whose value the page then shows as 定性 (judged from the value): it now says why it is measured.
+OLD_VALUE_FORM_MESSAGE = "定量指标的指标值“{target}”不是“比较符＋数值＋单位”或日期。"
 
 
 def ship_form_kinds(Rule) -> None:
@@ -149,6 +151,12 @@ def ship_form_kinds(Rule) -> None:
     Rule.objects.filter(code="row_relates_goal", message=OLD_RELATES_MESSAGE).update(
         message=RULES["row_relates_goal"][3]
     )
+
+
+def ship_value_form_message(Rule) -> None:
+    """The rows of ``value_form`` still carrying the shipped message say why the row is measured (its 二级 or its
+    正向/反向 mark) instead of calling it 定量; an administrator's own wording is kept."""
+    Rule.objects.filter(code="value_form", message=OLD_VALUE_FORM_MESSAGE).update(message=RULES["value_form"][3])
 
 
 def load_review_rules(Rule) -> None:

@@ -159,44 +159,37 @@ def _save(request, declaration, form, formsets, unit, submit: bool, conflict: li
     return True
 
 
-@login_required
-@require_POST
-def declaration_action(request: HttpRequest, pk: int) -> HttpResponse:
-    declaration = _declaration(request.user, pk)
-    action, comment = request.POST.get("action"), request.POST.get("comment", "")
-    handlers = {
-        "approve": lambda: workflow.declaration_review(
-            declaration=declaration, user=request.user, approve=True, comment=comment
-        ),
-        "return": lambda: workflow.declaration_review(
-            declaration=declaration, user=request.user, approve=False, comment=comment
-        ),
-        "submit": lambda: workflow.declaration_submit(declaration=declaration, user=request.user),
-        "withdraw": lambda: workflow.declaration_withdraw(declaration=declaration, user=request.user, comment=comment),
-        "adjust_request": lambda: workflow.declaration_request_adjustment(
-            declaration=declaration, user=request.user, reason=comment
-        ),
-        "adjust_approve": lambda: workflow.declaration_decide_adjustment(
-            declaration=declaration, user=request.user, allow=True, comment=comment
-        ),
-        "adjust_reject": lambda: workflow.declaration_decide_adjustment(
-            declaration=declaration, user=request.user, allow=False, comment=comment
-        ),
-    }
-    if action not in handlers:
+DECLARATION_ACTIONS = {
+    "approve": (lambda d, u, text: workflow.declaration_review(declaration=d, user=u, approve=True, comment=text), "已审核通过。"),
+    "return": (lambda d, u, text: workflow.declaration_review(declaration=d, user=u, approve=False, comment=text), "已退回填报人。"),
+    "submit": (lambda d, u, text: workflow.declaration_submit(declaration=d, user=u), "已提交。"),
+    "withdraw": (lambda d, u, text: workflow.declaration_withdraw(declaration=d, user=u, comment=text), "已撤回，申报表回到草稿状态。"),
+    "adjust_request": (lambda d, u, text: workflow.declaration_request_adjustment(declaration=d, user=u, reason=text), "已提交调整申请。"),
+    "adjust_approve": (lambda d, u, text: workflow.declaration_decide_adjustment(declaration=d, user=u, allow=True, comment=text), "已同意调整，申报表回到草稿状态。"),
+    "adjust_reject": (lambda d, u, text: workflow.declaration_decide_adjustment(declaration=d, user=u, allow=False, comment=text), "已不同意调整。"),
+}  # fmt: skip
+
+
+def run_declaration_action(request: HttpRequest, declaration) -> None:
+    """One workflow step posted from a declaration's page (项目 or 部门整体: the same steps and rights), its outcome
+    as a message; a refused step changes nothing."""
+    action = DECLARATION_ACTIONS.get(request.POST.get("action"))
+    if action is None:
         messages.error(request, "未知的操作。")
-        return redirect("projects:declaration", pk=pk)
+        return
+    step, done = action
     try:
-        handlers[action]()
+        step(declaration, request.user, request.POST.get("comment", ""))
     except workflow.WorkflowError as exc:
         messages.error(request, str(exc))
     else:
-        done = {
-            "approve": "已审核通过。", "return": "已退回填报人。", "submit": "已提交。", "adjust_request": "已提交调整申请。",
-            "withdraw": "已撤回，申报表回到草稿状态。",
-            "adjust_approve": "已同意调整，申报表回到草稿状态。", "adjust_reject": "已不同意调整。",
-        }  # fmt: skip
-        messages.success(request, done[action])
+        messages.success(request, done)
+
+
+@login_required
+@require_POST
+def declaration_action(request: HttpRequest, pk: int) -> HttpResponse:
+    run_declaration_action(request, _declaration(request.user, pk))
     return redirect("projects:declaration", pk=pk)
 
 

@@ -21,8 +21,8 @@ from .forms.declaration import kept_forms
 from .history import declaration_changes
 from .limits import row_cap_problem
 from .models import DepartmentDeclaration
-from .services import workflow
 from .sheets import department_sheet
+from .views import run_declaration_action
 
 
 def _declaration(user, pk: int) -> DepartmentDeclaration:
@@ -115,22 +115,5 @@ def department_declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def department_declaration_action(request: HttpRequest, pk: int) -> HttpResponse:
-    declaration = _declaration(request.user, pk)
-    action, comment = request.POST.get("action"), request.POST.get("comment", "")
-    try:
-        if action == "submit":
-            workflow.declaration_submit(declaration=declaration, user=request.user)
-        elif action == "withdraw":
-            workflow.declaration_withdraw(declaration=declaration, user=request.user, comment=comment)
-        elif action in {"approve", "return"}:
-            workflow.declaration_review(
-                declaration=declaration, user=request.user, approve=action == "approve", comment=comment
-            )
-        else:
-            raise workflow.WorkflowError("未知的操作。")
-    except workflow.WorkflowError as exc:
-        messages.error(request, str(exc))
-    else:
-        done = {"submit": "已提交。", "approve": "已审核通过。", "return": "已退回填报人。", "withdraw": "已撤回。"}
-        messages.success(request, done[action])
+    run_declaration_action(request, _declaration(request.user, pk))
     return redirect("projects:department_declaration", pk=pk)

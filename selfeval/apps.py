@@ -8,14 +8,28 @@ class SelfevalConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save, pre_delete
 
-        from projects.models import Department, ProjectDeclaration, SchemeSection, ScoringScheme, User
+        from projects.models import (
+            Department,
+            DepartmentDeclaration,
+            ProjectDeclaration,
+            SchemeSection,
+            ScoringScheme,
+            User,
+        )
 
         from . import models
         from .locking import refuse_locked_delete
         from .tasks import on_scheme_changed
         from .todo_count import bump_todo_version
 
-        for model in (ProjectDeclaration, models.SelfEvaluation, models.EvaluationEvent, User, Department):
+        for model in (
+            ProjectDeclaration,
+            DepartmentDeclaration,
+            models.SelfEvaluation,
+            models.EvaluationEvent,
+            User,
+            Department,
+        ):
             post_save.connect(bump_todo_version, sender=model, dispatch_uid=f"todo-{model.__name__}")
             post_delete.connect(bump_todo_version, sender=model, dispatch_uid=f"todo-del-{model.__name__}")
 

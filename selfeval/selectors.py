@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from projects.choices import DeclarationStatus, ProjectType, Role
-from projects.models import MonitoringForm, Project, ProjectDeclaration
+from projects.models import DepartmentDeclaration, MonitoringForm, Project, ProjectDeclaration
 from projects.page_cache import reference_version
 
 from .choices import EvaluationStatus
@@ -186,36 +186,42 @@ def new_signed_since(now=None):
 
 @dataclass(frozen=True)
 class Todo:
-    """What waits for a user across all years: declarations and self-evaluations, each a queryset."""
+    """What waits for a user across all years: project declarations, 部门整体 declarations and self-evaluations,
+    each a queryset."""
 
     declarations: QuerySet
+    overall: QuerySet
     evaluations: QuerySet
 
     @property
     def count(self) -> int:
-        """Both kinds counted in one query (the navigation shows it on every page)."""
-        declarations = self.declarations.order_by().values("pk")
-        return declarations.union(self.evaluations.order_by().values("pk"), all=True).count()
+        """The three kinds counted in one query (the navigation shows it on every page)."""
+        parts = [qs.order_by().values("pk") for qs in (self.declarations, self.overall, self.evaluations)]
+        return parts[0].union(*parts[1:], all=True).count()
 
 
 def todo_for(user) -> Todo:
     """Finance staff: forms returned to them; heads: forms submitted to them (and adjustment requests);
     auditors: forms signed lately (``new_signed_since``); others: nothing."""
     declarations = ProjectDeclaration.objects.for_user(user).select_related("project__department")
+    overall = DepartmentDeclaration.objects.for_user(user).select_related("department")
     evaluations = with_last_step(SelfEvaluation.objects.for_user(user).select_related("project", "department"))
     role = getattr(user, "role", None)
     if role == Role.FINANCE:
         declarations = declarations.filter(status=DeclarationStatus.RETURNED)
+        overall = overall.filter(status=DeclarationStatus.RETURNED)
         evaluations = evaluations.filter(status=EvaluationStatus.DRAFT, last_action="return")
     elif role == Role.HEAD:
         declarations = declarations.filter(Q(status=DeclarationStatus.SUBMITTED) | Q(adjustment_requested=True))
+        overall = overall.filter(Q(status=DeclarationStatus.SUBMITTED) | Q(adjustment_requested=True))
         evaluations = evaluations.filter(status=EvaluationStatus.SUBMITTED)
     elif role == Role.AUDITOR:
-        declarations = declarations.none()
+        declarations, overall = declarations.none(), overall.none()
         evaluations = evaluations.filter(status=EvaluationStatus.SIGNED, signed_at__gte=new_signed_since())
     else:
-        declarations, evaluations = declarations.none(), evaluations.none()
+        declarations, overall, evaluations = declarations.none(), overall.none(), evaluations.none()
     return Todo(
         declarations=declarations.order_by("-year", "project__name", "pk"),
+        overall=overall.order_by("-year", "department__code", "pk"),
         evaluations=evaluations.order_by("-year", "department__code", "pk"),
     )

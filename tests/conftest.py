@@ -14,12 +14,14 @@ from projects.models import (
     Department,
     MonitoringPeriod,
     MonitoringRule,
+    ReviewRule,
     SchemeFundingLine,
     SchemeSection,
     ScoringScheme,
     User,
 )
 from projects.monitoring_data import load_monitoring_defaults
+from projects.review_data import load_review_rules, ship_form_kinds
 from projects.scheme_data import load_funding_lines, load_schemes
 from tests.builders import make_user
 
@@ -42,8 +44,28 @@ def media_root(settings, tmp_path_factory):
 
 
 def pytest_collection_modifyitems(items):
-    """Browser and process tests run last: their transactional database is emptied after each of them."""
-    items.sort(key=lambda item: any(item.get_closest_marker(m) for m in TRANSACTIONAL_MARKERS))
+    """Browser and process tests, and any other test on a transactional database, run last: their database is
+    emptied after each of them."""
+
+    def transactional(item) -> bool:
+        db = item.get_closest_marker("django_db")
+        return bool(db and db.kwargs.get("transaction")) or any(
+            item.get_closest_marker(m) for m in TRANSACTIONAL_MARKERS
+        )
+
+    items.sort(key=transactional)
+
+
+def reload_fixed_tables() -> None:
+    """What the migrations and ``load_seeds`` put in an empty database: categories, schemes with their funding
+    lines, monitoring and review rules, the seed documents (no users)."""
+    importlib.import_module("indicators.migrations.0003_category_table").load(apps, None)
+    load_schemes(ScoringScheme, SchemeSection)
+    load_funding_lines(ScoringScheme, SchemeFundingLine)
+    load_monitoring_defaults(MonitoringRule, MonitoringPeriod)
+    load_review_rules(ReviewRule)
+    ship_form_kinds(ReviewRule)
+    call_command("load_seeds", "--no-users", verbosity=0)
 
 
 @pytest.fixture
@@ -51,11 +73,7 @@ def reseeded(transactional_db):
     """A transactional test's database may have been emptied by the one before: reload the fixed tables and seeds.
 
     Used (autouse) by tests/browser and tests/process through their conftest."""
-    importlib.import_module("indicators.migrations.0003_category_table").load(apps, None)
-    load_schemes(ScoringScheme, SchemeSection)
-    load_funding_lines(ScoringScheme, SchemeFundingLine)
-    load_monitoring_defaults(MonitoringRule, MonitoringPeriod)
-    call_command("load_seeds", "--no-users", verbosity=0)
+    reload_fixed_tables()
 
 
 def set_status(forms, status: str, **fields) -> None:

@@ -157,7 +157,7 @@ def declaration_state(o):
 
 def overall_state(o):
     d = overall(o)
-    return d.status, d.filler, d.updated_at
+    return d.status, d.adjustment_requested, d.filler, d.updated_at
 
 
 def evaluation_state(o):
@@ -181,6 +181,16 @@ def adjustment_requested(o, u):
 
 def overall_submitted(o, u):
     workflow.declaration_submit(declaration=overall(o), user=u["finance"])
+
+
+def overall_approved(o, u):
+    overall_submitted(o, u)
+    workflow.declaration_review(declaration=overall(o), user=u["head"], approve=True)
+
+
+def overall_adjustment_requested(o, u):
+    overall_approved(o, u)
+    workflow.declaration_request_adjustment(declaration=overall(o), user=u["finance"], reason="年度任务调整")
 
 
 def evaluation_filled(o, u):
@@ -351,6 +361,15 @@ STEPS = [
     Step("projects:department_declaration_action", "overall", "withdraw", PAGE_FILER, FINANCE, overall_state,
          data=lambda o, u: {"action": "withdraw"}, prepare=overall_submitted,
          after=lambda o: overall(o).status == "draft"),
+    Step("projects:department_declaration_action", "overall", "adjust_request", PAGE_FILER, FILERS, overall_state,
+         data=lambda o, u: {"action": "adjust_request", "comment": "年度任务调整"}, prepare=overall_approved,
+         after=lambda o: overall(o).adjustment_requested),
+    Step("projects:department_declaration_action", "overall", "adjust_approve", PAGE_FILER, HEAD, overall_state,
+         data=lambda o, u: {"action": "adjust_approve", "comment": "同意调整"}, prepare=overall_adjustment_requested,
+         after=lambda o: (overall(o).status, overall(o).adjustment_requested) == ("draft", False)),
+    Step("projects:department_declaration_action", "overall", "adjust_reject", PAGE_FILER, HEAD, overall_state,
+         data=lambda o, u: {"action": "adjust_reject", "comment": "不同意"}, prepare=overall_adjustment_requested,
+         after=lambda o: (overall(o).status, overall(o).adjustment_requested) == ("approved", False)),
     Step("projects:department_declaration_edit", "overall", "save", EDIT, FILERS, overall_state,
          data=lambda o, u: as_editor(u, lambda c: department_page_data(c, overall(o), filler="李四")),
          after=lambda o: overall(o).filler == "李四"),

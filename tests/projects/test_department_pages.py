@@ -108,3 +108,28 @@ def test_a_returned_declaration_shows_the_heads_comment_where_it_is_mended(clien
     page = client.get(reverse("projects:department_declaration", args=[overall.pk])).content.decode()
     assert "退回意见：" not in page  # answered: no longer waiting on the return
     assert "请细化部门整体满意度指标。<br>另：补充时效指标。" in page  # the 审核记录 keeps the comment's lines
+
+
+def test_an_approved_declaration_is_adjusted_through_a_logged_request(client, finance_user, head_user, overall):
+    """申请调整 as on a project declaration: the filer asks with a reason, the head allows it, the form is a draft
+    again; the buttons show to the role whose step it is, and a refused step says why and changes nothing."""
+    page = reverse("projects:department_declaration", args=[overall.pk])
+    action = reverse("projects:department_declaration_action", args=[overall.pk])
+    client.force_login(head_user)
+    assert "申请调整已审核的目标" not in client.get(page).content.decode()
+    client.force_login(finance_user)
+    assert "申请调整已审核的目标" in client.get(page).content.decode()
+    refused = client.post(action, {"action": "adjust_request", "comment": " "}, follow=True).content.decode()
+    assert "请填写调整理由。" in refused
+    overall.refresh_from_db()
+    assert not overall.adjustment_requested
+    done = client.post(action, {"action": "adjust_request", "comment": "年度任务增加培训一项"}, follow=True)
+    assert "已提交调整申请。" in done.content.decode() and "申请调整中" in done.content.decode()
+    assert "同意调整" not in done.content.decode()  # the head's step
+    client.force_login(head_user)
+    text = client.get(page).content.decode()
+    assert "调整申请：年度任务增加培训一项" in text and "同意调整" in text
+    client.post(action, {"action": "adjust_approve", "comment": "同意"})
+    overall.refresh_from_db()
+    assert (overall.status, overall.adjustment_requested) == ("draft", False)
+    assert [e.action for e in overall.events.order_by("pk")][-2:] == ["adjust_request", "adjust_approve"]

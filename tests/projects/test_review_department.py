@@ -101,7 +101,9 @@ CASES = {
     "cost_within_budget": (  # last year's total (4175.62 万元) typed as this year's cost
         department(), department(rows=(row(1, "部门整体支出成本", "4175.62 万元", COST),)),
     ),
-    "goal_quantity": (department(), department(goal_text=LONG_2[1])),
+    "goal_quantity": (  # the seed's goals number their points (2. 1. 2.) but name no quantity: numbering is none
+        department(goal_text=LONG_2[1] + "\n1.全年维护设备1套。"), department(),
+    ),
     "row_relates_goal": (department(), department(rows=(row(1, "培训班次", "≥5期", goal=LONG_1),))),
 }  # fmt: skip
 

@@ -187,3 +187,30 @@ def test_a_continuing_project_without_last_years_evaluation_says_so_and_a_one_of
     (note,) = found("continuing_prior", data(project_type="recurring"))
     assert note.message == "没有本项目 2020 年的自评表，无法对照上年完成情况。"
     assert found("continuing_prior", data(project_type="one_off")) == []
+
+
+@pytest.mark.parametrize(
+    "goal",
+    [
+        "1、保障机关正常运转。2、提高工作效率。",
+        "（1）保障机关正常运转；（2）提高工作效率",
+        "一、保障机关正常运转 二、提高工作效率",
+    ],
+)
+def test_the_numbers_of_a_list_are_no_quantity_in_the_goal(goal):
+    assert [f.message for f in found("goal_quantity", data(goal_text=goal))] == ["绩效总目标没有写明数量或时间。"]
+
+
+@pytest.mark.parametrize("goal", ["1、年内举办培训班5期。2、培训干部500人次。", "1.5万人次受益", "（1）年底前完成验收"])
+def test_a_numbered_goal_with_a_quantity_or_a_date_passes(goal):
+    assert found("goal_quantity", data(goal_text=goal)) == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "kind"),
+    [({}, "数量指标"), ({"names": COST}, "成本指标"), ({"names": QUALITY, "nature": "正向"}, "正向指标")],
+)
+def test_an_unmeasurable_value_is_told_why_the_row_is_measured_not_called_quantitative(changes, kind):
+    """The page shows such a row as 定性 (judged from its value): the review says why it should be measured."""
+    (hit,) = found("value_form", data(rows=(row(1, "考察人数", "考察方案规定人数", **changes),)))
+    assert hit.message == f"{kind}应可衡量，指标值“考察方案规定人数”不是“比较符＋数值＋单位”或日期。"

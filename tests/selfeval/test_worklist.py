@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from projects.models import ProjectDeclaration
+from projects.models import DepartmentDeclaration, ProjectDeclaration
 from projects.services import workflow
 from selfeval.models import SelfEvaluation
 from selfeval.selectors import todo_for, working_year
@@ -85,6 +85,26 @@ def test_heads_find_submitted_declarations_in_todo(client, head_user, finance_us
     page = client.get(reverse("todo"))
     assert [d.pk for d in page.context["declarations"]] == [declaration.pk]
     assert "调整指标值" in page.content.decode()
+
+
+def test_department_declarations_wait_in_todo_for_the_head_then_for_the_filer(
+    client, head_user, finance_user, dongxihu
+):
+    overall = DepartmentDeclaration.objects.filter(department=dongxihu, status="approved").first()
+    client.force_login(head_user)
+    assert client.get(reverse("todo")).context["overall"] == []
+    workflow.declaration_request_adjustment(declaration=overall, user=finance_user, reason="年度任务增加一项")
+    page = client.get(reverse("todo"))
+    assert [d.pk for d in page.context["overall"]] == [overall.pk]
+    assert "年度任务增加一项" in page.content.decode() and todo_for(head_user).count == 1
+    workflow.declaration_decide_adjustment(declaration=overall, user=head_user, allow=True)
+    workflow.declaration_submit(declaration=overall, user=finance_user)
+    workflow.declaration_review(declaration=overall, user=head_user, approve=False, comment="请补充年度任务。")
+    assert todo_for(head_user).count == 0
+    client.force_login(finance_user)
+    page = client.get(reverse("todo"))
+    assert [d.pk for d in page.context["overall"]] == [overall.pk]
+    assert "请补充年度任务。" in page.content.decode() and '待办 <span class="badge">1</span>' in page.content.decode()
 
 
 def test_finance_finds_returned_forms_in_todo_with_the_comment(client, hongshan_finance, hongshan_head, form):

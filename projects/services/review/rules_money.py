@@ -88,9 +88,16 @@ def cost_within_budget(data: ReviewInput, params: dict) -> list[Hit]:
     return hits
 
 
+# The numbering of a list (1、 (2) （3） 4. 一、), which is no quantity: taken out before looking for a number.
+LIST_NUMBER = re.compile(
+    r"(^|[\s。；;，,：:])(?:[（(]?\d{1,2}(?:[、)）]|[.．](?!\d))|[（(]\d{1,2}[)）]|[一二三四五六七八九十]+、)"
+)
+
+
 def goal_quantity(data: ReviewInput, params: dict) -> list[Hit]:
-    """The goal names a quantity or a date: an Arabic number, or a Chinese one with a measure word (三期, 两次)."""
-    text = data.goal_text
+    """The goal names a quantity or a date: an Arabic number, or a Chinese one with a measure word (三期, 两次);
+    the numbers of a list (1、 (2) 一、) are not quantities."""
+    text = LIST_NUMBER.sub(r"\1", data.goal_text)
     if re.search(r"\d", text):
         return []
     classifiers = params.get("classifiers", "")

@@ -16,11 +16,18 @@ def read_target(row: RowInput, year: int):
     ).target  # fmt: skip
 
 
+def quantitative_kind(row: RowInput, level2_words) -> str:
+    """Why a row is meant to be measured, as the review says it: marked 正向/反向 (“正向指标”), or under one of the
+    given 二级 (“数量指标”, “成本指标” …); empty when it is not."""
+    nature = parse_nature(row.nature)
+    if nature in (NATURE_POSITIVE, NATURE_NEGATIVE):
+        return "正向指标" if nature == NATURE_POSITIVE else "反向指标"
+    return next((f"{word}指标" for word in level2_words if row.in_category(word)), "")
+
+
 def is_quantitative_row(row: RowInput, level2_words) -> bool:
     """A row meant to be measured: marked 正向/反向, or under one of the given 二级 (数量, 成本 …)."""
-    if parse_nature(row.nature) in (NATURE_POSITIVE, NATURE_NEGATIVE):
-        return True
-    return any(row.in_category(word) for word in level2_words)
+    return bool(quantitative_kind(row, level2_words))
 
 
 def value_unit(data: ReviewInput, params: dict) -> list[Hit]:
@@ -38,11 +45,12 @@ def value_form(data: ReviewInput, params: dict) -> list[Hit]:
     words = params.get("quantitative_level2", [])
     hits = []
     for row in data.rows:
-        if not row.target.strip() or not is_quantitative_row(row, words) or says_not_applicable(row, NOT_APPLICABLE):
+        kind = quantitative_kind(row, words)
+        if not row.target.strip() or not kind or says_not_applicable(row, NOT_APPLICABLE):
             continue
         target = read_target(row, data.year)
         if not (target.is_quantitative or target.is_time):
-            hits.append(row_hit(row))
+            hits.append(row_hit(row, kind=kind))
     return hits
 
 
