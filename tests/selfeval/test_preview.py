@@ -236,6 +236,7 @@ def test_the_previews_row_form_checks_as_the_pages_and_shares_its_fields(large):
         {"actual": "x", "weight": "", "band": "no-such-band", "score_final": "1.234567"},
         {"actual": "9", "weight": "3", "score_final": ""},
     ]
+
     def stored(row):
         instance = EvaluationRow.objects.get(pk=row.pk)
         instance.weight = row.weight
