@@ -11,7 +11,7 @@ department head: approvals and signatures are the head's alone.
 
 from dataclasses import dataclass
 
-from django.db import models
+from django.db import connection, models
 
 from .bulkwrite import ValuesUpdateQuerySet
 from .choices import DeclarationStatus, Role
@@ -40,14 +40,39 @@ def own_department_ids(user) -> list[int]:
     if cached is not None and cached[0] == user.department_id:
         return list(cached[1])
     # The department model is read from the user's foreign key: the models use this module, not the other way.
-    Department = user._meta.get_field("department").related_model
-    ids, frontier = [user.department_id], [user.department_id]
-    while frontier:  # the tree is shallow (department → offices), a loop of one or two queries
-        frontier = list(Department.objects.filter(parent_id__in=frontier).order_by().values_list("id", flat=True))
-        ids.extend(frontier)
+    field = user._meta.get_field("department")
+    ids, department = _subtree(field.related_model, user.department_id)
+    if department is not None and not field.is_cached(user):
+        field.set_cached_value(user, department)  # the navigation prints it: not read again
     # Remembered on the user object, that is for one request (or one test), not across requests.
     user._visible_department_ids = (user.department_id, tuple(ids))
     return ids
+
+
+SUBTREE_FIELDS = ["id", "code", "name", "short_name", "region", "division_code", "parent_id"]
+
+
+def _subtree(Department, department_id: int) -> tuple[list[int], object]:
+    """The ids of a department and of all its offices (own id first), and the department itself, in one query."""
+    with connection.cursor() as cursor:
+        # The department's own row first (the navigation prints it); UNION ends a loop.
+        cursor.execute(
+            """
+            WITH RECURSIVE tree(id) AS (
+                SELECT id FROM projects_department WHERE id = %s
+                UNION SELECT d.id FROM projects_department d JOIN tree t ON d.parent_id = t.id
+            )
+            SELECT d.id, d.code, d.name, d.short_name, d.region, d.division_code, d.parent_id
+            FROM projects_department d WHERE d.id IN (SELECT id FROM tree) ORDER BY d.id <> %s, d.id
+            """,
+            [department_id, department_id],
+        )
+        rows = cursor.fetchall()
+    if not rows or rows[0][0] != department_id:
+        return [department_id], None
+    # A field added to the model and not read here is read when first used (deferred), never wrong.
+    department = Department.from_db(connection.alias, SUBTREE_FIELDS, rows[0])
+    return [row[0] for row in rows], department
 
 
 class ScopedQuerySet(ValuesUpdateQuerySet):
@@ -57,7 +82,10 @@ class ScopedQuerySet(ValuesUpdateQuerySet):
     department_lookup: str | tuple[str, ...] = "department"
 
     def for_user(self, user):
-        ids = visible_department_ids(user)
+        return self.for_departments(visible_department_ids(user))
+
+    def for_departments(self, ids: list[int] | None):
+        """What the departments ``ids`` own (``visible_department_ids``: None is every department)."""
         if ids is None:
             return self
         lookups = (self.department_lookup,) if isinstance(self.department_lookup, str) else self.department_lookup

@@ -8,9 +8,11 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from projects.access import visible_department_ids
 from projects.choices import DeclarationStatus, ProjectType, Role
 from projects.models import DepartmentDeclaration, MonitoringForm, Project, ProjectDeclaration
 from projects.page_cache import reference_version
+from projects.precompiled import fetch_one
 
 from .choices import EvaluationStatus
 from .models import EvaluationEvent, EvaluationRow, SelfEvaluation
@@ -49,12 +51,16 @@ def evaluation_head(pk: int, *, user) -> SelfEvaluation:
     (department, project, scheme with its sections, stored check, signer) and the stamps its cached sheet is keyed
     on (``projects.page_cache``): its monitoring forms' last change (``monitoring_changed``, as the stored check's
     basis reads it) and the reference data's version. Its rows are not read (2 queries)."""
+    return fetch_one("evaluation_head", _evaluation_head, pk, visible_department_ids(user))  # compiled once
+
+
+def _evaluation_head(pk: int, scope: list[int] | None) -> QuerySet[SelfEvaluation]:
     return (
-        SelfEvaluation.objects.for_user(user)
+        SelfEvaluation.objects.for_departments(scope)
         .select_related("department", "project", "scheme", "check_result", "signed_by")
         .prefetch_related("scheme__sections")
         .annotate(monitoring_changed=monitoring_changed(), reference_version=reference_version())
-        .get(pk=pk)
+        .filter(pk=pk)
     )
 
 

@@ -42,9 +42,9 @@ def test_a_second_read_comes_from_the_cache_without_the_rows_and_is_the_same_pag
     assert TOKEN.sub("", second) == TOKEN.sub("", first)
     tables = " ".join(q["sql"] for q in captured.captured_queries)
     assert "selfeval_evaluationrow" not in tables and "selfeval_evaluationfunding" not in tables
-    # session, user, the department's subtree (2), the form with its stamps, its scheme's sections, its workflow
-    # steps, the user's department in the navigation
-    assert len(captured.captured_queries) <= 8
+    # session, user, the department's subtree with the department itself (the navigation prints it), the form with
+    # its stamps, its scheme's sections, its workflow steps
+    assert len(captured.captured_queries) == 6, [q["sql"][:80] for q in captured.captured_queries]
 
 
 def test_an_edit_through_the_page_the_api_or_the_admin_shows_at_once(client, finance_user, admin_user_, draft):

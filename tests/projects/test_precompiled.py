@@ -1,0 +1,81 @@
+"""Queries compiled once per process (projects/precompiled.py): the same rows, related objects and annotations as the
+ORM's own ``get``, within the scope given, for every id and scope after the first call compiled the statement."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from projects.access import visible_department_ids
+from projects.models import ProjectDeclaration
+from projects.precompiled import _local, fetch_one
+from projects.selectors import _declaration_head
+from selfeval.models import SelfEvaluation
+from selfeval.selectors import _evaluation_head
+from selfeval.services.start import evaluation_start
+
+pytestmark = pytest.mark.django_db
+
+
+def same(a, b) -> None:
+    fields = [f.attname for f in type(a)._meta.concrete_fields]
+    assert [getattr(a, f) for f in fields] == [getattr(b, f) for f in fields]
+
+
+@pytest.fixture(autouse=True)
+def fresh():
+    _local.__dict__.clear()  # each test compiles its statements anew
+    yield
+
+
+@pytest.mark.parametrize("kind", ["evaluation", "declaration"])
+def test_the_compiled_query_reads_what_the_orm_reads_within_each_scope(
+    kind, finance_user, outsider_user, auditor_user, head_user
+):
+    declarations = ProjectDeclaration.objects.filter(project__department=finance_user.department).order_by("pk")
+    if kind == "evaluation":
+        forms = [evaluation_start(declaration=d) for d in declarations.filter(status="approved")[:2]]
+        build, name = _evaluation_head, "evaluation_head"
+    else:
+        forms = list(declarations[:2])
+        build, name = _declaration_head, "declaration_head"
+    assert len(forms) == 2
+    for user in [finance_user, head_user, auditor_user, finance_user]:  # compiled on the first call, then reused
+        scope = visible_department_ids(user)
+        for form in forms:
+            with CaptureQueriesContext(connection) as captured:
+                got = fetch_one(name, build, form.pk, scope)
+            expected = build(form.pk, scope).get()
+            same(got, expected)
+            for related in ["project", "scheme"]:
+                same(getattr(got, related), getattr(expected, related))
+            assert got.reference_version == expected.reference_version
+            if kind == "evaluation":
+                same(got.department, expected.department)
+                assert got.monitoring_changed == expected.monitoring_changed
+                assert [s.pk for s in got.scheme.sections.all()] == [s.pk for s in expected.scheme.sections.all()]
+                assert len(captured.captured_queries) == 2  # the form, its scheme's sections
+            else:
+                same(got.project.department, expected.project.department)
+                assert (got.previous_pk, got.previous_changed, got.prior_changed, got.prior_checked) == (
+                    expected.previous_pk,
+                    expected.previous_changed,
+                    expected.prior_changed,
+                    expected.prior_checked,
+                )
+                assert [e.pk for e in got.events.all()] == [e.pk for e in expected.events.all()]
+    model = type(forms[0])
+    for scope in [visible_department_ids(outsider_user), [], [forms[0].pk + 10_000_000]]:
+        with pytest.raises(model.DoesNotExist):
+            fetch_one(name, build, forms[0].pk, scope)  # out of scope: not found, whatever was compiled before
+    with pytest.raises(model.DoesNotExist):
+        fetch_one(name, build, 0, visible_department_ids(finance_user))
+
+
+def test_a_query_whose_shape_depends_on_its_values_runs_the_orms_way(finance_user):
+    evaluation = SelfEvaluation.objects.order_by("pk").first()
+
+    def build(pk, scope):  # the id twice: the sentinel is not found once
+        return SelfEvaluation.objects.for_departments(scope).filter(pk=pk, id__gte=pk)
+
+    assert fetch_one("twice", build, evaluation.pk, None).pk == evaluation.pk
+    assert _local.compiled[("twice", None)] is None
