@@ -181,9 +181,11 @@ class ScopedStackedInline(ScopedInline, admin.StackedInline):
 class CheckedImportMixin:
     """django-import-export in the admin: imports by administrators only, files checked before reading."""
 
-    from import_export.formats.base_formats import CSV, XLSX
+    from import_export.formats.base_formats import CSV
 
-    formats = [XLSX, CSV]
+    from .resources import SheetXLSX
+
+    formats = [SheetXLSX, CSV]
 
     def get_import_form_class(self, request):
         from import_export.forms import ImportForm

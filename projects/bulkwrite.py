@@ -14,7 +14,18 @@ compiler spent 14 µs a value, 5.6 s of the 10 000-row import's 28 s (with its h
 expressions as values, a primary key given, inherited models and other databases keep Django's own way.
 ``create_with_history`` writes the history rows django-simple-history's ``bulk_create_with_history`` writes, the
 same way.
+
+From ``COPY_MIN`` rows on, new rows are written by ``COPY … FROM STDIN`` instead (their keys taken from the table's
+sequence first, in order, as ``RETURNING`` gives them): PostgreSQL writes 10 000 indicator rows in 0.15 s that way
+against 0.7–1.1 s as ``INSERT … VALUES`` on the bench machine, and the client composes no statement. Only values
+whose text form is plain (text, integers, booleans, decimals, dates, time stamps, NULL) go that way; anything else
+keeps the ``INSERT``.
 """
+
+import datetime
+import io
+from decimal import Decimal
+from operator import attrgetter
 
 from django.db import connections, models, transaction
 from django.utils import timezone
@@ -23,12 +34,27 @@ from psycopg2.extras import execute_values
 from simple_history.utils import bulk_create_with_history
 
 BATCH = 5000
+COPY_MIN = 100  # rows; fewer go in one INSERT, as quick
+
+# Values that are never expressions, and whose preparation for the database depends on the value alone.
+PLAIN_TYPES = frozenset({str, int, bool, type(None), Decimal, float, datetime.date, datetime.datetime})
+MEMO_TYPES = frozenset({str, int, bool, type(None)})  # prepared once per field and distinct value
 
 
 def _plain(fields, objs) -> bool:
     if any(not f.concrete or f.primary_key or f.many_to_many for f in fields):
         return False
-    return not any(hasattr(getattr(obj, f.attname), "resolve_expression") for obj in objs for f in fields)
+    plain = PLAIN_TYPES.issuperset
+    return not any(
+        not plain(map(type, row)) and any(hasattr(v, "resolve_expression") for v in row)
+        for row in map(_getter(fields), objs)
+    )
+
+
+def _getter(fields):
+    """The attribute values of ``fields`` of an object, as a tuple."""
+    names = [f.attname for f in fields]
+    return attrgetter(*names) if len(names) > 1 else lambda obj: (getattr(obj, names[0]),)
 
 
 class ValuesUpdateQuerySet(models.QuerySet):
@@ -119,15 +145,125 @@ def _insertable(model, objs, connection) -> bool:
     )
 
 
-def _prepared(fields, objs, connection) -> list[list]:
-    """Each object's values as Django's insert prepares them (``pre_save``, then ``get_db_prep_save``)."""
-    return [[f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objs]
+class Columns:
+    """Values of ``fields`` as Django's insert prepares them (``get_db_prep_save``) and as COPY's text format
+    writes them; made once per field and distinct value for text, integers, booleans and NULL (a pure function of
+    the value for those), afresh otherwise."""
+
+    def __init__(self, fields, connection):
+        self.fields = fields
+        self.connection = connection
+        self.prepared_memo = [{} for _ in fields]
+        self.text_memo = [{} for _ in fields]
+
+    def prepared(self, values) -> list:
+        out = []
+        for field, memo, value in zip(self.fields, self.prepared_memo, values, strict=True):
+            kind = type(value)
+            if kind not in MEMO_TYPES:
+                out.append(field.get_db_prep_save(value, self.connection))
+                continue
+            prepared = memo.get((kind, value), _MISSING)
+            if prepared is _MISSING:
+                prepared = memo[kind, value] = field.get_db_prep_save(value, self.connection)
+            out.append(prepared)
+        return out
+
+    def line(self, values) -> str | None:
+        """The values as a line of COPY's text format (without its end); None when one does not go that way."""
+        texts = []
+        for field, memo, value in zip(self.fields, self.text_memo, values, strict=True):
+            kind = type(value)
+            if kind not in MEMO_TYPES:
+                text = _copy_text(field.get_db_prep_save(value, self.connection))
+            else:
+                text = memo.get((kind, value), _MISSING)
+                if text is _MISSING:
+                    text = memo[kind, value] = _copy_text(field.get_db_prep_save(value, self.connection))
+            if text is None:
+                return None
+            texts.append(text)
+        return "\t".join(texts)
 
 
-def _insert_values(model, fields, rows: list[list], using: str, batch_size: int | None, conflicts=None) -> list:
-    """``INSERT … VALUES … RETURNING`` the primary keys of ``rows`` (values of ``fields``), in batches;
-    ``conflicts``: (unique fields, updated fields) of ``ON CONFLICT … DO UPDATE``."""
+_MISSING = object()
+
+
+def _raw_values(fields, objs) -> list[tuple]:
+    """Each object's values of ``fields`` as Django's insert reads them (``pre_save``), before preparing them."""
+    if all(type(f).pre_save is models.Field.pre_save for f in fields):  # the attribute as it is
+        return list(map(_getter(fields), objs))
+    return [tuple(f.pre_save(obj, True) for f in fields) for obj in objs]
+
+
+# COPY's text format: each value's text, tab between columns, \N for NULL, backslash escapes in text.
+_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def _copy_text(value) -> str | None:
+    """A prepared value as COPY's text format writes it; None for a value that does not go that way."""
+    kind = type(value)
+    if kind is str or isinstance(value, str):
+        return None if "\x00" in value else str.translate(value, _ESCAPES)
+    if value is None:
+        return "\\N"
+    if kind is bool:
+        return "t" if value else "f"
+    if kind is int or kind is Decimal:
+        return str(value)
+    if kind is datetime.datetime or kind is datetime.date:
+        return value.isoformat()
+    return None
+
+
+def _copy_values(model, fields, lines: list[str], using: str, returning: bool) -> list | None:
+    """Write the rows (``lines`` in COPY's text format, values of ``fields``) by ``COPY``: with ``returning``, their
+    keys are taken from the primary key's sequence first and written with them (returned in order). None when the
+    key has no sequence: nothing written then."""
     connection = connections[using]
+    meta = model._meta
+    columns = [f.column for f in fields]
+    keys = []
+    with connection.cursor() as cursor:
+        if returning:
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [meta.db_table, meta.pk.column])
+            (sequence,) = cursor.fetchone()
+            if sequence is None:
+                return None
+            cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [sequence, len(lines)])
+            keys = [key for (key,) in cursor.fetchall()]
+            columns.insert(0, meta.pk.column)
+            lines = [f"{key}\t{line}" for key, line in zip(keys, lines, strict=True)]
+        statement = sql.SQL("COPY {table} ({names}) FROM STDIN").format(
+            table=sql.Identifier(meta.db_table), names=sql.SQL(", ").join(map(sql.Identifier, columns))
+        )
+        lines.append("")
+        with connection.wrap_database_errors:  # Django's errors, as its own cursor raises them (a lock timeout…)
+            cursor.cursor.copy_expert(statement.as_string(cursor.cursor.connection), io.StringIO("\n".join(lines)))
+    return keys
+
+
+def _insert_values(
+    model, fields, values: list[tuple], using: str, batch_size: int | None, returning: bool = True, conflicts=None
+):
+    """Write rows (``values`` of ``fields``, as read before Django prepares them) and return their primary keys:
+    ``INSERT … VALUES … RETURNING`` in batches; from ``COPY_MIN`` rows whose values all have a plain text form, one
+    ``COPY`` (keys from the sequence). ``conflicts``: (unique fields, updated fields) of ``ON CONFLICT … DO UPDATE``
+    (never by ``COPY``)."""
+    connection = connections[using]
+    columns = Columns(fields, connection)
+    if len(values) >= COPY_MIN and not conflicts:
+        lines = []
+        for row in values:
+            line = columns.line(row)
+            if line is None:
+                break
+            lines.append(line)
+        else:
+            keys = _copy_values(model, fields, lines, using, returning)
+            if keys is not None:
+                return keys
+    rows = [columns.prepared(row) for row in values]
     meta = model._meta
     on_conflict = sql.SQL("")
     if conflicts:
@@ -154,9 +290,9 @@ def insert_rows(model, objs: list, using: str, batch_size: int | None = None, co
     each object as ``bulk_create`` sets them (PostgreSQL only; the caller checks ``_insertable``); ``conflicts``:
     (unique fields, updated fields): a row that exists is updated (the key returned is the existing row's)."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    rows = _prepared(fields, objs, connections[using])
+    values = _raw_values(fields, objs)
     with transaction.atomic(using=using, savepoint=False):
-        keys = _insert_values(model, fields, rows, using, batch_size, conflicts)
+        keys = _insert_values(model, fields, values, using, batch_size, conflicts=conflicts)
     for obj, pk in zip(objs, keys, strict=True):
         obj.pk = pk
         obj._state.adding = False
@@ -215,12 +351,13 @@ def create_with_history(model, objs: list, *, user=None, batch_size: int | None 
     own = {"history_user_id": getattr(user, "pk", user), "history_change_reason": None, "history_type": "+"}
     with transaction.atomic(using=using, savepoint=False):
         objs = manager.bulk_create(objs, batch_size=batch_size)
+        read = attrgetter(*[f.attname for f in columns if f.attname not in own and f.attname != "history_date"])
         rows = []
         for obj in objs:
             values = {**own, "history_date": timezone.now()}
-            rows.append([f.get_db_prep_save(values[f.attname] if f.attname in values else getattr(obj, f.attname),
-                                            connection) for f in columns])  # fmt: skip
-        _insert_values(history, columns, rows, using, batch_size)
+            tracked = iter(read(obj))  # the object's own values, in the history's column order
+            rows.append(tuple(values[f.attname] if f.attname in values else next(tracked) for f in columns))
+        _insert_values(history, columns, rows, using, batch_size, returning=False)
     return objs
 
 

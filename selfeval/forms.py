@@ -96,6 +96,34 @@ class RowForm(PlainRowForm):
         return cleaned
 
 
+class _SharedFields(dict):
+    """A form's base fields whose deep copy (Django's, for each form) is a shallow one: the fields are shared."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
+class CheckedRowForm(RowForm):
+    """``RowForm`` for a row that is only bound and validated, never shown nor changed afterwards (the live
+    preview's typed rows): the same fields, checks and messages; its fields are made once per 分值 (the band
+    choices depend on it) and shared by the forms, where Django deep-copies them for each form (the larger part of
+    making one)."""
+
+    _shared: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        weight = getattr(kwargs.get("instance"), "weight", None)
+        key = (type(weight), str(weight))
+        shared = self._shared.get(key)
+        if shared is None:
+            made = RowForm(*args, **kwargs).fields  # RowForm's own making, once
+            if len(self._shared) > 256:
+                self._shared.clear()
+            shared = self._shared[key] = _SharedFields({name: made[name] for name in RowForm.base_fields})
+        self.base_fields = shared
+        super().__init__(*args, **kwargs)
+
+
 def band_choices(weight) -> list[tuple[str, str]]:
     """The qualitative bands, each with its point range on a row of this weight: 达成年度指标（8–10 分）."""
     if not weight or weight <= 0:

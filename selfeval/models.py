@@ -61,9 +61,20 @@ class BoundsOnFilledFields:
 
 
 def _checks_any(constraint, fields: set) -> bool:
-    return isinstance(constraint, models.CheckConstraint) and bool(
-        models.Q(constraint.condition).referenced_base_fields & fields
-    )
+    return isinstance(constraint, models.CheckConstraint) and bool(_referenced(constraint) & fields)
+
+
+_REFERENCED: dict = {}  # a model's check constraint → the fields its condition reads (the model's own, made once)
+
+
+def _referenced(constraint) -> frozenset:
+    found = _REFERENCED.get(id(constraint))
+    if found is None or found[0] is not constraint:
+        found = _REFERENCED[id(constraint)] = (
+            constraint,
+            frozenset(models.Q(constraint.condition).referenced_base_fields),
+        )
+    return found[1]
 
 
 class SelfEvaluation(LockedEvaluationMixin, FormBase):

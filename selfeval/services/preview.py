@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 
 from ..access import evaluation_rights
-from ..forms import EvaluationForm, evaluation_formsets
+from ..forms import CheckedRowForm, EvaluationForm, evaluation_formsets
 from ..models import SelfEvaluation
 from ..selectors import evaluation_with_rows
 from . import engine
@@ -73,6 +73,8 @@ def typed_page(evaluation: SelfEvaluation, data) -> TypedPage | None:
         count = len(formset.parts)
         if formset.total_form_count() != count or formset.initial_form_count() != count:
             return None
+        if table in COMPARED:
+            formset.form = CheckedRowForm  # bound and validated only: the fields shared (``CheckedRowForm``)
         by_id = {str(part.pk): part for part in formset.parts}
         fk_name = formset.fk.name
         parts, prefixes = [], {}

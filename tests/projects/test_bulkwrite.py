@@ -190,3 +190,38 @@ def test_created_with_history_as_simple_history_creates_them(admin_user_):
 
     assert written(ours) == written(theirs) and len(written(ours)) == 4
     assert all(h.history_date is not None for h in history.objects.filter(id__in=[o.pk for o in ours]))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_many_new_rows_go_by_copy_and_read_back_as_django_writes_them(django_assert_num_queries):
+    from projects.bulkwrite import COPY_MIN
+
+    form = SelfEvaluation.objects.exclude(status="signed").order_by("pk").first()
+    texts = ["反斜杠\\N 与 \\t", "制表\t符", "换\n行\r回车", "引号'\"’", "", "普通"]
+
+    def rows(start):
+        made = new_rows(form, start, COPY_MIN + 5)
+        for n, row in enumerate(made):
+            row.name, row.target = texts[n % len(texts)], f"≥{n}"
+            row.weight = Decimal("2.50") if n % 2 else None
+        return made
+
+    mine = rows(2000)
+    with django_assert_num_queries(1 + 2):  # the lock check, the key sequence and its keys (COPY is not logged)
+        ours = EvaluationRow.objects.bulk_create(mine)
+    theirs = models.QuerySet(EvaluationRow).bulk_create(rows(3000))
+    assert [r[1:] for r in read(EvaluationRow, ours, ROW_FIELDS)] == [
+        r[1:] for r in read(EvaluationRow, theirs, ROW_FIELDS)
+    ]
+    assert [r.pk for r in ours] == sorted(r.pk for r in ours) == [r[0] for r in read(EvaluationRow, ours, [])]
+    assert all(not r._state.adding for r in ours)
+
+
+def test_many_new_rows_with_a_value_copy_cannot_write_keep_the_insert():
+    from projects.bulkwrite import COPY_MIN
+
+    form = SelfEvaluation.objects.exclude(status="signed").order_by("pk").first()
+    made = new_rows(form, 4000, COPY_MIN)
+    made[-1].name = "空字符\x00"
+    with pytest.raises(ValueError):  # psycopg2 refuses a NUL in text, as it does for Django's own insert
+        EvaluationRow.objects.bulk_create(made)
