@@ -102,6 +102,21 @@ class YearWidget(widgets.IntegerWidget):
         return year
 
 
+class SeqWidget(widgets.IntegerWidget):
+    """序号: a whole number (import-export's own widget reads 五十五 as a decimal error in English, 1.5 as 1)."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise ValueError(f"序号“{value}”不是数字，请写阿拉伯数字（如 55）。") from None
+        if not number.is_finite() or number != number.to_integral_value():
+            raise ValueError(f"序号“{value}”应为整数。")
+        return int(number)
+
+
 class WeightWidget(widgets.DecimalWidget):
     def clean(self, value, row=None, **kwargs):
         if value in (None, ""):
@@ -198,7 +213,7 @@ class IndicatorResource(AllOrNothingResource):
 
     project = fields.Field(column_name="项目编码", attribute="project_key", readonly=False)
     year = fields.Field(column_name="年度", attribute="year", readonly=False)
-    seq = fields.Field(attribute="seq", column_name="序号", widget=widgets.IntegerWidget())
+    seq = fields.Field(attribute="seq", column_name="序号", widget=SeqWidget())
     level1_printed = fields.Field(attribute="level1_printed", column_name="一级指标", widget=TEXT)
     level2_printed = fields.Field(attribute="level2_printed", column_name="二级指标", widget=TEXT)
     name = fields.Field(attribute="name", column_name="三级指标", widget=TEXT)
@@ -368,7 +383,7 @@ class IndicatorResource(AllOrNothingResource):
     def get_instance(self, instance_loader, row):
         declaration = self._declaration(row)
         try:
-            seq = self.fields["seq"].clean({"序号": row.get("序号")})  # the 序号 column's IntegerWidget
+            seq = self.fields["seq"].clean({"序号": row.get("序号")})  # the 序号 column's SeqWidget
         except ValueError:
             return None  # the 序号 column's own error is reported for the row
         if seq is not None and (declaration.pk, seq) in self.seen:

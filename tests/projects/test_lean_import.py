@@ -73,6 +73,7 @@ def test_every_kind_of_refused_row_gives_the_same_messages_and_nothing_is_writte
         row((a.project.key, "二〇三〇"), 53),
         row((a.project.key, 1800), 54),
         row(a, "五十五"),
+        row(a, "55.5"),
         row(a, 56, 分值="很多"),
         row(a, 57, 指标性质="中性"),
         row(a, 58, 比较符="约"),
@@ -88,11 +89,13 @@ def test_every_kind_of_refused_row_gives_the_same_messages_and_nothing_is_writte
     before = Indicator.objects.count(), Indicator.history.count()
     theirs, ours = both(admin, rows)
     assert ours == theirs
-    assert len(ours["invalid"]) + len(ours["errors"]) >= 12
+    assert len(ours["invalid"]) + len(ours["errors"]) >= 13
+    assert "ConversionSyntax" not in repr(ours)  # every message is the office's words
     messages = " ".join(str(m) for _, errors, _ in ours["invalid"] for ms in errors.values() for m in ms)
     messages += " ".join(m for _, errors in ours["errors"] for m in errors)  # a year that is not one: the row's error
     for expected in ("没有找到项目“no-such-project”", "不能导入修改", "不是有效的年份", "分值“很多”不是数字",
-                     "无法识别的指标性质“中性”", "无法识别的比较符“约”", "三级指标不能为空", "在文件中出现了两次"):  # fmt: skip
+                     "无法识别的指标性质“中性”", "无法识别的比较符“约”", "三级指标不能为空", "在文件中出现了两次",
+                     "序号“五十五”不是数字", "序号“55.5”应为整数"):  # fmt: skip
         assert expected in messages, expected
     assert (Indicator.objects.count(), Indicator.history.count()) == before
 
