@@ -268,9 +268,19 @@ CELERY_TIMEZONE = TIME_ZONE
 REDIS_URL = env_str("REDIS_URL")
 # Without Redis each process keeps its own cache: room for the sheets of the forms its users are reading (Django's
 # default is 300 entries, fewer than 32 users' ten forms each).
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}}
+# "pdfs": the kept PDFs of forms not final yet (reports.services.kept), a few hundred kB each: without Redis a
+# process keeps at most 50 of them.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}},
+    "pdfs": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pdfs",
+        "OPTIONS": {"MAX_ENTRIES": 50},
+    },
+}
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    redis_cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    CACHES = {"default": redis_cache, "pdfs": {**redis_cache, "KEY_PREFIX": "pdfs"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 SERIALIZATION_MODULES = {"json-full": "projects.serialization"}  # backups keep microseconds

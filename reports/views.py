@@ -12,19 +12,24 @@ from django.views.decorators.http import require_POST
 from indicators.params import param_id, param_year
 from indicators.services.text import join_sentences
 from projects.access import can_read_export, monitoring_rights
+from projects.choices import DeclarationStatus
 from projects.models import Department, DepartmentDeclaration, MonitoringForm, ProjectDeclaration
-from projects.selectors import declaration_page, department_declaration_page, monitoring_page
+from projects.selectors import declaration_head, declaration_page, department_declaration_page, monitoring_page
 from projects.services.importing import declaration_import
 from projects.services.monitoring import MonitoringError
 from projects.services.monitoring_xlsx import export_monitoring, monitoring_import, read_monitoring
+from projects.services.page import body_stamp as declaration_stamp
 from projects.services.xlsx import SheetError, export_declaration, read_declaration
 from projects.uploads import UploadRejected, checked_xlsx
 from projects.years import YEAR_MESSAGE
+from selfeval.choices import EvaluationStatus
 from selfeval.models import SelfEvaluation
-from selfeval.selectors import evaluation_with_rows, years_for
+from selfeval.selectors import evaluation_head, evaluation_with_rows, years_for
+from selfeval.services.page import body_stamp as evaluation_stamp
 
 from .models import ExportJob, ExportStatus
 from .services.batch import FORM_CHOICES, ExportError, progress, readable_now, start_export
+from .services.kept import kept_pdf
 from .services.pdf import PdfError, form_pdf
 from .services.stored import final_key, store, stored_for
 
@@ -66,9 +71,29 @@ def _pdf(request: HttpRequest, queryset, pk: int, load, back: str) -> HttpRespon
     return attachment(response, filename)
 
 
+def _kept_pdf(request: HttpRequest, kind: str, pk: int, head, final: bool, stamp, load, back: str) -> HttpResponse:
+    """The PDF of a form read with its page's stamp in the user's scope (``head``): a final form's from storage
+    (``_pdf``), another's kept per stamp (``services.kept``) — rendered once for as long as the form is unchanged."""
+    if final:
+        return _pdf(request, type(head).objects, pk, load, back)
+    try:
+        filename, pdf = kept_pdf(kind, pk, (head.status, *stamp) if stamp else None, lambda: load(pk),
+                                 lambda form: form.updated_at == head.updated_at)  # fmt: skip
+    except PdfError as exc:
+        messages.error(request, f"PDF 生成失败：{exc}")
+        return redirect(back, pk=pk)
+    return attachment(HttpResponse(pdf, content_type="application/pdf"), filename)
+
+
 @login_required
 def declaration_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    return _pdf(request, ProjectDeclaration.objects, pk, declaration_page, "projects:declaration")
+    try:
+        head = declaration_head(pk, user=request.user)
+    except ProjectDeclaration.DoesNotExist:
+        raise Http404("没有找到这张表。") from None
+    final = head.status == DeclarationStatus.APPROVED
+    return _kept_pdf(request, "declaration", pk, head, final, declaration_stamp(head), declaration_page,
+                     "projects:declaration")  # fmt: skip
 
 
 @login_required
@@ -80,7 +105,13 @@ def department_declaration_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def evaluation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    return _pdf(request, SelfEvaluation.objects, pk, evaluation_with_rows, "selfeval:evaluation")
+    try:
+        head = evaluation_head(pk, user=request.user)
+    except SelfEvaluation.DoesNotExist:
+        raise Http404("没有找到这张表。") from None
+    final = head.status == EvaluationStatus.SIGNED
+    return _kept_pdf(request, "evaluation", pk, head, final, evaluation_stamp(head), evaluation_with_rows,
+                     "selfeval:evaluation")  # fmt: skip
 
 
 @login_required
