@@ -1,8 +1,11 @@
 """Downloads and uploads: the declaration's Excel template, the forms' PDFs, batch exports."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -23,7 +26,6 @@ from projects.services.xlsx import SheetError, export_declaration, read_declarat
 from projects.uploads import UploadRejected, checked_xlsx
 from projects.years import YEAR_MESSAGE
 from selfeval.choices import EvaluationStatus
-from selfeval.models import SelfEvaluation
 from selfeval.selectors import evaluation_head, evaluation_with_rows, years_for
 from selfeval.services.page import body_stamp as evaluation_stamp
 
@@ -71,29 +73,49 @@ def _pdf(request: HttpRequest, queryset, pk: int, load, back: str) -> HttpRespon
     return attachment(response, filename)
 
 
-def _kept_pdf(request: HttpRequest, kind: str, pk: int, head, final: bool, stamp, load, back: str) -> HttpResponse:
-    """The PDF of a form read with its page's stamp in the user's scope (``head``): a final form's from storage
-    (``_pdf``), another's kept per stamp (``services.kept``) — rendered once for as long as the form is unchanged."""
-    if final:
-        return _pdf(request, type(head).objects, pk, load, back)
+@dataclass(frozen=True)
+class KeptKind:
+    """A kind of form whose PDF is kept per version until it is final: how its page reads it with its stamp in the
+    user's scope, when it is final, how its PDF's form is loaded, and the page to go back to."""
+
+    head: Callable
+    final_status: str
+    stamp: Callable
+    load: Callable
+    back: str
+
+
+KEPT_KINDS = {
+    "declaration": KeptKind(declaration_head, DeclarationStatus.APPROVED, declaration_stamp, declaration_page,
+                            "projects:declaration"),
+    "evaluation": KeptKind(evaluation_head, EvaluationStatus.SIGNED, evaluation_stamp, evaluation_with_rows,
+                           "selfeval:evaluation"),
+}  # fmt: skip
+
+
+def _kept_pdf(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """The PDF of a form read with its page's stamp in the user's scope (404 otherwise): a final form's from storage
+    (``_pdf``), another's kept per stamp and status (``services.kept``) — rendered once while the form is unchanged."""
+    spec = KEPT_KINDS[kind]
     try:
-        filename, pdf = kept_pdf(kind, pk, (head.status, *stamp) if stamp else None, lambda: load(pk),
+        head = spec.head(pk, user=request.user)
+    except ObjectDoesNotExist:
+        raise Http404("没有找到这张表。") from None
+    if head.status == spec.final_status:
+        return _pdf(request, type(head).objects, pk, spec.load, spec.back)
+    stamp = spec.stamp(head)
+    try:
+        filename, pdf = kept_pdf(kind, pk, (head.status, *stamp) if stamp else None, lambda: spec.load(pk),
                                  lambda form: form.updated_at == head.updated_at)  # fmt: skip
     except PdfError as exc:
         messages.error(request, f"PDF 生成失败：{exc}")
-        return redirect(back, pk=pk)
+        return redirect(spec.back, pk=pk)
     return attachment(HttpResponse(pdf, content_type="application/pdf"), filename)
 
 
 @login_required
 def declaration_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        head = declaration_head(pk, user=request.user)
-    except ProjectDeclaration.DoesNotExist:
-        raise Http404("没有找到这张表。") from None
-    final = head.status == DeclarationStatus.APPROVED
-    return _kept_pdf(request, "declaration", pk, head, final, declaration_stamp(head), declaration_page,
-                     "projects:declaration")  # fmt: skip
+    return _kept_pdf(request, "declaration", pk)
 
 
 @login_required
@@ -105,13 +127,7 @@ def department_declaration_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def evaluation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        head = evaluation_head(pk, user=request.user)
-    except SelfEvaluation.DoesNotExist:
-        raise Http404("没有找到这张表。") from None
-    final = head.status == EvaluationStatus.SIGNED
-    return _kept_pdf(request, "evaluation", pk, head, final, evaluation_stamp(head), evaluation_with_rows,
-                     "selfeval:evaluation")  # fmt: skip
+    return _kept_pdf(request, "evaluation", pk)
 
 
 @login_required

@@ -19,6 +19,7 @@ from projects.selectors import monitoring_records
 from ..choices import EvaluationStatus
 from ..models import EvaluationFunding, EvaluationGoal, EvaluationRow, EvaluationSection, SelfEvaluation
 from .adapters import HEADER_FIELDS, EvaluationSnapshot, rules_for
+from .stamps import monitoring_changed, scheme_stamp
 
 COST_CODES = ("cost", "output-cost")
 
@@ -114,8 +115,6 @@ class SchemeData(NamedTuple):
 
 def scheme_data() -> dict[int, SchemeData]:
     """Every scheme's data as it is now (two queries)."""
-    from .checks import scheme_stamp
-
     data = {}
     for scheme in ScoringScheme.objects.prefetch_related("sections"):
         sections = list(scheme.sections.all())
@@ -163,7 +162,6 @@ def load_batch(ids, *, schemes: dict[int, SchemeData] | None = None, for_update:
     monitoring records). ``for_update``: the forms are locked first (``select_for_update`` of the forms only, as
     ``selectors.evaluations_with_rows`` locks them). ``fresh``: without the signed forms whose check holds what was
     signed (as the stored checks are made again: ``checks.refresh_checks``)."""
-    from .checks import monitoring_changed
 
     schemes = schemes if schemes is not None else scheme_data()
     forms = SelfEvaluation.objects.filter(pk__in=list(ids))

@@ -15,7 +15,6 @@ The machinery both kinds of check share is in ``projects.services.checks``.
 
 from dataclasses import replace
 
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from indicators.services.values import PARSER_VERSION
@@ -27,7 +26,6 @@ from projects.services.checks import (
     basis,
     checks_in_order,
     counted_findings,
-    digest,
     refresh_stale_declarations,
     refuse_over,
     stale_ids,
@@ -43,15 +41,9 @@ from . import batch, engine
 from .adapters import form_input, funding_figures, snapshot_of
 from .consistency import CHECKER_VERSION
 from .findings import UNREAD, evaluation_findings
+from .stamps import monitoring_changed, scheme_stamp
 
 EVALUATION_VERSION = f"e{engine.ENGINE_VERSION}.c{CHECKER_VERSION}.p{PARSER_VERSION}"
-
-
-def monitoring_changed() -> Subquery:
-    """The last change of any 运行监控 form of a self-evaluation's declaration (None without one), as an annotation:
-    the cross-stage checker reads the latest submitted one, so a change of any of them may change the findings."""
-    forms = MonitoringForm.objects.filter(declaration=OuterRef("declaration")).order_by("-updated_at")
-    return Subquery(forms.values("updated_at")[:1])
 
 
 def _monitoring_changed(evaluation: SelfEvaluation):
@@ -68,16 +60,6 @@ def evaluation_basis(updated_at, stamp: str, monitoring_at) -> str:
     and the code's versions."""
     monitoring = monitoring_at.isoformat() if monitoring_at else "-"
     return basis(updated_at, f"{stamp}|m{monitoring}", EVALUATION_VERSION)
-
-
-def scheme_stamp(scheme: ScoringScheme) -> str:
-    """A short digest of a scheme's rules and sections (read from the scheme as loaded, sections prefetched)."""
-    parts = [
-        scheme.code, scheme.layout, scheme.budget_rate_places, scheme.cap_budget_score, scheme.reverse_rule,
-        scheme.score_places, scheme.deviation_above, scheme.weights_per_form, scheme.grade_bands, scheme.full_points,
-        scheme.rate_in_percent,
-    ]  # fmt: skip
-    return digest(parts + [(s.code, s.kind, s.points) for s in scheme.sections.all()])
 
 
 def scheme_stamps() -> dict[int, str]:
