@@ -134,6 +134,10 @@ def test_a_clean_file_writes_the_same_rows_and_history_both_ways(drafts):
     assert len(queries.captured_queries) < 40, len(queries.captured_queries)  # per declaration and per batch
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite takes at most 999 values a statement: its inserts grow with the rows",
+)
 def test_the_import_runs_as_many_queries_for_many_rows_as_for_few(drafts):
     admin = make_user(role=Role.ADMIN)
     a, b = drafts
