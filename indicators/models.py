@@ -114,22 +114,35 @@ class IndicatorRowBase(models.Model):
     @property
     def default_nature(self) -> str:
         """成本 rows are 反向 unless the form prints otherwise."""
-        names = (self.level1_printed or "", self.level2_printed or "")
         # The matched categories where they are loaded (never a query per row); the printed names always.
         codes = tuple(
             getattr(self, name).code
             for name in ("level1", "level2")
             if getattr(self, f"{name}_id") and type(self)._meta.get_field(name).is_cached(self)
         )
-        is_cost = any(code == "cost" or code == "output-cost" for code in codes) or any("成本" in n for n in names)
-        return "negative" if is_cost else ""
+        return cost_nature(codes, (self.level1_printed, self.level2_printed))
 
     def read_values(self, actual: str = "", *, year: int | None = None) -> RowValues:
         """The row's target (and an actual) read with the columns printed beside it: 指标性质, comparator, unit."""
-        return parse_row(
-            self.target, actual, unit=self.unit, comparator=self.comparator, nature=self.nature,
-            default_nature=self.default_nature, year=year,
-        )  # fmt: skip
+        return read_row_values(self, self.default_nature, actual, year=year)
+
+
+COST_CODES = ("cost", "output-cost")
+
+
+def cost_nature(codes, names) -> str:
+    """A row's default 指标性质 from its matched categories' codes and its printed 一级/二级 names: 成本 rows are 反向
+    (``negative``), others have none. For rows read as plain data as well as for the models."""
+    is_cost = any(code in COST_CODES for code in codes) or any("成本" in (name or "") for name in names)
+    return "negative" if is_cost else ""
+
+
+def read_row_values(row, default_nature: str, actual: str = "", *, year: int | None = None) -> RowValues:
+    """``read_values`` of any row with the model's ``target``, ``unit``, ``comparator`` and ``nature``."""
+    return parse_row(
+        row.target, actual, unit=row.unit, comparator=row.comparator, nature=row.nature,
+        default_nature=default_nature, year=year,
+    )  # fmt: skip
 
 
 class LibraryIndicator(models.Model):

@@ -64,11 +64,6 @@ def _evaluation_head(pk: int, scope: list[int] | None) -> QuerySet[SelfEvaluatio
     )
 
 
-def evaluations_with_rows(pks: list[int], *, for_update: bool = False) -> list[SelfEvaluation]:
-    """Many self-evaluations loaded as ``evaluation_with_rows`` loads one (6 queries for all), in id order."""
-    return list(_with_rows(for_update=for_update).filter(pk__in=pks).order_by("pk"))
-
-
 def years_for(user) -> list[int]:
     years = set(ProjectDeclaration.objects.for_user(user).order_by().values_list("year", flat=True).distinct())
     years |= set(SelfEvaluation.objects.for_user(user).order_by().values_list("year", flat=True).distinct())

@@ -8,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from indicators.models import ReferenceQuerySet
+from indicators.models import ReferenceQuerySet, cost_nature
 
 from ..access import scoped_queryset
 from ..choices import DeclarationStatus, Likelihood, MonitoringAction, MonitoringDecisionKind
@@ -283,7 +283,7 @@ class MonitoringRow(GuardedPartMixin):
     @property
     def default_nature(self) -> str:
         """成本 rows are 反向 unless the declaration prints otherwise (as ``IndicatorRowBase.default_nature``)."""
-        return "negative" if "成本" in f"{self.level1}{self.level2}" else ""
+        return cost_nature((), (self.level1, self.level2))
 
     def ticks(self) -> list[tuple[str, bool]]:
         """The five 偏差原因 in the paper form's order, each with whether it is ticked."""

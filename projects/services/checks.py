@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from django.db import IntegrityError, OperationalError, connection, transaction
 
-from indicators.models import IndicatorCategory
+from indicators.models import IndicatorCategory, cost_nature
 from indicators.services.checking import Finding
 from indicators.services.values import PARSER_VERSION
 
@@ -113,6 +113,30 @@ def make_checks(ids, load: Callable, make: Callable, form: str, keep: bool) -> d
     return made
 
 
+def stored_in_batches(ids, make_batch: Callable, forms: Callable, form: str, keep: bool) -> dict:
+    """Make and store the checks of the forms ``ids`` in batches of ``BATCH``, each read as plain data by
+    ``make_batch(ids)`` (a module-level function or partial: the batch's checks, stored). Without ``keep`` the
+    batches are spread over worker processes where they can be (``pool``) and nothing is returned; with it, the
+    checks made, by form, each holding its form as ``forms()`` (a queryset) reads it, without its rows."""
+    ids = list(ids)
+    batches = [ids[start : start + BATCH] for start in range(0, len(ids), BATCH)]
+    if not keep:
+        over_batches(partial(_stored_count, make_batch), batches)
+        return {}
+    made = {}
+    for batch in batches:
+        checks = make_batch(batch)
+        by_pk = forms().in_bulk([getattr(check, f"{form}_id") for check in checks])
+        for check in checks:
+            setattr(check, form, by_pk[getattr(check, f"{form}_id")])
+            made[getattr(check, f"{form}_id")] = check
+    return made
+
+
+def _stored_count(make_batch: Callable, ids: list[int]) -> int:
+    return len(make_batch(ids))
+
+
 def stale_ids(state, expected: Callable) -> list[int]:
     """The forms of ``state`` (id, last change, stored basis, …) whose stored basis is not ``expected(row)``."""
     return [row[0] for row in state if row[2] != expected(row)]
@@ -198,8 +222,8 @@ def declaration_rows(ids) -> list[tuple]:
     rows = Indicator.objects.filter(project_declaration_id__in=pks).order_by("project_declaration_id", "seq", "pk")
     fields = ("project_declaration_id", *IndicatorRow._fields, "level1__code", "level1_printed", "level2_printed")
     for declaration_id, *values, code, level1_printed, level2_printed in rows.values_list(*fields):
-        cost = code in ("cost", "output-cost") or "成本" in (level1_printed or "") or "成本" in (level2_printed or "")
-        indicators[declaration_id].append((IndicatorRow(*values), code, "negative" if cost else ""))
+        nature = cost_nature((code,), (level1_printed, level2_printed))  # the 一级 matched, as the pages load it
+        indicators[declaration_id].append((IndicatorRow(*values), code, nature))
     return [(head, funding[head.pk], expenses[head.pk], indicators[head.pk]) for head in heads]
 
 
@@ -210,25 +234,18 @@ def refresh_stale_declarations(declarations, *, limit: int | None = None, keep: 
     state = list(declarations.values_list("pk", "updated_at", "check_result__basis"))
     stale = stale_ids(state, lambda row: basis(row[1], stamp, DECLARATION_VERSION))
     refuse_over(limit, stale, lambda: enqueue("projects.tasks.refresh_declaration_checks"))
-    batches = [stale[start : start + BATCH] for start in range(0, len(stale), BATCH)]
-    if not keep:
-        over_batches(partial(_declaration_batch, stamp=stamp), batches)
-        return [row[0] for row in state], {}
-    made = {}
-    for ids in batches:
-        checks = _declaration_batch(ids, stamp, count=False)
-        if checks:
-            forms = ProjectDeclaration.objects.filter(pk__in=[check.declaration_id for check in checks])
-            by_pk = {form.pk: form for form in forms.select_related("project__department")}
-            for check in checks:
-                check.declaration = by_pk[check.declaration_id]
-                made[check.declaration_id] = check
+    made = stored_in_batches(
+        stale,
+        partial(_declaration_batch, stamp=stamp),
+        lambda: ProjectDeclaration.objects.select_related("project__department"),
+        "declaration",
+        keep,
+    )
     return [row[0] for row in state], made
 
 
-def _declaration_batch(ids: list[int], stamp: str, count: bool = True):
-    """Make and store the checks of one batch of declarations (``store_quietly``); how many (``count``), else the
-    checks."""
+def _declaration_batch(ids: list[int], stamp: str) -> list[DeclarationCheck]:
+    """Make and store the checks of one batch of declarations (``store_quietly``)."""
     checks = [
         DeclarationCheck(
             declaration_id=head.pk,
@@ -238,7 +255,7 @@ def _declaration_batch(ids: list[int], stamp: str, count: bool = True):
         for head, *parts in declaration_rows(ids)
     ]
     store_quietly(checks, "declaration")
-    return len(checks) if count else checks
+    return checks
 
 
 def current_declaration_checks(declarations, *, wait: bool = False) -> list[DeclarationCheck]:

@@ -2,8 +2,8 @@
 
 from decimal import Decimal
 
+from indicators.models import read_row_values
 from indicators.services.checking import ERROR, Finding, amounts_agree, num
-from indicators.services.values import parse_row
 
 from ..models import DepartmentDeclaration, FinalAccount, ProjectDeclaration
 from ..money import factor
@@ -39,19 +39,7 @@ def declaration_data_of(declaration, funding, expenses, indicators) -> consisten
         indicator_count=len(indicators),
         incomplete=declaration.incomplete,
         rows=tuple(
-            (
-                f"第 {i.seq} 行“{i.name}”",
-                parse_row(
-                    i.target,
-                    "",
-                    unit=i.unit,
-                    comparator=i.comparator,
-                    nature=i.nature,
-                    default_nature=nature,
-                    year=year,
-                ),
-            )  # fmt: skip
-            for i, _code, nature in indicators
+            (f"第 {i.seq} 行“{i.name}”", read_row_values(i, nature, year=year)) for i, _code, nature in indicators
         ),
     )
 

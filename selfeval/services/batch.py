@@ -7,12 +7,13 @@ attribute names (``pk``, ``seq``, ``section_id``…), which ``adapters.snapshot_
 read the models; each scheme's rules and stamp are made once per batch, and the declarations' 运行监控 records
 once per batch (``projects.selectors.monitoring_records``) instead of one query per form.
 
-The data are the same as ``selectors.evaluations_with_rows`` loads: a row's default 指标性质 reads its matched
+The data are the same as ``selectors.evaluation_with_rows`` loads for one form: a row's default 指标性质 reads its matched
 一级/二级 categories' codes as well as the printed names (``IndicatorRowBase.default_nature`` with both loaded).
 """
 
 from typing import NamedTuple
 
+from indicators.models import cost_nature
 from projects.models import ScoringScheme
 from projects.selectors import monitoring_records
 
@@ -20,8 +21,6 @@ from ..choices import EvaluationStatus
 from ..models import EvaluationFunding, EvaluationGoal, EvaluationRow, EvaluationSection, SelfEvaluation
 from .adapters import HEADER_FIELDS, EvaluationSnapshot, rules_for
 from .stamps import monitoring_changed, scheme_stamp
-
-COST_CODES = ("cost", "output-cost")
 
 
 class Head(NamedTuple):
@@ -128,13 +127,6 @@ def scheme_data() -> dict[int, SchemeData]:
     return data
 
 
-def default_nature(level1_printed, level2_printed, level1_code, level2_code) -> str:
-    """``IndicatorRowBase.default_nature`` of a row loaded with both categories."""
-    if level1_code in COST_CODES or level2_code in COST_CODES:
-        return "negative"
-    return "negative" if "成本" in (level1_printed or "") or "成本" in (level2_printed or "") else ""
-
-
 class Loaded(NamedTuple):
     """One form of a batch: its head (what its check's basis and state read), its snapshot, its scheme's stamp and
     its declaration's 运行监控 record (None without one)."""
@@ -154,13 +146,13 @@ def _grouped(queryset, fields, make, ids) -> dict[int, list]:
 
 def _row(values) -> Row:
     *own, level1_printed, level2_printed, level1_code, level2_code = values
-    return Row(*own, default_nature(level1_printed, level2_printed, level1_code, level2_code))
+    return Row(*own, cost_nature((level1_code, level2_code), (level1_printed, level2_printed)))
 
 
 def load_batch(ids, *, schemes: dict[int, SchemeData] | None = None, for_update: bool = False, fresh: bool = False):
     """The forms ``ids`` (those that exist), in id order, as ``Loaded``: one query per table (and one for their
     monitoring records). ``for_update``: the forms are locked first (``select_for_update`` of the forms only, as
-    ``selectors.evaluations_with_rows`` locks them). ``fresh``: without the signed forms whose check holds what was
+    ``selectors.evaluation_with_rows`` locks one). ``fresh``: without the signed forms whose check holds what was
     signed (as the stored checks are made again: ``checks.refresh_checks``)."""
 
     schemes = schemes if schemes is not None else scheme_data()

@@ -21,7 +21,6 @@ from indicators.services.values import PARSER_VERSION
 from projects.models import DeclarationCheck, MonitoringCheck, MonitoringForm, ProjectDeclaration, ScoringScheme
 from projects.queue import enqueue
 from projects.services.checks import (
-    BATCH,
     READER_LIMIT,
     basis,
     checks_in_order,
@@ -30,10 +29,10 @@ from projects.services.checks import (
     refuse_over,
     stale_ids,
     store_quietly,
+    stored_in_batches,
     upsert_checks,
 )
 from projects.services.monitoring_checks import refresh_stale_monitoring
-from projects.services.pool import over_batches
 
 from ..choices import EvaluationStatus
 from ..models import EvaluationCheck, EvaluationRow, SelfEvaluation
@@ -133,31 +132,20 @@ def refresh_checks(ids, *, keep: bool = True) -> dict[int, EvaluationCheck]:
     query per table: ``batch.load_batch``); the checks made, by form, each holding its form without its rows
     (``keep``: one more query a batch). Without ``keep`` the batches are spread over worker processes where they
     can be (``projects.services.pool``)."""
-    ids = list(ids)
-    batches = [ids[start : start + BATCH] for start in range(0, len(ids), BATCH)]
-    if not keep:
-        over_batches(_refresh_batch, batches)
-        return {}
-    made = {}
-    for ids in batches:
-        checks = _refresh_batch(ids, count=False)
-        if checks:
-            forms = SelfEvaluation.objects.filter(pk__in=[check.evaluation_id for check in checks])
-            forms = forms.annotate(monitoring_changed=monitoring_changed()).select_related(
-                "scheme", "department", "project"
-            )
-            by_pk = {form.pk: form for form in forms}
-            for check in checks:
-                check.evaluation = by_pk[check.evaluation_id]
-                made[check.evaluation_id] = check
-    return made
+    return stored_in_batches(ids, _refresh_batch, _check_forms, "evaluation", keep)
 
 
-def _refresh_batch(ids: list[int], count: bool = True):
-    """Make and store the checks of one batch (``store_quietly``); how many (``count``), else the checks."""
+def _check_forms():
+    return SelfEvaluation.objects.annotate(monitoring_changed=monitoring_changed()).select_related(
+        "scheme", "department", "project"
+    )
+
+
+def _refresh_batch(ids: list[int]) -> list[EvaluationCheck]:
+    """Make and store the checks of one batch (``store_quietly``)."""
     checks = [check_of_loaded(form) for form in batch.load_batch(ids, fresh=True)]
     store_quietly(checks, "evaluation")
-    return len(checks) if count else checks
+    return checks
 
 
 def save_figures(evaluation: SelfEvaluation, result: engine.FormResult | None = None) -> EvaluationCheck:

@@ -11,7 +11,6 @@ from projects.services import checks as project_checks
 from projects.services.pool import worker_processes
 from selfeval.models import EvaluationCheck, EvaluationRow, SelfEvaluation
 from selfeval.services import batch, scoring
-from selfeval.services import checks as selfeval_checks
 from selfeval.services.checks import refresh_all
 from selfeval.services.scoring import rescore_year
 from selfeval.tasks import refresh_stale_checks
@@ -25,7 +24,7 @@ def pools(monkeypatch):
     """The sizes of the process pools started, batches of 4 forms (several batches per worker)."""
     if connection.vendor != "postgresql":
         pytest.skip("forked workers need a database server; the SQLite test database stays in this process")
-    for module, name in [(scoring, "RESCORE_BATCH"), (selfeval_checks, "BATCH"), (project_checks, "BATCH")]:
+    for module, name in [(scoring, "RESCORE_BATCH"), (project_checks, "BATCH")]:
         monkeypatch.setattr(module, name, 4)
     started = []
     context = multiprocessing.get_context("fork")

@@ -23,7 +23,6 @@ from projects.services.checks import (
 from projects.services.findings import declaration_findings
 from selfeval.models import EvaluationCheck, EvaluationRow, SelfEvaluation
 from selfeval.selectors import evaluation_with_rows
-from selfeval.services import checks as selfeval_checks
 from selfeval.services import scoring
 from selfeval.services.checks import check_of, current_checks, refresh_all
 from selfeval.services.scoring import evaluation_score, rescore_year
@@ -138,8 +137,7 @@ def test_a_refresh_of_the_seeds_equals_checks_made_one_form_at_a_time(finance_us
     DeclarationCheck.objects.update(basis="")
     EvaluationCheck.objects.filter(evaluation=forms[2]).update(basis="signed", signed=True)
     expected[0][forms[2].pk] |= {"basis": "signed", "signed": True}
-    monkeypatch.setattr(selfeval_checks, "BATCH", 4)  # several batches, a short last one
-    monkeypatch.setattr(project_checks, "BATCH", 4)
+    monkeypatch.setattr(project_checks, "BATCH", 4)  # both kinds' batches: several, a short last one
     with CaptureQueriesContext(connection) as captured:
         made = refresh_all()
     assert made[:2] == (len(forms) - 1, len(declarations))
