@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from projects.models import Project
 from selfeval.models import SelfEvaluation
@@ -23,14 +24,14 @@ def test_finance_enters_a_project_and_reads_a_return_in_todo(page_for, hongshan,
 
     page = page_for(finance)
     page.click("text=新增项目（项目入库）")
-    assert "建议编码" in page.content()
+    expect(page.locator("body")).to_contain_text("建议编码")
     page.fill("#id_key", "hs-2019-yzzj")
     page.fill("#id_name", "青年人才驿站建设")
     page.select_option("#id_project_type", "one_off")
     page.fill("#id_period_start", "2019")
     page.fill("#id_period_end", "2019")
     page.click("button.primary")
-    assert "已入库" in page.content()
+    expect(page.locator("body")).to_contain_text("已入库")
     assert Project.objects.filter(key="hs-2019-yzzj", department=hongshan).exists()
 
     page.goto(live_server.url + "/?year=2019")
@@ -42,4 +43,4 @@ def test_finance_enters_a_project_and_reads_a_return_in_todo(page_for, hongshan,
     page.screenshot(path=str(SCREENSHOTS / "home-finance.png"), full_page=True)
 
     page.click("a.todo")
-    assert "请补充满意度调查的样本量。" in page.content()
+    expect(page.locator("body")).to_contain_text("请补充满意度调查的样本量。")

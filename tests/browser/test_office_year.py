@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from projects.models import ProjectDeclaration
 from selfeval.models import SelfEvaluation
@@ -41,7 +42,7 @@ def finance_declares(page, live_server):
     page.fill("#id_first_name", "小红")
     page.fill("#id_phone", "027-83891234")
     page.click("button.primary")
-    assert "个人信息已保存" in page.content()
+    expect(page.locator("body")).to_contain_text("个人信息已保存")
 
     page.click("nav >> text=项目库")
     page.click("a.button.primary:has-text('新增项目')")
@@ -51,7 +52,7 @@ def finance_declares(page, live_server):
     page.fill("#id_period_start", str(YEAR))
     page.fill("#id_period_end", str(YEAR))
     page.click("button.primary")
-    assert "已入库" in page.content()
+    expect(page.locator("body")).to_contain_text("已入库")
 
     page.goto(f"{live_server.url}/?year={YEAR}")
     page.locator("tr", has_text=NAME).locator("text=新建申报表").click()
