@@ -9,21 +9,23 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from indicators.params import ID_MAX
+from indicators.params import ID_MAX, param_id
 from indicators.services.values import format_rate
 from projects.api import CommentSerializer, StrictSerializer
 from projects.models import DepartmentDeclaration, ProjectDeclaration
 from projects.money import format_amount
+from projects.page_cache import cached_parts
 from projects.services.checks import ChecksPending
 from selfeval.services.adapters import form_input
 
 from .choices import EvaluationStatus
 from .models import SelfEvaluation
-from .selectors import evaluation_with_rows
+from .selectors import evaluation_head, evaluation_with_rows
 from .services import engine
 from .services.checks import refresh_one, with_current_checks
 from .services.filling import EvaluationChanges, evaluation_update, stale_message
 from .services.findings import evaluation_findings
+from .services.page import body_stamp
 from .services.printed import HEADER, PrintedFigures, PrintedFiguresRefused, evaluation_enter_printed
 from .services.signoff import (
     evaluation_digest,
@@ -151,6 +153,55 @@ class EvaluationDetailSerializer(EvaluationListSerializer):
 
     def get_findings(self, e) -> list[dict]:
         return [f.as_dict() for f in evaluation_findings(e)]
+
+
+# Bump when EvaluationDetailSerializer's output changes: a cache shared by the old and the new processes (Redis) then
+# never serves a detail made by the code before it.
+DETAIL_VERSION = 1
+
+
+def _own_values(evaluation: SelfEvaluation) -> tuple:
+    """The form's own columns as loaded: the detail prints them, and a write that does not move ``updated_at``
+    (a queryset update) still changes the stamp."""
+    return tuple(getattr(evaluation, f.attname) for f in SelfEvaluation._meta.concrete_fields)
+
+
+def detail_stamp(head: SelfEvaluation) -> tuple | None:
+    """What the API's detail of a form read by ``evaluation_head`` is made from: its page's stamp (last change,
+    stored check, monitoring record, reference data; ``services.page.body_stamp``) and the form's own columns;
+    None while its stored check is not current (the detail is then made, and the check with it, without the cache)."""
+    stamp = body_stamp(head)
+    return None if stamp is None else (DETAIL_VERSION, _own_values(head), *stamp)
+
+
+def kept_detail(head: SelfEvaluation, loaded: SelfEvaluation | None = None) -> dict:
+    """The API's detail of the form ``head`` (read by ``evaluation_head``, in the reader's scope: checked before
+    this), made once per version of the form and kept in the cache (``projects.page_cache``), as its page's body is.
+    What is kept is the same for every reader (the serializer reads nothing of the request). ``loaded``: the form
+    as a save just stored it (``evaluation_with_rows`` under its lock, after the writes), made into the detail
+    when it is the version ``head`` names, else the form is read again."""
+    stamp = detail_stamp(head)
+    check = head.check_result if stamp is not None else None
+    named = (_own_values(head), head.monitoring_changed, head.reference_version, check and check.pk,
+             check and check.checked_at)  # fmt: skip
+
+    def made(evaluation: SelfEvaluation) -> tuple[dict, bool]:
+        data = EvaluationDetailSerializer(evaluation).data
+        figures = evaluation.figures
+        made_from = (_own_values(evaluation), evaluation.monitoring_changed, evaluation.reference_version,
+                     figures.pk, figures.checked_at)  # fmt: skip
+        return data, made_from == named
+
+    def render() -> tuple[dict, bool]:
+        if loaded is not None:
+            data, current = made(loaded)
+            if current:  # nothing changed since the save: the detail a new read would make
+                return {"data": data}, stamp is not None
+        data, current = made(evaluation_with_rows(head.pk))
+        # Kept only when made from what the stamp names (not from a change committed in between).
+        return {"data": data}, stamp is not None and current
+
+    return cached_parts("evaluation-api", head.pk, stamp, render)["data"]
 
 
 class RowIn(StrictSerializer):
@@ -336,6 +387,19 @@ class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
             return Response({"detail": str(exc), "plan": plan}, status=status.HTTP_400_BAD_REQUEST)
         return Response(EvaluationDetailSerializer(evaluation_with_rows(evaluation.pk)).data, status=201)
 
+    def retrieve(self, request, *args, **kwargs):
+        """The detail of a form in the user's scope (404 otherwise, before the cache is looked at), kept per version
+        of the form (``kept_detail``)."""
+        pk = param_id(kwargs.get("pk"))
+        if pk is None or request.query_params:  # junk ids and filters in the query: DRF's way, as before
+            return super().retrieve(request, *args, **kwargs)
+        try:
+            head = evaluation_head(pk, user=request.user)
+        except SelfEvaluation.DoesNotExist:
+            return super().retrieve(request, *args, **kwargs)  # the same 404 as before
+        self.check_object_permissions(request, head)
+        return Response(kept_detail(head))
+
     def get_object(self):
         return evaluation_with_rows(self._scoped_pk())
 
@@ -343,12 +407,29 @@ class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
         """The form's id once it is known to be in the user's scope (404 otherwise)."""
         return super().get_object().pk
 
-    def _detail(self, pk) -> Response:
-        return Response(EvaluationDetailSerializer(evaluation_with_rows(pk)).data)
+    def _detail(self, pk, loaded: SelfEvaluation | None = None) -> Response:
+        """The form's detail after a change (the user's scope was checked before the change), kept for the next
+        read when nothing else changed it meanwhile; ``loaded``: the form as the change stored it."""
+        try:
+            head = evaluation_head(int(pk), user=self.request.user)
+        except SelfEvaluation.DoesNotExist:  # out of the scope now (moved meanwhile): made as before
+            return Response(EvaluationDetailSerializer(evaluation_with_rows(pk)).data)
+        return Response(kept_detail(head, loaded))
+
+    def _scoped_form(self) -> SelfEvaluation:
+        """The form with its parts, read within the user's scope in the same queries (404 outside it, as DRF's
+        ``get_object`` answers: filters in the query and junk ids go its way)."""
+        pk = param_id(self.kwargs.get("pk"))
+        if pk is not None and not self.request.query_params:
+            try:
+                return evaluation_with_rows(pk, user=self.request.user)
+            except SelfEvaluation.DoesNotExist:
+                pass
+        return self.get_object()
 
     @extend_schema(request=EvaluationFillSerializer, responses=EvaluationDetailSerializer)
     def partial_update(self, request, pk=None):
-        evaluation = self.get_object()  # 404 outside the scope before anything else
+        evaluation = self._scoped_form()  # 404 outside the scope before anything else
         payload = EvaluationFillSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         changes = EvaluationChanges.from_json(payload.validated_data)
@@ -371,7 +452,7 @@ class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
             )
         if not result.saved:
             return Response({"detail": "有内容需要更正，本次没有保存任何内容。", "errors": result.errors}, status=400)
-        return self._detail(evaluation.pk)
+        return self._detail(evaluation.pk, loaded=result.evaluation)
 
     @extend_schema(request=PrintedFiguresSerializer, responses=EvaluationDetailSerializer)
     @action(detail=True, methods=["post"])

@@ -27,7 +27,8 @@ def evaluations_for(user) -> QuerySet[SelfEvaluation]:
 def _with_rows(*, for_update: bool) -> QuerySet[SelfEvaluation]:
     qs = (
         SelfEvaluation.objects.select_related("department", "project", "scheme")
-        .annotate(monitoring_changed=monitoring_changed())  # part of its stored check's basis
+        # part of its stored check's basis; the reference data's version, as its page's stamp reads it
+        .annotate(monitoring_changed=monitoring_changed(), reference_version=reference_version())
         .prefetch_related(
             "scheme__sections",
             "sections",

@@ -34,7 +34,7 @@ from . import engine
 from .adapters import form_input, snapshot_of
 from .changes import changes_since
 from .prefill import prefills, take_proposals
-from .scoring import evaluation_score
+from .scoring import score_loaded
 
 PART_FORMS = {"funding": FundingForm, "sections": SectionForm, "rows": RowForm}
 # The fields each part's form fills (read once: Django's inline formsets append their foreign key to Meta.fields).
@@ -52,6 +52,8 @@ class FillResult:
     updated_at: datetime.datetime | None = None
     # Field errors in a plain shape: {"goal_actual": [...], "rows": {row_id: {"actual": [...]}}}.
     errors: dict = field(default_factory=dict)
+    # Saved: the form as stored by this save, loaded under its lock after the writes (its parts prefetched).
+    evaluation: SelfEvaluation | None = None
 
 
 @dataclass(frozen=True)
@@ -123,21 +125,35 @@ def evaluation_update(*, evaluation: SelfEvaluation, user, changes: EvaluationCh
             for name in names:
                 setattr(part, name, form.cleaned_data[name])
             part.save()
-        if prefills(current):
-            typed = {pk for pk, values in changes.rows.items() if "score_final" in values}
-            _store_proposals(evaluation.pk, typed)
-        evaluation_score(evaluation_id=evaluation.pk)
+        typed = {pk for pk, values in changes.rows.items() if "score_final" in values}
+        loaded = _scored(evaluation.pk, typed if prefills(current) else None)
     current.refresh_from_db(fields=["updated_at"])
-    return FillResult(True, updated_at=current.updated_at)
+    return FillResult(True, updated_at=current.updated_at, evaluation=loaded)
 
 
-def _store_proposals(evaluation_id: int, typed: set) -> None:
-    """Rows that follow the engine's proposal take the proposal of the values just saved (each saved, so that the
-    audit trail shows it)."""
-    loaded = evaluation_with_rows(evaluation_id)
-    result = engine.score_form(form_input(loaded))
-    for row in take_proposals(loaded.rows.all(), result.proposals, typed=typed):
-        row.save(update_fields=["score_final"])
+def _scored(evaluation_id: int, typed: set | None) -> SelfEvaluation:
+    """After the writes, under the form's lock: rows that follow the engine's proposal take the proposal of the
+    values just saved (each saved, so that the audit trail shows it; ``typed`` None: the form is not prefilled),
+    then the form is scored and its figures stored (``scoring.score_loaded``). One load of the form serves both
+    while it holds what is stored: a proposal taken is stored as the database keeps it (two decimal places)."""
+    loaded = evaluation_with_rows(evaluation_id, for_update=True)
+    result = None
+    if typed is not None:
+        result = engine.score_form(form_input(loaded))
+        taken = take_proposals(loaded.rows.all(), result.proposals, typed=typed)
+        for row in taken:
+            row.save(update_fields=["score_final"])
+        if taken:
+            result = None  # scored again on what was taken
+            if not all(_as_stored(row.score_final) for row in taken):
+                loaded = evaluation_with_rows(evaluation_id, for_update=True)
+    score_loaded(loaded, result)
+    return loaded
+
+
+def _as_stored(value: Decimal | None) -> bool:
+    """Whether ``value`` reads back from a score column (``DecimalField(decimal_places=2)``) as it is."""
+    return value is None or (value.is_finite() and value.as_tuple().exponent == -2)
 
 
 def _validated(evaluation: SelfEvaluation, changes: EvaluationChanges):

@@ -17,10 +17,15 @@ from .checks import save_figures, save_loaded_figures
 def evaluation_score(*, evaluation_id: int) -> engine.FormResult:
     """Compute the budget rate and score, each row's proposal, section scores, total and grade, and store them
     (``checks.save_figures``, the one writer of the computed figures). A signed form is not scored again."""
-    evaluation = evaluation_with_rows(evaluation_id, for_update=True)
+    return score_loaded(evaluation_with_rows(evaluation_id, for_update=True))
+
+
+def score_loaded(evaluation, result: engine.FormResult | None = None) -> engine.FormResult:
+    """``evaluation_score`` of a form its caller has locked and loaded by ``evaluation_with_rows`` after its last
+    write (``result``: the engine's on that load, when the caller has it), in the caller's transaction."""
     if evaluation.status == EvaluationStatus.SIGNED:
         raise EvaluationLocked(f"“{evaluation}”")
-    result = engine.score_form(form_input(evaluation))
+    result = result or engine.score_form(form_input(evaluation))
     save_figures(evaluation, result)
     return result
 
