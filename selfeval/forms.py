@@ -114,7 +114,8 @@ class _SharedFields(dict):
 class CheckedRowForm(RowForm):
     """``RowForm`` for a row that is only bound and validated, never shown nor changed afterwards: the same fields,
     checks and messages; its fields are made once per 分值 (the band choices depend on it) and shared by the forms,
-    where Django deep-copies them for each form (the larger part of making one)."""
+    where Django deep-copies them for each form (the larger part of making one). The live preview no longer makes
+    one: it checks its typed rows with ``typed_row``, which uses the same shared fields (``row_fields``)."""
 
     _shared: dict = {}
 

@@ -4,8 +4,8 @@ The page posts every row on each typing pause, but a pause changes a few. ``type
 over the stored form: the tables' structure (counts, each row's id) is checked as the formsets check it, and only
 the rows whose posted values differ from the stored ones (Django's own ``has_changed`` per field) are checked as the
 page's row form checks them, with the form's own fields but no form made per row (``forms.typed_row``; the short
-tables' rows are bound to their forms). A row posted as stored is the stored row, as the save path's ``evaluation_update``
-treats it. Whenever that reading is not clean (a row the formsets would refuse, a typed value a form rejects),
+tables' rows are bound to their forms). A row posted as stored is the stored row, as the save path's
+``evaluation_update`` treats it. Whenever that reading is not clean (a row the formsets would refuse, a typed value a form rejects),
 the preview binds and validates the whole page as saving does (``filling.bound_forms``), so that the messages
 are exactly the save's.
 """
@@ -24,8 +24,9 @@ from .filling import bound_forms
 from .findings import evaluation_findings, finding_text, findings_at_parts, is_blocking
 from .prefill import prefills, take_proposals
 
-# The tables whose rows are compared with the stored values before a form is bound: their forms show the stored
-# values as they are (no unit conversion, no field disabled per row). The other tables are short and always bound.
+# The table whose rows are compared with the stored values, those typed differently checked by ``forms.typed_row``
+# (the indicator rows' ``RowForm`` only): its forms show the stored values as they are (no unit conversion, no field
+# disabled per row). The other tables are short and always bound to their forms.
 COMPARED = ("rows",)
 
 
