@@ -204,58 +204,24 @@ def test_a_value_the_page_cannot_read_gives_the_messages_of_the_whole_page(clien
 
 
 def test_a_row_posted_as_stored_is_not_bound(client, large, monkeypatch):
-    """Only the rows typed differently from what is stored get a form (each about a millisecond); the others are
-    the stored rows."""
-    built = []
-    original = FixedRowsFormSet._construct_form
+    """Only the rows typed differently from what is stored are checked, as their form checks them but without
+    making one (``forms.typed_row``); the others are the stored rows. No row form is made."""
+    from selfeval.services import preview
+
+    built, checked = [], []
+    original, original_check = FixedRowsFormSet._construct_form, preview.typed_row
 
     def counting(self, i, **kwargs):
         built.append((self.prefix, i))
         return original(self, i, **kwargs)
 
+    def checking(row, data, prefix, evaluation):
+        checked.append(prefix)
+        return original_check(row, data, prefix, evaluation)
+
     data = page_data(client, large, **{"rows-7-actual": "3 场", "rows-9-weight": "4"})
     monkeypatch.setattr(FixedRowsFormSet, "_construct_form", counting)
+    monkeypatch.setattr(preview, "typed_row", checking)
     assert client.post(reverse("selfeval:evaluation_preview", args=[large.pk]), data).json()["ok"]
-    assert [i for prefix, i in built if prefix == "rows"] == [7, 9]
-
-
-def test_the_previews_row_form_checks_as_the_pages_and_shares_its_fields(large):
-    """The typed rows' form (``CheckedRowForm``) is the page's ``RowForm`` with its fields made once per 分值 and
-    shared, not deep-copied for each row: the same validity, values and messages for every kind of typed value."""
-    from decimal import Decimal
-
-    from selfeval.forms import CheckedRowForm, RowForm
-
-    evaluation = evaluation_with_rows(large.pk)
-    rows = sorted(evaluation.rows.all(), key=lambda r: r.seq)
-    rows[1].weight = Decimal("7.5")  # another 分值: other band choices
-    typed_values = [
-        {"actual": "12 场", "weight": str(rows[0].weight or ""), "score_final": "1"},
-        {"actual": "5 场", "weight": "7.5", "band": "achieved", "score_final": "20"},  # above the 分值
-        {"actual": "", "weight": "abc", "score_final": "-1"},
-        {"actual": "x", "weight": "", "band": "no-such-band", "score_final": "1.234567"},
-        {"actual": "9", "weight": "3", "score_final": ""},
-    ]
-
-    def stored(row):
-        instance = EvaluationRow.objects.get(pk=row.pk)
-        instance.weight = row.weight
-        return instance
-
-    made = []
-    for n, values in enumerate(typed_values):
-        row = rows[n % 2]
-        data = {f"r-{k}": v for k, v in values.items()}
-        theirs = RowForm(data, instance=stored(row), prefix="r", unit=evaluation.unit)
-        ours = CheckedRowForm(data, instance=stored(row), prefix="r", unit=evaluation.unit)
-        assert ours.is_valid() == theirs.is_valid()
-        assert ours.errors == theirs.errors
-        assert ours.cleaned_data == theirs.cleaned_data
-        assert ours.changed_data == theirs.changed_data
-        assert ours.fields["band"].choices == theirs.fields["band"].choices
-        made.append((row.weight, ours, theirs))
-    (w0, a, a_page), (w1, b, _), (w2, c, c_page) = made[:3]
-    assert w0 == w2 != w1
-    assert a.fields["actual"] is c.fields["actual"] and a.fields["band"] is c.fields["band"]  # shared
-    assert a.fields["band"] is not b.fields["band"]  # another 分值, other choices
-    assert a_page.fields["actual"] is not c_page.fields["actual"]  # the page's forms: Django's copies
+    assert checked == ["rows-7", "rows-9"]
+    assert [i for prefix, i in built if prefix == "rows"] == []
