@@ -23,10 +23,13 @@ import re
 import threading
 from itertools import chain, count
 
-from django.db import DatabaseError, connections, transaction
+from django.db import connections
 from django.db.models import prefetch_related_objects
 from django.db.models.query import get_related_populators
+from django.db.models.sql import Query
+from django.db.models.sql.compiler import SQLCompiler
 from django.db.models.sql.constants import MULTI
+from psycopg2 import sql as pgsql
 
 _SENTINEL = -7_391_046_000  # no id is negative: the sentinels never meet a real value
 _local = threading.local()  # a compiler belongs to its thread's connection
@@ -56,6 +59,7 @@ class _Prepared:
         connection = connections[using]
         if self.refused or connection.vendor != "postgresql" or nparams != self.count:
             return self.sql
+        connection.ensure_connection()
         raw = connection.connection
         state = getattr(connection, "_precompiled", None)
         if state is None or state[0] is not raw:  # a new connection: nothing is prepared on it
@@ -65,32 +69,52 @@ class _Prepared:
             state[1][self.name] = 1
             return self.sql
         if runs == 1:
-            try:
-                # Prepared statements outlive a rolled-back transaction; a refused one must not abort the caller's.
-                with transaction.atomic(using=using, savepoint=connection.in_atomic_block):
-                    with connection.cursor() as cursor:
-                        cursor.execute(f"PREPARE {self.name} AS {self.dollar_sql}")
-            except DatabaseError:
-                self.refused = True
+            if not self._prepare(connection, raw):
                 return self.sql
             state[1][self.name] = 2
         if not nparams:
             return f"EXECUTE {self.name}"
         return f"EXECUTE {self.name}({', '.join(['%s'] * nparams)})"
 
+    def _prepare(self, connection, raw) -> bool:
+        """``PREPARE`` on the raw connection (not a query of the caller's: query counts and logs are the
+        statement's own runs). Prepared statements outlive a rolled-back transaction; inside one, a refused
+        statement is undone to a savepoint so that the caller's transaction goes on."""
+        in_transaction = connection.in_atomic_block or not connection.get_autocommit()
+        with raw.cursor() as cursor:
+            try:
+                if in_transaction:
+                    cursor.execute("SAVEPOINT pb_prepare")
+                cursor.execute(
+                    pgsql.SQL("PREPARE {} AS {}").format(pgsql.Identifier(self.name), pgsql.SQL(self.dollar_sql))
+                )
+            except connection.Database.Error:
+                if in_transaction:
+                    cursor.execute("ROLLBACK TO SAVEPOINT pb_prepare")
+                    cursor.execute("RELEASE SAVEPOINT pb_prepare")
+                self.refused = True
+                return False
+            if in_transaction:
+                cursor.execute("RELEASE SAVEPOINT pb_prepare")
+        return True
+
 
 _raw_statements: dict[str, _Prepared] = {}
 
 
-def run_prepared(sql: str, params, using: str = "default") -> list[tuple]:
-    """The rows of a hand-written statement (``%s`` placeholders), prepared on a connection that runs it twice."""
-    statement = _raw_statements.get(sql)
+def run_prepared(text: str, params, using: str = "default") -> list[tuple]:
+    """The rows of a statement written in the source (``%s`` placeholders, values as parameters), prepared on a
+    connection that runs it twice."""
+    statement = _raw_statements.get(text)
     if statement is None:
-        statement = _raw_statements[sql] = _Prepared(sql)
-    params = list(params)
-    with connections[using].cursor() as cursor:
-        cursor.execute(statement.text(using, len(params)), params)
-        return cursor.fetchall()
+        statement = _raw_statements[text] = _Prepared(text)
+    params = tuple(params)
+    # Run by a compiler as the compiled querysets are (its cursor, its error handling): only its text is given.
+    compiler = SQLCompiler(Query(None), connections[using], using)
+    compiler.has_extra_select, compiler.col_count = False, None
+    sent = statement.text(using, len(params))
+    compiler.as_sql = lambda *args, **kwargs: (sent, params)
+    return [tuple(row) for row in chain.from_iterable(compiler.execute_sql(MULTI))]
 
 
 class _Compiled:
