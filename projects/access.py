@@ -24,11 +24,16 @@ def _active(user) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and user.is_active
 
 
+def reads_everything(user) -> bool:
+    """Auditors, administrators and superusers: every department, and the trail an audit reads."""
+    return _active(user) and (user.is_superuser or user.role in {Role.AUDITOR, Role.ADMIN})
+
+
 def visible_department_ids(user) -> list[int] | None:
     """Ids of the departments ``user`` may read; None means every department; [] means none."""
     if not _active(user):
         return []
-    if user.is_superuser or user.role in {Role.AUDITOR, Role.ADMIN}:
+    if reads_everything(user):
         return None
     return own_department_ids(user)
 

@@ -9,7 +9,7 @@ from import_export.admin import ImportExportMixin
 from indicators.models import IndicatorCategory, LibraryIndicator
 
 from . import admin_review  # noqa: F401 - registers the review rule set
-from .admin_base import CheckedImportMixin, ReadOnlyMixin, ScopedAdmin, ScopedTabularInline
+from .admin_base import MANAGERS, OVERSIGHT, CheckedImportMixin, ReadOnlyMixin, ScopedAdmin, ScopedTabularInline
 from .locking import DECLARATION_WORKFLOW_FIELDS
 from .models import (
     DeclarationBasis,
@@ -276,6 +276,7 @@ class FinalAccountLineAdmin(ScopedAdmin):
 class DeclarationEventAdmin(ReadOnlyMixin, ScopedAdmin):
     """The review log is a record: readable, never edited."""
 
+    audience = OVERSIGHT
     department_lookup = None
     list_display = ["at", "action", "user", "project_declaration", "department_declaration", "from_status", "to_status"]
     list_filter = ["action", "project_declaration__year"]
@@ -351,6 +352,7 @@ class SchemeAssignmentAdmin(ScopedAdmin):
 class DeclarationCheckAdmin(ReadOnlyMixin, ScopedAdmin):
     """The checker's findings of a project declaration, as the score report reads them."""
 
+    audience = OVERSIGHT
     department_lookup = "declaration__project__department"
     list_display = ["declaration", "errors", "warnings", "checked_at"]
     list_filter = ["declaration__year"]
@@ -362,6 +364,7 @@ class DeclarationCheckAdmin(ReadOnlyMixin, ScopedAdmin):
 class ReferenceVersionAdmin(ReadOnlyMixin, ScopedAdmin):
     """The number the form pages' cached sheets are keyed on (``projects.page_cache``); moved by signals only."""
 
+    audience = MANAGERS
     department_lookup = None
     list_display = ["__str__", "value"]
 
@@ -434,6 +437,7 @@ class MonitoringFormAdmin(ReadOnlyMixin, ScopedAdmin):
 class MonitoringCheckAdmin(ReadOnlyMixin, ScopedAdmin):
     """A monitoring form's stored lights and findings, as the board reads them (made by the services, never here)."""
 
+    audience = OVERSIGHT
     department_lookup = "form__declaration__project__department"
     list_display = ["form", "project_light", "errors", "warnings", "checked_at"]
     list_filter = ["project_light", "form__year"]
@@ -455,6 +459,7 @@ class MonitoringDecisionAdmin(ReadOnlyMixin, ScopedAdmin):
 class MonitoringEventAdmin(ReadOnlyMixin, ScopedAdmin):
     """The monitoring forms' review log is a record: readable, never edited."""
 
+    audience = OVERSIGHT
     department_lookup = None
     list_display = ["at", "action", "user", "form", "from_status", "to_status"]
     list_filter = ["action"]

@@ -3,6 +3,11 @@
 Administrators and superusers manage everything. Auditors read every department. Finance staff
 and department heads read their own department here (they fill and review forms on the pages).
 Nobody else gets into the admin.
+
+Each page has an audience (``ScopedAdmin.audience``): the office's own tables are for all staff; the stored
+checks, the workflow records and the stored PDFs (the trail an audit reads) for auditors and administrators;
+the machinery (the reference-data version the page caches are keyed on) for administrators only. A page
+outside a user's audience is neither listed nor opened, whatever its URL.
 """
 
 from django import forms
@@ -13,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from indicators.params import param_int
 from projects.uploads import MAX_UPLOAD_BYTES, UploadRejected, checked_xlsx
 
-from .access import is_manager, visible_department_ids
+from .access import is_manager, reads_everything, visible_department_ids
 from .limits import max_form_rows, row_cap_problem
 from .locking import FormLocked, GuardedFormMixin, GuardedPartMixin
 
@@ -33,11 +38,26 @@ def locked_reason(obj) -> str | None:
     return None
 
 
+STAFF, OVERSIGHT, MANAGERS = "staff", "oversight", "managers"
+
+
+def in_audience(user, audience: str) -> bool:
+    """Whether ``user`` may open the admin pages of ``audience`` (``STAFF``, ``OVERSIGHT`` or ``MANAGERS``)."""
+    if not (user.is_active and user.is_staff):
+        return False
+    if audience == MANAGERS:
+        return is_manager(user)
+    if audience == OVERSIGHT:
+        return reads_everything(user)
+    return True
+
+
 class ScopedAdmin(admin.ModelAdmin):
     """Restricts rows to the user's departments (the model's ``for_user``, or ``department_lookup``); writes to
-    administrators."""
+    administrators; the page to its ``audience``."""
 
     department_lookup: str | None = "department"
+    audience = STAFF
     list_per_page = 50
 
     def get_queryset(self, request):
@@ -50,7 +70,7 @@ class ScopedAdmin(admin.ModelAdmin):
         return qs.filter(**{f"{self.department_lookup}__in": ids})
 
     def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_staff
+        return in_audience(request.user, self.audience)
 
     def has_view_permission(self, request, obj=None):
         if not self.has_module_permission(request):

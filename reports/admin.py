@@ -4,7 +4,7 @@ edits one (administrators may delete them to free space)."""
 from django.contrib import admin
 
 from projects.access import is_manager
-from projects.admin_base import ReadOnlyMixin, ScopedAdmin, ScopedInline
+from projects.admin_base import OVERSIGHT, ReadOnlyMixin, ScopedAdmin, ScopedInline
 
 from .models import ExportItem, ExportJob, StoredPdf
 
@@ -39,6 +39,7 @@ class ExportJobAdmin(ReadOnlyMixin, ScopedAdmin):
 class StoredPdfAdmin(ReadOnlyMixin, ScopedAdmin):
     """A stored PDF changes only by its form becoming final again."""
 
+    audience = OVERSIGHT
     department_lookup = None
     deletable = True
     list_display = ["filename", "kind", "object_id", "stamp", "created_at"]

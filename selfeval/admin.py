@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from projects.admin_base import ReadOnlyMixin, ScopedAdmin, ScopedTabularInline
+from projects.admin_base import OVERSIGHT, ReadOnlyMixin, ScopedAdmin, ScopedTabularInline
 
 from .choices import EvaluationStatus
 from .models import (
@@ -126,6 +126,7 @@ class SelfEvaluationAdmin(ScopedAdmin):
 class EvaluationEventAdmin(ReadOnlyMixin, ScopedAdmin):
     """The sign-off log is a record: readable, never edited."""
 
+    audience = OVERSIGHT
     department_lookup = "evaluation__department"
     list_display = ["at", "action", "user", "evaluation", "comment", "digest"]
     list_filter = ["action", "evaluation__year"]
@@ -137,6 +138,7 @@ class EvaluationEventAdmin(ReadOnlyMixin, ScopedAdmin):
 class EvaluationCheckAdmin(ReadOnlyMixin, ScopedAdmin):
     """Stored checks are derived data (``services.checks``): readable, made again by the system, never edited."""
 
+    audience = OVERSIGHT
     department_lookup = "evaluation__department"
     list_display = ["evaluation", "computed_total", "grade", "budget_rate", "errors", "warnings", "checked_at"]
     list_filter = ["grade", "evaluation__year"]

@@ -7,9 +7,12 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-from projects.models import Department, Project, ProjectDeclaration
+from projects.choices import DeclarationStatus
+from projects.models import Department, Project, ProjectDeclaration, ReferenceVersion
 from selfeval.choices import EvaluationStatus
-from selfeval.models import SelfEvaluation
+from selfeval.models import EvaluationEvent, SelfEvaluation
+from selfeval.services.signoff import evaluation_return
+from tests.builders import make_declaration, make_evaluation, make_project
 from tests.conftest import set_status
 
 pytestmark = pytest.mark.django_db
@@ -212,3 +215,55 @@ def test_a_self_evaluations_scheme_is_changed_in_the_admin_only_on_a_draft_of_no
     client.force_login(admin_user_)
     page = client.get(reverse("admin:selfeval_selfevaluation_change", args=[evaluation.pk])).content.decode()
     assert ('name="scheme"' in page) is editable
+
+
+# Each page's audience: the office's tables for all staff, the audit trail for auditors and administrators, the
+# machinery for administrators only (``projects.admin_base.ScopedAdmin.audience``).
+TRAIL = {
+    "projects.DeclarationEvent", "projects.DeclarationCheck", "projects.MonitoringCheck", "projects.MonitoringEvent",
+    "selfeval.EvaluationEvent", "selfeval.EvaluationCheck", "reports.StoredPdf",
+}  # fmt: skip
+MACHINERY = {"projects.ReferenceVersion"}
+
+
+def _may_open(role: str, label: str) -> bool:
+    if label in MACHINERY:
+        return role == "admin"
+    if label in TRAIL:
+        return role in {"admin", "auditor"}
+    return True
+
+
+@pytest.mark.parametrize("role", ["finance", "head", "auditor", "admin"])
+def test_each_role_sees_the_admin_pages_of_its_audience(
+    client, role, finance_user, head_user, auditor_user, admin_user_
+):
+    user = {"finance": finance_user, "head": head_user, "auditor": auditor_user, "admin": admin_user_}[role]
+    client.force_login(user)
+    index = client.get(reverse("admin:index"))
+    assert index.status_code == 200
+    listed = {m["admin_url"] for app in index.context["app_list"] for m in app["models"]}
+    for model in admin.site._registry:
+        if model._meta.app_label not in OUR_APPS:
+            continue
+        label, url = model._meta.label, changelist(model)
+        expected = _may_open(role, label)
+        assert (url in listed) is expected, (role, label)
+        assert (client.get(url).status_code == 200) is expected, (role, label)
+
+
+def test_finance_staff_open_no_record_of_the_trail_by_its_url(client, finance_user, head_user):
+    project = make_project(finance_user.department)
+    evaluation = make_evaluation(make_declaration(project, status=DeclarationStatus.APPROVED))
+    set_status(evaluation, EvaluationStatus.SUBMITTED)
+    evaluation_return(evaluation_id=evaluation.pk, user=head_user, comment="请补充。")
+    event = EvaluationEvent.objects.get(evaluation=evaluation)
+    version = ReferenceVersion.objects.get()
+    client.force_login(finance_user)
+    for url in (
+        reverse("admin:selfeval_evaluationevent_change", args=[event.pk]),
+        reverse("admin:projects_referenceversion_change", args=[version.pk]),
+    ):
+        assert client.get(url).status_code == 403
+    client.force_login(head_user)
+    assert client.get(reverse("admin:selfeval_evaluationevent_change", args=[event.pk])).status_code == 403

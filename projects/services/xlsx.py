@@ -5,7 +5,9 @@ the project and the year, so that a foreign workbook is refused instead of misre
 """
 
 import io
+import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -40,6 +42,22 @@ CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
 RIGHT = Alignment(vertical="center", horizontal="right")
 BOLD = Font(bold=True)
 INDENT = "　　"  # a 其中 line of 资金来源 is indented with two ideographic spaces
+# Excel and LibreOffice fit a row's height to its wrapped text only when none of its cells is merged, so a row of
+# long text in merged cells (立项依据, 实施方案, 测算依据…) would print as one clipped line: its height is set here.
+LINE_POINTS = 16  # one line of 11 pt text in a CJK font, as both print it
+MAX_ROW_POINTS = 409  # Excel's tallest row
+DEFAULT_WIDTH = 8.43  # a column without a width of its own, in characters
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many lines ``text`` wraps to in a cell ``width`` characters wide (a Chinese character takes two and a
+    bit; every paragraph starts a line)."""
+    room = max(width - 1, 1.0)  # the cell's own margins
+    lines = 0
+    for paragraph in text.split("\n"):
+        used = sum(2.1 if unicodedata.east_asian_width(ch) in "WF" else 1.0 for ch in paragraph)
+        lines += max(1, math.ceil(used / room))
+    return lines
 
 
 def number_format(value: Decimal) -> str:
@@ -75,6 +93,7 @@ class Sheet:
     def line(self, cells: list[tuple[int, int, object]], *, header=False, height=None):
         """Write one row: (first column, last column, value) per cell, merged and ruled; a Decimal is a number cell."""
         self.row += 1
+        lines = 1
         for first, last, value in cells:
             cell = self.ws.cell(row=self.row, column=first)
             if isinstance(value, Decimal):
@@ -82,15 +101,23 @@ class Sheet:
             else:
                 cell.value = safe_cell(value)
                 cell.alignment = CENTER if header else WRAP
+                if value:
+                    lines = max(lines, text_lines(str(value), self.width(first, last)))
             if header:
                 cell.font = BOLD
             if last > first:
                 self.ws.merge_cells(start_row=self.row, start_column=first, end_row=self.row, end_column=last)
             for col in range(first, last + 1):
                 self.ws.cell(row=self.row, column=col).border = BORDER
-        if height:
-            self.ws.row_dimensions[self.row].height = height
+        if height or lines > 1:
+            self.ws.row_dimensions[self.row].height = height or min(lines * LINE_POINTS, MAX_ROW_POINTS)
         return self.row
+
+    def width(self, first: int, last: int) -> float:
+        """The printed width of columns ``first`` to ``last`` (a merged cell), in characters."""
+        dimensions = self.ws.column_dimensions  # read without making a dimension (openpyxl's default is 13 wide)
+        letters = (get_column_letter(c) for c in range(first, last + 1))
+        return sum(dimensions[x].width if x in dimensions else DEFAULT_WIDTH for x in letters)
 
     def label(self, first: int) -> None:
         """The section label in column A spans its section's rows (from ``first`` to the last written), as on paper."""

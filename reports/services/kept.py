@@ -4,7 +4,7 @@ stored check, monitoring record, previous declaration and the reference data's v
 
 Final forms have stored files (``stored``). Under load a PDF is most of what a web process does (bench/load.py:
 auditors reading the same forms again and again); a form unchanged since its last PDF gets the same file, which says
-when it was made ("… 打印"), as a stored final PDF does. Any change moves the stamp, and the next download renders.
+when it was made ("… 生成": made, not printed, at that time), as a stored final PDF does. Any change moves the stamp, and the next download renders.
 """
 
 import hashlib
@@ -16,7 +16,7 @@ from django.core.cache import caches
 from .pdf import form_pdf
 
 # Bump when the PDF templates or their context change (a cache shared by the old and the new processes).
-KEPT_PDF_VERSION = 1
+KEPT_PDF_VERSION = 2
 
 
 def kept_pdf(kind: str, pk: int, stamp: tuple | None, load: Callable, made_from: Callable) -> tuple[str, bytes]:

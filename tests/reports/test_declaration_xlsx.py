@@ -279,3 +279,26 @@ def test_a_template_of_nine_columns_still_reads_and_a_bad_nature_is_refused():
     wb.save(out)
     with pytest.raises(SheetError, match=f"第 {header + 1} 行：指标性质“越高越好”应为正向、反向或定性"):
         read_declaration(io.BytesIO(out.getvalue()))
+
+
+def test_rows_of_long_text_are_tall_enough_to_print_every_line():
+    """Excel and LibreOffice do not fit a row of merged cells to its text: the export gives such rows their height."""
+    from projects.services.xlsx import LINE_POINTS, text_lines
+
+    declaration = ProjectDeclaration.objects.get(project__key="dxh2021-jxkp")
+    ws = load_workbook(io.BytesIO(export_declaration(declaration))).worksheets[0]
+    width = sum(ws.column_dimensions[c].width for c in "BCDEFGHIJKL")  # the merged value cell of a 项目… row
+    checked = 0
+    for row in ws.iter_rows():
+        label, value = row[0].value, row[1].value
+        if label in {"项目立项依据", "项目申请理由", "项目主要内容", "项目实施方案"} and value:
+            lines = max(text_lines(value, width), text_lines(label, ws.column_dimensions["A"].width))
+            height = ws.row_dimensions[row[0].row].height
+            assert lines == 1 and height is None or height == lines * LINE_POINTS, (label, lines, height)
+            checked += lines > 1
+        if label == "项目名称":
+            assert ws.row_dimensions[row[0].row].height is None  # one line: the spreadsheet's own height
+    assert checked >= 1
+    assert text_lines("一二三四五六七八九十", 12) == 2  # 21 units in 11: a Chinese character takes two
+    assert text_lines("甲\n乙\n丙", 40) == 3
+    assert text_lines("x" * 10, 12) == 1

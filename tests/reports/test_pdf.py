@@ -298,6 +298,9 @@ def test_footers_name_the_department_and_form_not_a_data_file(head_user):
         assert f"中国共产党武汉市洪山区委组织部·2019年度项目支出绩效自评表第{n}页共{len(pages)}页" in page
     text = "".join(pages)
     assert ".yaml" not in text and "000_hongshan" not in text and "公开文件" not in text
+    # when the file was made, not a claim that it was printed then (a kept or stored file is served again later)
+    assert all(re.search(r"预算绩效管理系统\d{4}-\d{2}-\d{2}\d{2}:\d{2}生成", page) for page in pages)
+    assert "打印" not in text
 
 
 def test_a_layout_that_weasyprint_cannot_keep_together_still_gives_a_pdf(monkeypatch):
