@@ -24,7 +24,6 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from projects.access import visible_department_ids
-from projects.precompiled import run_prepared
 
 # Bump when _home_body.html or the context it is rendered from changes (a cache shared by old and new processes).
 HOME_VERSION = 1
@@ -36,14 +35,16 @@ CSRF_SLOT = mark_safe("<csrf-slot>")  # noqa: S308 - a fixed marker, replaced be
 
 def home_stamp(scope: list[int]) -> tuple:
     """What the home page of a user with ``scope`` (department ids) is made from, read in one query."""
-    # The scope's records, how many and their last change (PostgreSQL: the scope is an array parameter; the
-    # statement is prepared once per connection).
-    rows = run_prepared(
-        """
-            WITH p AS (SELECT id FROM projects_project WHERE department_id = ANY(%s)),
+    # The scope's records, how many and their last change (PostgreSQL: the scope is an array parameter). Not a
+    # prepared statement (projects.precompiled): its generic plan for ``= ANY($1)`` read one department's stamp in
+    # 18 ms where the plan made for the actual scope takes 0.7 ms (measured on the province).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH p AS (SELECT id FROM projects_project WHERE department_id = ANY(%(scope)s)),
             d AS (SELECT id, updated_at FROM projects_projectdeclaration WHERE project_id IN (SELECT id FROM p)),
             e AS (
-                SELECT id, updated_at FROM selfeval_selfevaluation WHERE department_id = ANY(%s)
+                SELECT id, updated_at FROM selfeval_selfevaluation WHERE department_id = ANY(%(scope)s)
                 UNION SELECT id, updated_at FROM selfeval_selfevaluation WHERE project_id IN (SELECT id FROM p)
             )
             SELECT (SELECT value FROM projects_referenceversion WHERE id = 1), pp.*, dd.*, mm.*, ee.*, cc.*, vv.*, oo.*
@@ -53,11 +54,11 @@ def home_stamp(scope: list[int]) -> tuple:
                 (SELECT COUNT(*), MAX(updated_at) FROM e) ee,
                 (SELECT COUNT(*), MAX(c.checked_at) FROM selfeval_evaluationcheck c JOIN e ON c.evaluation_id = e.id) cc,
                 (SELECT COUNT(*), MAX(v.id) FROM selfeval_evaluationevent v JOIN e ON v.evaluation_id = e.id) vv,
-                (SELECT COUNT(*), MAX(updated_at) FROM projects_departmentdeclaration WHERE department_id = ANY(%s)) oo
+                (SELECT COUNT(*), MAX(updated_at) FROM projects_departmentdeclaration WHERE department_id = ANY(%(scope)s)) oo
             """,
-        [list(scope)] * 3,
-    )
-    return tuple(str(v) for v in rows[0])
+            {"scope": list(scope)},
+        )
+        return tuple(str(v) for v in cursor.fetchone())
 
 
 def home_key(user, view_key: tuple, stamp: tuple) -> str:
