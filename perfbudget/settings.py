@@ -168,6 +168,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form and widget templates rendered by Jinja2 where Django ships them for it (perfbudget/form_renderer.py).
+FORM_RENDERER = "perfbudget.form_renderer.FormRenderer"
+
 WSGI_APPLICATION = "perfbudget.wsgi.application"
 
 # An auditor's 待办 lists the self-evaluations signed in the last this many days (selfeval.selectors.todo_for).
