@@ -1,5 +1,6 @@
 """The self-evaluation page: header, funding rows, section scores and the indicator rows."""
 
+import functools
 import json
 
 from django import forms
@@ -88,12 +89,19 @@ class RowForm(PlainRowForm):
 
     def clean(self):
         cleaned = super().clean()
-        score, weight = cleaned.get("score_final"), cleaned.get("weight")
-        if score is not None and score < 0:
-            self.add_error("score_final", "得分不能小于 0。")
-        if score is not None and weight is not None and score > weight:
-            self.add_error("score_final", f"得分不能超过分值 {weight}。")
+        for message in score_errors(cleaned.get("score_final"), cleaned.get("weight")):
+            self.add_error("score_final", message)
         return cleaned
+
+
+def score_errors(score, weight) -> list[str]:
+    """What ``RowForm`` says of a typed 评定得分 beside the typed 分值 (the messages go to ``score_final``)."""
+    errors = []
+    if score is not None and score < 0:
+        errors.append("得分不能小于 0。")
+    if score is not None and weight is not None and score > weight:
+        errors.append(f"得分不能超过分值 {weight}。")
+    return errors
 
 
 class _SharedFields(dict):
@@ -104,24 +112,98 @@ class _SharedFields(dict):
 
 
 class CheckedRowForm(RowForm):
-    """``RowForm`` for a row that is only bound and validated, never shown nor changed afterwards (the live
-    preview's typed rows): the same fields, checks and messages; its fields are made once per 分值 (the band
-    choices depend on it) and shared by the forms, where Django deep-copies them for each form (the larger part of
-    making one)."""
+    """``RowForm`` for a row that is only bound and validated, never shown nor changed afterwards: the same fields,
+    checks and messages; its fields are made once per 分值 (the band choices depend on it) and shared by the forms,
+    where Django deep-copies them for each form (the larger part of making one). The live preview no longer makes
+    one: it checks its typed rows with ``typed_row``, which uses the same shared fields (``row_fields``)."""
 
     _shared: dict = {}
 
     def __init__(self, *args, **kwargs):
-        weight = getattr(kwargs.get("instance"), "weight", None)
-        key = (type(weight), str(weight))
-        shared = self._shared.get(key)
-        if shared is None:
-            made = RowForm(*args, **kwargs).fields  # RowForm's own making, once
-            if len(self._shared) > 256:
-                self._shared.clear()
-            shared = self._shared[key] = _SharedFields({name: made[name] for name in RowForm.base_fields})
-        self.base_fields = shared
+        self.base_fields = row_fields(kwargs.get("instance"))
         super().__init__(*args, **kwargs)
+
+
+def row_fields(row: EvaluationRow) -> dict:
+    """The fields of ``RowForm`` for ``row``, as ``RowForm`` makes them, made once per 分值 and shared (never
+    changed by their users)."""
+    weight = getattr(row, "weight", None)
+    key = (type(weight), str(weight))
+    shared = CheckedRowForm._shared.get(key)
+    if shared is None:
+        made = RowForm(instance=row).fields  # RowForm's own making, once
+        if len(CheckedRowForm._shared) > 256:
+            CheckedRowForm._shared.clear()
+        shared = CheckedRowForm._shared[key] = _SharedFields({name: made[name] for name in RowForm.base_fields})
+    return shared
+
+
+def typed_row(row: EvaluationRow, data, prefix: str, evaluation: SelfEvaluation) -> set[str] | None:
+    """Check the values typed for a stored ``row`` of ``evaluation`` (``data`` at ``prefix``, its id and parent
+    already read by the caller) as the page's formset checks its ``RowForm``, without making the form: the same
+    fields' ``clean`` (``row_fields``), ``RowForm.clean`` (``score_errors``), then ``ModelForm._post_clean``'s
+    filling of the instance and the model's ``full_clean`` and ``validate_unique`` with the form's exclusions.
+
+    ``row`` is filled with the cleaned values as the form fills its instance. Returns the names of the fields
+    typed differently from the stored values (the form's ``changed_data``, the id and parent left out), or None
+    where the form would not be valid: its messages are the form's to give (``row`` may be half filled then, as a
+    form leaves its instance)."""
+    fields = row_fields(row)
+    cleaned, changed = {}, set()
+    for name, field in fields.items():
+        posted = field.widget.value_from_datadict(data, {}, f"{prefix}-{name}")
+        stored = getattr(row, name)
+        try:
+            cleaned[name] = field.clean(stored if field.disabled else posted)
+        except ValidationError:
+            return None
+        if field.has_changed(stored, posted):
+            changed.add(name)
+    if score_errors(cleaned.get("score_final"), cleaned.get("weight")):
+        return None
+    plan = _row_plan()
+    for name, model_field in plan.filled:  # ``construct_instance``
+        if (
+            model_field.has_default()
+            and fields[name].widget.value_omitted_from_data(data, {}, f"{prefix}-{name}")
+            and cleaned[name] in fields[name].empty_values
+        ):
+            continue
+        model_field.save_form_data(row, cleaned[name])
+    plan.parent.save_form_data(row, evaluation)  # the inline formset's parent field
+    exclude = plan.exclude | {
+        name for name, model_field in plan.filled if _left_out(model_field, fields[name], cleaned[name])
+    }
+    try:
+        row.full_clean(exclude=exclude | {plan.parent.name}, validate_unique=False)
+        row.validate_unique(exclude=exclude)
+    except ValidationError:
+        return None
+    return changed
+
+
+def _left_out(model_field, form_field, value) -> bool:
+    """``ModelForm._get_validation_exclusions``: an empty value the form allows where the model requires one."""
+    return not model_field.blank and not form_field.required and value in form_field.empty_values
+
+
+class _RowPlan:
+    """What ``ModelForm`` works out for a ``RowForm`` of the page's formset: the model fields it fills (each with
+    its form field's name), its parent field, and the model fields it leaves out of the model's checks (those not
+    in the form, and its id: a field the formset adds, not in the form's ``Meta.fields``)."""
+
+    def __init__(self):
+        opts = EvaluationRow._meta
+        self.parent = opts.get_field("evaluation")
+        self.filled = [
+            (f.name, f) for f in opts.fields if f.editable and not f.auto_created and f.name in RowForm.base_fields
+        ]
+        self.exclude = {f.name for f in opts.fields} - set(RowForm.base_fields) - {self.parent.name}
+
+
+@functools.cache
+def _row_plan() -> _RowPlan:
+    return _RowPlan()
 
 
 def band_choices(weight) -> list[tuple[str, str]]:

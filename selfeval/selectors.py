@@ -15,7 +15,14 @@ from projects.page_cache import reference_version
 from projects.precompiled import fetch_all, fetch_one, prefetched
 
 from .choices import EvaluationStatus
-from .models import EvaluationEvent, EvaluationRow, SelfEvaluation
+from .models import (
+    EvaluationEvent,
+    EvaluationFunding,
+    EvaluationGoal,
+    EvaluationRow,
+    EvaluationSection,
+    SelfEvaluation,
+)
 from .services.checks import monitoring_changed, with_current_checks
 
 
@@ -25,14 +32,16 @@ def evaluations_for(user) -> QuerySet[SelfEvaluation]:
 
 
 def _with_rows(*, for_update: bool) -> QuerySet[SelfEvaluation]:
+    # The parts of one form ordered by their own 序号 only: their models' default ordering starts with the form's (its
+    # year, department, kind and project: three joins for a list of one form's parts).
     qs = (
         SelfEvaluation.objects.select_related("department", "project", "scheme")
         .annotate(monitoring_changed=monitoring_changed())  # part of its stored check's basis
         .prefetch_related(
-            "scheme__sections",
-            "sections",
-            "funding_rows",
-            "goals",
+            Prefetch("scheme__sections", queryset=SchemeSection.objects.order_by("seq")),
+            Prefetch("sections", queryset=EvaluationSection.objects.order_by("seq")),
+            Prefetch("funding_rows", queryset=EvaluationFunding.objects.order_by("seq")),
+            Prefetch("goals", queryset=EvaluationGoal.objects.order_by("seq")),
             Prefetch("rows", queryset=EvaluationRow.objects.select_related("level1", "level2", "goal").order_by("seq")),
         )
     )
@@ -41,9 +50,16 @@ def _with_rows(*, for_update: bool) -> QuerySet[SelfEvaluation]:
 
 def evaluation_with_rows(pk: int, *, for_update: bool = False, user=None) -> SelfEvaluation:
     """One self-evaluation with its scheme, sections, funding rows, goals and indicator rows (6 queries); with
-    ``user``, only one in that user's scope (DoesNotExist otherwise), read in the same queries."""
+    ``user``, only one in that user's scope (DoesNotExist otherwise), read in the same queries, the form's own query
+    compiled once per process (``projects.precompiled``: the pages, the preview and the saves read it each time)."""
+    if user is not None and not for_update:
+        return fetch_one("evaluation_with_rows", _scoped_with_rows, pk, visible_department_ids(user))
     qs = _with_rows(for_update=for_update)
     return (qs.for_user(user) if user is not None else qs).get(pk=pk)
+
+
+def _scoped_with_rows(pk: int, scope: list[int] | None) -> QuerySet[SelfEvaluation]:
+    return _with_rows(for_update=False).for_departments(scope).filter(pk=pk)
 
 
 def evaluation_head(pk: int, *, user) -> SelfEvaluation:

@@ -2,9 +2,10 @@
 
 The page posts every row on each typing pause, but a pause changes a few. ``typed_page`` reads the posted data
 over the stored form: the tables' structure (counts, each row's id) is checked as the formsets check it, and only
-the rows whose posted values differ from the stored ones (Django's own ``has_changed`` per field) are bound to the
-page's form and validated. A row posted as stored is the stored row, as the save path's ``evaluation_update``
-treats it. Whenever that reading is not clean (a row the formsets would refuse, a typed value a form rejects),
+the rows whose posted values differ from the stored ones (Django's own ``has_changed`` per field) are checked as the
+page's row form checks them, with the form's own fields but no form made per row (``forms.typed_row``; the short
+tables' rows are bound to their forms). A row posted as stored is the stored row, as the save path's
+``evaluation_update`` treats it. Whenever that reading is not clean (a row the formsets would refuse, a typed value a form rejects),
 the preview binds and validates the whole page as saving does (``filling.bound_forms``), so that the messages
 are exactly the save's.
 """
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 
 from ..access import evaluation_rights
-from ..forms import CheckedRowForm, EvaluationForm, evaluation_formsets
+from ..forms import EvaluationForm, evaluation_formsets, typed_row
 from ..models import SelfEvaluation
 from ..selectors import evaluation_with_rows
 from . import engine
@@ -23,8 +24,9 @@ from .filling import bound_forms
 from .findings import evaluation_findings, finding_text, findings_at_parts, is_blocking
 from .prefill import prefills, take_proposals
 
-# The tables whose rows are compared with the stored values before a form is bound: their forms show the stored
-# values as they are (no unit conversion, no field disabled per row). The other tables are short and always bound.
+# The table whose rows are compared with the stored values, those typed differently checked by ``forms.typed_row``
+# (the indicator rows' ``RowForm`` only): its forms show the stored values as they are (no unit conversion, no field
+# disabled per row). The other tables are short and always bound to their forms.
 COMPARED = ("rows",)
 
 
@@ -73,8 +75,6 @@ def typed_page(evaluation: SelfEvaluation, data) -> TypedPage | None:
         count = len(formset.parts)
         if formset.total_form_count() != count or formset.initial_form_count() != count:
             return None
-        if table in COMPARED:
-            formset.form = CheckedRowForm  # bound and validated only: the fields shared (``CheckedRowForm``)
         by_id = {str(part.pk): part for part in formset.parts}
         fk_name = formset.fk.name
         parts, prefixes = [], {}
@@ -85,7 +85,13 @@ def typed_page(evaluation: SelfEvaluation, data) -> TypedPage | None:
             if part is None or part.pk in prefixes or parent not in (None, "", str(evaluation.pk)):
                 return None
             prefixes[part.pk] = prefix
-            if table in COMPARED and not _differs(formset.form, part, data, prefix):
+            if table in COMPARED:
+                if _differs(formset.form, part, data, prefix):
+                    changed = typed_row(part, data, prefix, evaluation)  # as its form checks it, without the form
+                    if changed is None:
+                        return None
+                    if "score_final" in changed:
+                        page.typed_scores.add(part.pk)
                 parts.append(part)
                 continue
             form = formset._construct_form(index, **formset.get_form_kwargs(index))

@@ -121,3 +121,57 @@ def test_the_heads_related_rows_are_the_orms_in_two_queries(finance_user, head_u
             assert [(m.pk, m.period.pk) for m in forms] == [
                 (m.pk, m.period.pk) for m in declaration.monitoring_forms.select_related("period").order_by("end_month")
             ]
+
+
+def test_a_form_with_its_rows_in_a_users_scope_is_what_the_orm_reads(
+    finance_user, outsider_user, auditor_user, head_user, django_assert_num_queries
+):
+    """``evaluation_with_rows(pk, user=…)`` (the edit page, the preview, the saves): the form's query compiled once,
+    its parts prefetched as before — the same form, annotations and parts in the same order, in the same 6 queries."""
+    from selfeval.selectors import _with_rows, evaluation_with_rows
+
+    declarations = ProjectDeclaration.objects.filter(project__department=finance_user.department, status="approved")
+    forms = [evaluation_start(declaration=d) for d in declarations.order_by("pk")[:2]]
+    forms += list(SelfEvaluation.objects.order_by("pk")[:3])  # seed forms in other departments: out of some scopes
+    for user in [finance_user, head_user, auditor_user, finance_user, outsider_user]:
+        scope = visible_department_ids(user)
+        for form in forms:
+            orm = _with_rows(for_update=False).for_departments(scope).filter(pk=form.pk)
+            if not orm.exists():
+                with pytest.raises(SelfEvaluation.DoesNotExist):
+                    evaluation_with_rows(form.pk, user=user)
+                continue
+            with django_assert_num_queries(6):
+                got = evaluation_with_rows(form.pk, user=user)
+            expected = orm.get()
+            same(got, expected)
+            for related in ["department", "project", "scheme"]:
+                same(getattr(got, related), getattr(expected, related))
+            assert got.monitoring_changed == expected.monitoring_changed
+            for parts in ["sections", "funding_rows", "goals", "rows"]:
+                got_parts, expected_parts = list(getattr(got, parts).all()), list(getattr(expected, parts).all())
+                assert len(got_parts) == len(expected_parts)
+                for a, b in zip(got_parts, expected_parts, strict=True):
+                    same(a, b)
+            assert [s.pk for s in got.scheme.sections.all()] == [s.pk for s in expected.scheme.sections.all()]
+            for a, b in zip(got.rows.all(), expected.rows.all(), strict=True):
+                assert (a.level1, a.level2, a.goal) == (b.level1, b.level2, b.goal)
+                assert a.default_nature == b.default_nature
+
+
+def test_a_forms_parts_are_in_their_own_order(finance_user):
+    """The parts read with a form (ordered by their 序号 alone, without the forms' ordering) stand as their models'
+    own ordering puts them."""
+    from selfeval.models import EvaluationFunding, EvaluationRow, EvaluationSection
+    from selfeval.selectors import evaluation_with_rows
+
+    for form in SelfEvaluation.objects.order_by("pk"):
+        loaded = evaluation_with_rows(form.pk)
+        for model, parts in [
+            (EvaluationSection, "sections"),
+            (EvaluationFunding, "funding_rows"),
+            (EvaluationRow, "rows"),
+        ]:
+            assert [p.pk for p in getattr(loaded, parts).all()] == list(
+                model.objects.filter(evaluation=form).values_list("pk", flat=True)
+            )

@@ -204,19 +204,27 @@ def test_a_value_the_page_cannot_read_gives_the_messages_of_the_whole_page(clien
 
 
 def test_a_row_posted_as_stored_is_not_bound(client, large, monkeypatch):
-    """Only the rows typed differently from what is stored get a form (each about a millisecond); the others are
-    the stored rows."""
-    built = []
-    original = FixedRowsFormSet._construct_form
+    """Only the rows typed differently from what is stored are checked, as their form checks them but without
+    making one (``forms.typed_row``); the others are the stored rows. No row form is made."""
+    from selfeval.services import preview
+
+    built, checked = [], []
+    original, original_check = FixedRowsFormSet._construct_form, preview.typed_row
 
     def counting(self, i, **kwargs):
         built.append((self.prefix, i))
         return original(self, i, **kwargs)
 
+    def checking(row, data, prefix, evaluation):
+        checked.append(prefix)
+        return original_check(row, data, prefix, evaluation)
+
     data = page_data(client, large, **{"rows-7-actual": "3 场", "rows-9-weight": "4"})
     monkeypatch.setattr(FixedRowsFormSet, "_construct_form", counting)
+    monkeypatch.setattr(preview, "typed_row", checking)
     assert client.post(reverse("selfeval:evaluation_preview", args=[large.pk]), data).json()["ok"]
-    assert [i for prefix, i in built if prefix == "rows"] == [7, 9]
+    assert checked == ["rows-7", "rows-9"]
+    assert [i for prefix, i in built if prefix == "rows"] == []
 
 
 def test_the_previews_row_form_checks_as_the_pages_and_shares_its_fields(large):
