@@ -104,24 +104,7 @@ def score_errors(score, weight) -> list[str]:
     return errors
 
 
-class _SharedFields(dict):
-    """A form's base fields whose deep copy (Django's, for each form) is a shallow one: the fields are shared."""
-
-    def __deepcopy__(self, memo):
-        return dict(self)
-
-
-class CheckedRowForm(RowForm):
-    """``RowForm`` for a row that is only bound and validated, never shown nor changed afterwards: the same fields,
-    checks and messages; its fields are made once per 分值 (the band choices depend on it) and shared by the forms,
-    where Django deep-copies them for each form (the larger part of making one). The live preview no longer makes
-    one: it checks its typed rows with ``typed_row``, which uses the same shared fields (``row_fields``)."""
-
-    _shared: dict = {}
-
-    def __init__(self, *args, **kwargs):
-        self.base_fields = row_fields(kwargs.get("instance"))
-        super().__init__(*args, **kwargs)
+_SHARED_ROW_FIELDS: dict = {}  # per 分值: the band choices depend on it
 
 
 def row_fields(row: EvaluationRow) -> dict:
@@ -129,12 +112,12 @@ def row_fields(row: EvaluationRow) -> dict:
     changed by their users)."""
     weight = getattr(row, "weight", None)
     key = (type(weight), str(weight))
-    shared = CheckedRowForm._shared.get(key)
+    shared = _SHARED_ROW_FIELDS.get(key)
     if shared is None:
         made = RowForm(instance=row).fields  # RowForm's own making, once
-        if len(CheckedRowForm._shared) > 256:
-            CheckedRowForm._shared.clear()
-        shared = CheckedRowForm._shared[key] = _SharedFields({name: made[name] for name in RowForm.base_fields})
+        if len(_SHARED_ROW_FIELDS) > 256:
+            _SHARED_ROW_FIELDS.clear()
+        shared = _SHARED_ROW_FIELDS[key] = {name: made[name] for name in RowForm.base_fields}
     return shared
 
 
