@@ -35,7 +35,9 @@ CSRF_SLOT = mark_safe("<csrf-slot>")  # noqa: S308 - a fixed marker, replaced be
 
 def home_stamp(scope: list[int]) -> tuple:
     """What the home page of a user with ``scope`` (department ids) is made from, read in one query."""
-    # The scope's records, how many and their last change (PostgreSQL: the scope is an array parameter).
+    # The scope's records, how many and their last change (PostgreSQL: the scope is an array parameter). Not a
+    # prepared statement (projects.precompiled): its generic plan for ``= ANY($1)`` read one department's stamp in
+    # 18 ms where the plan made for the actual scope takes 0.7 ms (measured on the province).
     with connection.cursor() as cursor:
         cursor.execute(
             """

@@ -126,7 +126,8 @@ for _entry in PERFBUDGET_TRUSTED_PROXIES:
 # Login throttling (django-axes): after 5 failed logins a username is locked out at that address for 15 minutes.
 # Keyed on username and address together, so failures from one address never shut the user out elsewhere;
 # the address is the client's as the trusted proxy reports it, not the proxy's own.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# ``UserBackend``: Django's ModelBackend reading the signed-in user by a compiled statement (perfbudget/sessions.py).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "perfbudget.sessions.UserBackend"]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -144,6 +145,8 @@ PERFBUDGET_CSP = "; ".join([
 
 # A session lasts a working day.
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 9 * 3600)
+# Django's database sessions, read by a prepared statement (perfbudget/sessions.py); with Redis: cached_db below.
+SESSION_ENGINE = "perfbudget.sessions"
 
 ROOT_URLCONF = "perfbudget.urls"
 
@@ -159,6 +162,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "perfbudget.context_processors.todo",
             ],
+            # ``{% url %}`` with its answers kept per process (perfbudget/kept_urls.py).
+            "builtins": ["perfbudget.kept_urls"],
         },
     },
 ]

@@ -15,6 +15,7 @@ from django.db import connection, models
 
 from .bulkwrite import ValuesUpdateQuerySet
 from .choices import DeclarationStatus, Role
+from .precompiled import run_prepared
 
 EDITABLE_DECLARATION = {DeclarationStatus.DRAFT, DeclarationStatus.RETURNED}
 
@@ -59,20 +60,18 @@ SUBTREE_FIELDS = ["id", "code", "name", "short_name", "region", "division_code",
 
 def _subtree(Department, department_id: int) -> tuple[list[int], object]:
     """The ids of a department and of all its offices (own id first), and the department itself, in one query."""
-    with connection.cursor() as cursor:
-        # The department's own row first (the navigation prints it); UNION ends a loop.
-        cursor.execute(
-            """
-            WITH RECURSIVE tree(id) AS (
-                SELECT id FROM projects_department WHERE id = %s
-                UNION SELECT d.id FROM projects_department d JOIN tree t ON d.parent_id = t.id
-            )
-            SELECT d.id, d.code, d.name, d.short_name, d.region, d.division_code, d.parent_id
-            FROM projects_department d WHERE d.id IN (SELECT id FROM tree) ORDER BY d.id <> %s, d.id
-            """,
-            [department_id, department_id],
+    # The department's own row first (the navigation prints it); UNION ends a loop. Prepared once per connection.
+    rows = run_prepared(
+        """
+        WITH RECURSIVE tree(id) AS (
+            SELECT id FROM projects_department WHERE id = %s
+            UNION SELECT d.id FROM projects_department d JOIN tree t ON d.parent_id = t.id
         )
-        rows = cursor.fetchall()
+        SELECT d.id, d.code, d.name, d.short_name, d.region, d.division_code, d.parent_id
+        FROM projects_department d WHERE d.id IN (SELECT id FROM tree) ORDER BY d.id <> %s, d.id
+        """,
+        [department_id, department_id],
+    )
     if not rows or rows[0][0] != department_id:
         return [department_id], None
     # A field added to the model and not read here is read when first used (deferred), never wrong.

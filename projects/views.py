@@ -62,7 +62,7 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "declaration": declaration,
             "body": declaration_page_body(declaration),  # findings, target review, last year's comparison, the sheet
             "rights": declaration_rights(user, declaration),
-            "monitoring_forms": declaration.monitoring_forms.select_related("period").order_by("end_month"),
+            "monitoring_forms": selectors.declaration_monitoring_forms(declaration),
             "can_start_monitoring": declaration.status == DeclarationStatus.APPROVED
             and is_filer_of(user, declaration.project.department_id),
             "returned": selectors.returned_event(declaration, list(declaration.events.all())),  # loaded, in order

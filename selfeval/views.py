@@ -23,7 +23,7 @@ from .choices import EvaluationStatus
 from .forms import EvaluationForm, evaluation_formsets
 from .layouts import labels_for
 from .models import SelfEvaluation
-from .selectors import evaluation_head, evaluation_with_rows, years_for
+from .selectors import evaluation_events, evaluation_head, evaluation_with_rows, years_for
 from .services.changes import changes_since
 from .services.checks import refresh_one
 from .services.dashboard import dashboard_data
@@ -61,7 +61,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         evaluation = evaluation_head(pk, user=request.user)  # the scope, before anything is taken from the cache
     except SelfEvaluation.DoesNotExist:
         raise Http404("没有找到这张自评表。") from None
-    events = list(evaluation.events.select_related("user"))
+    events = evaluation_events(evaluation)
     return render(
         request,
         "selfeval/evaluation_detail.html",

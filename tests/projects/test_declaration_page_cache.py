@@ -46,8 +46,8 @@ def test_a_second_read_comes_from_the_cache_without_the_rows_and_is_the_same_pag
     tables = " ".join(q["sql"] for q in captured.captured_queries)
     assert "projects_indicator" not in tables and "projects_fundingsource" not in tables
     # session, user, the department's subtree with the department itself (the navigation prints it), the
-    # declaration with its stamps, its workflow steps with their users (2), its monitoring forms
-    assert len(captured.captured_queries) == 7, [q["sql"][:80] for q in captured.captured_queries]
+    # declaration with its stamps, its workflow steps with their users (one query), its monitoring forms
+    assert len(captured.captured_queries) == 6, [q["sql"][:80] for q in captured.captured_queries]
 
 
 def test_an_edit_through_the_page_the_api_the_import_or_the_admin_shows_at_once(

@@ -6,11 +6,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from projects.access import visible_department_ids
-from projects.models import ProjectDeclaration
+from projects.models import DeclarationEvent, ProjectDeclaration
 from projects.precompiled import _local, fetch_one
-from projects.selectors import _declaration_head
-from selfeval.models import SelfEvaluation
-from selfeval.selectors import _evaluation_head
+from projects.selectors import _declaration_head, declaration_head, declaration_monitoring_forms
+from selfeval.models import EvaluationEvent, SelfEvaluation
+from selfeval.selectors import _evaluation_head, evaluation_events, evaluation_head
 from selfeval.services.start import evaluation_start
 
 pytestmark = pytest.mark.django_db
@@ -52,8 +52,7 @@ def test_the_compiled_query_reads_what_the_orm_reads_within_each_scope(
             if kind == "evaluation":
                 same(got.department, expected.department)
                 assert got.monitoring_changed == expected.monitoring_changed
-                assert [s.pk for s in got.scheme.sections.all()] == [s.pk for s in expected.scheme.sections.all()]
-                assert len(captured.captured_queries) == 2  # the form, its scheme's sections
+                assert len(captured.captured_queries) == 1  # the form (its sections: ``evaluation_head``)
             else:
                 same(got.project.department, expected.project.department)
                 assert (got.previous_pk, got.previous_changed, got.prior_changed, got.prior_checked) == (
@@ -62,7 +61,7 @@ def test_the_compiled_query_reads_what_the_orm_reads_within_each_scope(
                     expected.prior_changed,
                     expected.prior_checked,
                 )
-                assert [e.pk for e in got.events.all()] == [e.pk for e in expected.events.all()]
+                assert len(captured.captured_queries) == 1  # the declaration (its steps: ``declaration_head``)
     model = type(forms[0])
     for scope in [visible_department_ids(outsider_user), [], [forms[0].pk + 10_000_000]]:
         with pytest.raises(model.DoesNotExist):
@@ -79,6 +78,49 @@ def test_a_query_whose_shape_depends_on_its_values_runs_the_orms_way(finance_use
 
     assert fetch_one("twice", build, evaluation.pk, None).pk == evaluation.pk
     assert _local.compiled[("twice", None)] is None
+
+
+def test_the_heads_related_rows_are_the_orms_in_two_queries(finance_user, head_user):
+    """A form's head with its scheme's sections or its workflow steps (compiled), and its monitoring forms, as
+    ``prefetch_related`` and the related managers read them: the same rows in the same order, related objects
+    included; a further filter on a kept relation still queries."""
+    declarations = ProjectDeclaration.objects.filter(project__department=finance_user.department).order_by("pk")
+    evaluation = evaluation_start(declaration=declarations.filter(status="approved").first())
+    EvaluationEvent.objects.create(evaluation=evaluation, action="submit", user=finance_user)
+    EvaluationEvent.objects.create(evaluation=evaluation, action="return", user=head_user, comment="补充")
+    with_steps = list(declarations[:2])
+    for declaration in with_steps:  # two steps each, by two users
+        DeclarationEvent.objects.create(project_declaration=declaration, action="submit", user=finance_user)
+        DeclarationEvent.objects.create(project_declaration=declaration, action="return", user=head_user, comment="改")
+    visible_department_ids(finance_user)  # read once per request (the navigation's department too)
+    for _ in range(3):  # compiled, then prepared
+        with CaptureQueriesContext(connection) as captured:
+            head = evaluation_head(evaluation.pk, user=finance_user)
+            sections = list(head.scheme.sections.all())
+        assert len(captured.captured_queries) == 2  # the form, its scheme's sections
+        assert [(s.pk, s.seq, s.points) for s in sections] == [
+            (s.pk, s.seq, s.points) for s in SelfEvaluation.objects.get(pk=evaluation.pk).scheme.sections.all()
+        ]
+        steps = evaluation_events(head)
+        expected = list(evaluation.events.select_related("user"))
+        assert [(e.pk, e.action, e.user.username, e.comment) for e in steps] == [
+            (e.pk, e.action, e.user.username, e.comment) for e in expected
+        ] and len(steps) == 2
+        for declaration in with_steps[:3]:
+            with CaptureQueriesContext(connection) as captured:
+                head = declaration_head(declaration.pk, user=finance_user)
+                steps = list(head.events.all())
+            assert len(captured.captured_queries) == 2  # the declaration, its steps with their users
+            orm = list(ProjectDeclaration.objects.prefetch_related("events__user").get(pk=declaration.pk).events.all())
+            assert [(e.pk, e.action, e.user_id, e.user.username, e.at) for e in steps] == [
+                (e.pk, e.action, e.user_id, e.user.username, e.at) for e in orm
+            ] and len(steps) >= 2
+            assert all(e.project_declaration is head for e in steps)
+            assert list(head.events.filter(pk=-1)) == []  # a filter on the kept relation reads the table
+            forms = declaration_monitoring_forms(head)
+            assert [(m.pk, m.period.pk) for m in forms] == [
+                (m.pk, m.period.pk) for m in declaration.monitoring_forms.select_related("period").order_by("end_month")
+            ]
 
 
 def test_a_form_with_its_rows_in_a_users_scope_is_what_the_orm_reads(
