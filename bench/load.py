@@ -3,9 +3,13 @@
 downloading PDFs at the same time (locust). Checks that nothing failed and that every saved figure reads back
 equal from the database (no lost update), and prints throughput and latency.
 
-    .venv/bin/python bench/load.py [--users 24] [--seconds 60] [--workers 4] [--json]
+    .venv/bin/python bench/load.py [--users 24] [--seconds 60] [--workers 4] [--redis redis://127.0.0.1:6379/13] [--json]
 
 Uses its own database ``perfbudget_load`` (dropped and made again each run). Exit status 1 when a check fails.
+``--redis``: as production runs: the workers share their cache there (``REDIS_URL``), persistent database
+connections (60 s), and the next Redis database is Celery's broker, with one Celery worker beside gunicorn (a signed
+form's PDF is then made by the worker, not in the head's request). Without it: each worker its own memory cache, a
+connection per request, tasks run inside the request.
 """
 
 import argparse
@@ -81,7 +85,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def run(users: int, seconds: int, departments: int = 6, projects: int = 6, workers: int = 4) -> dict:
+def production_env(redis: str) -> dict:
+    """What production adds to the environment with Redis at ``redis`` (``redis://host:port/N``): the shared cache
+    on database N, Celery's broker on N + 1, persistent database connections."""
+    base, _, number = redis.rstrip("/").rpartition("/")
+    return {"REDIS_URL": redis, "CELERY_BROKER_URL": f"{base}/{int(number) + 1}", "DATABASE_CONN_MAX_AGE": "60"}
+
+
+def run(users: int, seconds: int, departments: int = 6, projects: int = 6, workers: int = 4, redis: str = "") -> dict:
     os.environ["DATABASE_URL"] = DATABASE
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "perfbudget.settings")
     os.environ.pop("CELERY_BROKER_URL", None)
@@ -91,6 +102,17 @@ def run(users: int, seconds: int, departments: int = 6, projects: int = 6, worke
     (work / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
     env = {**os.environ, "PERFBUDGET_LOAD_PLAN": str(work / "plan.json"), "PERFBUDGET_LOAD_LEDGER": str(work / "ledger.json"),
            "DJANGO_MEDIA_ROOT": str(work / "media"), "AXES_FAILURE_LIMIT": "1000"}  # fmt: skip
+    celery = None
+    if redis:
+        env.update(production_env(redis))
+        import redis as redis_client
+
+        for url in (env["REDIS_URL"], env["CELERY_BROKER_URL"]):  # an earlier run's cache and queue
+            redis_client.Redis.from_url(url).flushdb()
+        celery = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "perfbudget", "worker", "-c", "1", "-l", "warning"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "perfbudget.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
@@ -114,6 +136,9 @@ def run(users: int, seconds: int, departments: int = 6, projects: int = 6, worke
     finally:
         server.terminate()
         server.wait(20)
+        if celery is not None:
+            celery.terminate()
+            celery.wait(20)
     if not (work / "load_stats.csv").exists():
         raise SystemExit(f"locust did not run:\n{locust.stderr[-3000:]}")
     with open(work / "load_stats.csv", encoding="utf-8") as f:
@@ -141,9 +166,10 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=24)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--redis", default="", help="production's Redis (cache on this database, broker on the next)")
     parser.add_argument("--json", action="store_true", help="one JSON object of the totals")
     args = parser.parse_args()
-    result = run(args.users, args.seconds, workers=args.workers)
+    result = run(args.users, args.seconds, workers=args.workers, redis=args.redis)
     failed = int(result["total"]["Failure Count"]) or result["mismatched"]
     if args.json:
         total = result["total"]

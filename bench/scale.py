@@ -433,13 +433,14 @@ def pages(year: int, prefix: str, users: int, seconds: int, port: int | None = N
             "get_cache": "redis" if redis else "memory"}  # fmt: skip
 
 
-def mixed(seconds: int, users: int = 24) -> dict:
-    # load.py drops and makes its database again: one of this bench's own, beside DATABASE_URL's.
+def mixed(seconds: int, users: int = 24, redis: str = "") -> dict:
+    # load.py drops and makes its database again: one of this bench's own, beside DATABASE_URL's. With ``redis``
+    # it runs as production does (shared cache, Celery worker, persistent connections: ``load.production_env``).
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.setdefault("PERFBUDGET_LOAD_DATABASE", os.environ["DATABASE_URL"] + "_load")
     done = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "load.py"), "--users", str(users), "--seconds", str(seconds),
-         "--workers", "2", "--json"],
+         "--workers", "2", "--json", *(["--redis", redis] if redis else [])],
         cwd=ROOT, env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
     try:
@@ -447,7 +448,7 @@ def mixed(seconds: int, users: int = 24) -> dict:
     except (IndexError, json.JSONDecodeError):
         return {"mixed_error": (done.stdout + done.stderr)[-500:]}
     return {"mixed_rps": out["rps"], "mixed_p95_ms": out["p95_ms"], "mixed_failures": out["failures"],
-            "lost_updates": out["lost_updates"], "mixed_users": users}  # fmt: skip
+            "lost_updates": out["lost_updates"], "mixed_users": users, "mixed_config": "production" if redis else "memory"}  # fmt: skip
 
 
 # --- PDF against LibreOffice -----------------------------------------------------------------------------------
@@ -522,7 +523,9 @@ def main() -> None:
         "--port", type=int, default=None, help="gunicorn's port for the page GETs (default: a free one)"
     )
     parser.add_argument(
-        "--redis", default="", help="the page GETs' gunicorn with this REDIS_URL (production's shared cache)"
+        "--redis",
+        default="",
+        help="production's Redis: the page GETs' cache, the mixed load's cache and broker (the next database)",
     )
     parser.add_argument("--only", default=",".join(OPERATIONS), help=f"some of {','.join(OPERATIONS)}")
     parser.add_argument("--json", action="store_true", help="one JSON object")
@@ -573,7 +576,7 @@ def main() -> None:
         ("preview", lambda: preview(args.year, prefix)),
         ("report", lambda: report(args.year)),
         ("get", lambda: pages(args.year, prefix, args.users, args.seconds, args.port, args.redis)),
-        ("mixed", lambda: mixed(args.seconds)),
+        ("mixed", lambda: mixed(args.seconds, redis=args.redis)),
         ("pdf", pdf),
     ]
     for name, step in steps:
