@@ -169,6 +169,17 @@ def _admin_post(client, url) -> dict:
     return data
 
 
+def admin_types_actual(client_class, admin_user, evaluation, row, text: str) -> None:
+    """An administrator types ``text`` as ``row``'s 全年实际完成值 on ``evaluation``'s admin page and saves it."""
+    admin = client_class()
+    admin.force_login(admin_user)
+    url = reverse("admin:selfeval_selfevaluation_change", args=[evaluation.pk])
+    data = _admin_post(admin, url)
+    name = next(k for k, v in data.items() if k.endswith("-id") and v == str(row.pk))
+    data[name[: -len("id")] + "actual"] = text
+    assert admin.post(url, data).status_code == 302
+
+
 def test_the_admin_saves_the_57_row_seed_evaluation(client, admin_user_):
     evaluation = SelfEvaluation.objects.annotate(n=Count("rows")).get(n=57)
     client.force_login(admin_user_)

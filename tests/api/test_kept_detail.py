@@ -26,7 +26,7 @@ from selfeval.services.signoff import evaluation_return
 from selfeval.services.start import evaluation_start
 from tests.conftest import make_user
 from tests.selfeval.test_evaluation_pages import page_data
-from tests.test_form_rows import _admin_post
+from tests.test_form_rows import admin_types_actual
 
 pytestmark = pytest.mark.django_db
 
@@ -98,13 +98,7 @@ def test_an_edit_through_the_page_the_api_or_the_admin_shows_on_the_next_read(cl
     assert "接口填写" in after.decode() and after == saved.content
     assert "selfeval_evaluationrow" not in " ".join(q["sql"] for q in captured.captured_queries)
 
-    admin = type(client)()
-    admin.force_login(admin_user_)
-    url = reverse("admin:selfeval_selfevaluation_change", args=[draft.pk])
-    data = _admin_post(admin, url)
-    name = next(k for k, v in data.items() if k.endswith("-id") and v == str(rows[2].pk))
-    data[name[: -len("id")] + "actual"] = "后台填写"
-    assert admin.post(url, data).status_code == 302
+    admin_types_actual(type(client), admin_user_, draft, rows[2], "后台填写")
     assert "后台填写" in read(reader, draft.pk).decode() and read(reader, draft.pk) == uncached(draft.pk)
 
     SelfEvaluation.objects.filter(pk=draft.pk).update(filler="直接改过")  # a queryset update: its last change stays

@@ -15,7 +15,7 @@ from projects.models import ProjectDeclaration
 from selfeval.services.start import evaluation_start
 from tests.conftest import set_status
 from tests.selfeval.test_evaluation_pages import page_data
-from tests.test_form_rows import _admin_post
+from tests.test_form_rows import admin_types_actual
 
 pytestmark = pytest.mark.django_db
 
@@ -63,13 +63,7 @@ def test_an_edit_through_the_page_the_api_or_the_admin_shows_at_once(client, fin
     assert api.patch(f"/api/evaluations/{draft.pk}/", changes, format="json").status_code == 200
     assert "接口填写" in page(client, draft)
 
-    admin = type(client)()
-    admin.force_login(admin_user_)
-    url = reverse("admin:selfeval_selfevaluation_change", args=[draft.pk])
-    data = _admin_post(admin, url)
-    name = next(k for k, v in data.items() if k.endswith("-id") and v == str(rows[2].pk))
-    data[name[: -len("id")] + "actual"] = "后台填写"
-    assert admin.post(url, data).status_code == 302
+    admin_types_actual(type(client), admin_user_, draft, rows[2], "后台填写")
     assert "后台填写" in page(client, draft)
 
 
