@@ -144,6 +144,9 @@ PERFBUDGET_CSP = "; ".join([
 ])  # fmt: skip
 
 # A session lasts a working day.
+# Statements a page runs on every request are prepared once per PostgreSQL connection (projects/precompiled.py). Set
+# PERFBUDGET_PREPARE=0 behind a pooler that shares server connections between clients (pgbouncer, transaction mode).
+PERFBUDGET_PREPARE = env_bool("PERFBUDGET_PREPARE", True)
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 9 * 3600)
 # Django's database sessions, read by a prepared statement (perfbudget/sessions.py); with Redis: cached_db below.
 SESSION_ENGINE = "perfbudget.sessions"

@@ -16,14 +16,21 @@ filtered on the given ids (a form's workflow steps, its scheme's sections), and 
 
 On PostgreSQL a statement run a second time on the same connection is prepared (``PREPARE``, then ``EXECUTE`` with
 the values: parsed and planned once per connection; ``run_prepared`` does this for hand-written SQL); a connection
-opened for one request only (``CONN_MAX_AGE`` 0) runs each statement once and never prepares it.
+opened for one request only (``CONN_MAX_AGE`` 0) runs each statement once and never prepares it. A statement's
+name is a digest of its SQL, so that the same name means the same statement in every process. Behind a pooler that
+shares server connections between clients (pgbouncer in transaction mode), set ``PERFBUDGET_PREPARE=0``. When a
+prepared statement no longer fits the schema (a migration changed a column's type while the connection was open)
+or has gone from the server, the run is made again as plain SQL where no transaction is open, and the connection is
+closed at the end of the request either way (a fresh one prepares anew).
 """
 
+import hashlib
 import re
 import threading
 from itertools import chain, count
 
-from django.db import connections
+from django.conf import settings
+from django.db import DatabaseError, connections
 from django.db.models import prefetch_related_objects
 from django.db.models.query import get_related_populators
 from django.db.models.sql import Query
@@ -34,8 +41,9 @@ from psycopg2 import sql as pgsql
 _SENTINEL = -7_391_046_000  # no id is negative: the sentinels never meet a real value
 _local = threading.local()  # a compiler belongs to its thread's connection
 _PLACEHOLDER = re.compile(r"%%|%s")
-_names = count(1)
-_names_lock = threading.Lock()
+# A prepared statement that no longer fits (0A000: "cached plan must not change result type") or is not on the
+# server (26000: "prepared statement does not exist").
+STALE_STATEMENT = {"0A000", "26000"}
 # Statement names given out in this process, with their SQL (tests read what an ``EXECUTE`` ran).
 STATEMENTS: dict[str, str] = {}
 
@@ -46,8 +54,7 @@ class _Prepared:
 
     def __init__(self, sql: str):
         self.sql = sql
-        with _names_lock:
-            self.name = f"pb_stmt_{next(_names)}"
+        self.name = f"pb_{hashlib.sha1(sql.encode()).hexdigest()[:24]}"  # the same statement in every process
         STATEMENTS[self.name] = sql
         numbers = count(1)
         self.dollar_sql = _PLACEHOLDER.sub(lambda m: "%" if m.group() == "%%" else f"${next(numbers)}", sql)
@@ -57,7 +64,12 @@ class _Prepared:
     def text(self, using: str, nparams: int) -> str:
         """The SQL to send for this run: an ``EXECUTE`` of the prepared statement, or the statement itself."""
         connection = connections[using]
-        if self.refused or connection.vendor != "postgresql" or nparams != self.count:
+        if (
+            self.refused
+            or connection.vendor != "postgresql"
+            or nparams != self.count
+            or not settings.PERFBUDGET_PREPARE
+        ):
             return self.sql
         connection.ensure_connection()
         raw = connection.connection
@@ -69,7 +81,7 @@ class _Prepared:
             state[1][self.name] = 1
             return self.sql
         if runs == 1:
-            if not self._prepare(connection, raw):
+            if connection.needs_rollback or not self._prepare(connection, raw):
                 return self.sql
             state[1][self.name] = 2
         if not nparams:
@@ -88,7 +100,7 @@ class _Prepared:
                 cursor.execute(
                     pgsql.SQL("PREPARE {} AS {}").format(pgsql.Identifier(self.name), pgsql.SQL(self.dollar_sql))
                 )
-            except connection.Database.Error:
+            except connection.Database.ProgrammingError:  # refused (e.g. a parameter of unknown type); else raised
                 if in_transaction:
                     cursor.execute("ROLLBACK TO SAVEPOINT pb_prepare")
                     cursor.execute("RELEASE SAVEPOINT pb_prepare")
@@ -97,6 +109,27 @@ class _Prepared:
             if in_transaction:
                 cursor.execute("RELEASE SAVEPOINT pb_prepare")
         return True
+
+
+def _executed(statement: _Prepared, using: str, sent: str, run):
+    """``run(sent)``; a stale prepared statement (``STALE_STATEMENT``) forgets what the connection has prepared,
+    closes it at the end of the request, and runs the plain statement again where no transaction is open."""
+    try:
+        return run(sent)
+    except DatabaseError as exc:
+        if sent == statement.sql or getattr(exc.__cause__, "pgcode", None) not in STALE_STATEMENT:
+            raise
+        connection = connections[using]
+        connection._precompiled = None
+        connection.close_at = 0  # Django closes it when the request ends (close_if_unusable_or_obsolete)
+        if connection.in_atomic_block or not connection.get_autocommit():
+            raise
+        with connection.connection.cursor() as cursor:  # no transaction: the name may be prepared again at once
+            try:
+                cursor.execute(pgsql.SQL("DEALLOCATE {}").format(pgsql.Identifier(statement.name)))
+            except connection.Database.Error:
+                pass  # not on the server (26000): nothing to drop
+        return run(statement.sql)
 
 
 _raw_statements: dict[str, _Prepared] = {}
@@ -112,9 +145,12 @@ def run_prepared(text: str, params, using: str = "default") -> list[tuple]:
     # Run by a compiler as the compiled querysets are (its cursor, its error handling): only its text is given.
     compiler = SQLCompiler(Query(None), connections[using], using)
     compiler.has_extra_select, compiler.col_count = False, None
-    sent = statement.text(using, len(params))
-    compiler.as_sql = lambda *args, **kwargs: (sent, params)
-    return [tuple(row) for row in chain.from_iterable(compiler.execute_sql(MULTI))]
+
+    def run(sent: str) -> list[tuple]:
+        compiler.as_sql = lambda *args, **kwargs: (sent, params)
+        return [tuple(row) for row in chain.from_iterable(compiler.execute_sql(MULTI))]
+
+    return _executed(statement, using, statement.text(using, len(params)), run)
 
 
 class _Compiled:
@@ -137,10 +173,13 @@ class _Compiled:
         params = list(self.params)
         for position, which in self.slots:
             params[position] = values[which]
-        sql = self.statement.text(self.using, len(params))
-        # The compiler runs its statement as the ORM does; only its text is not made again.
-        self.compiler.as_sql = lambda *args, **kwargs: (sql, tuple(params))
-        rows = chain.from_iterable(self.compiler.execute_sql(MULTI))
+
+        def run(sent: str) -> list:
+            # The compiler runs its statement as the ORM does; only its text is not made again.
+            self.compiler.as_sql = lambda *args, **kwargs: (sent, tuple(params))
+            return list(chain.from_iterable(self.compiler.execute_sql(MULTI)))
+
+        rows = _executed(self.statement, self.using, self.statement.text(self.using, len(params)), run)
         if self.converters:
             rows = self.compiler.apply_converters(rows, self.converters)
         objects = []

@@ -160,3 +160,64 @@ def test_a_statement_postgresql_cannot_prepare_runs_as_it_is(db):
         with transaction.atomic():  # the refusal must not break the caller's transaction
             assert run_prepared(sql, ["a", "b"]) == [("ab",)]
             assert ProjectDeclaration.objects.exists()
+
+
+def test_a_statements_name_is_the_same_in_every_process():
+    """Named from its SQL, not from a counter: where server connections are shared, a name never means another
+    statement."""
+    from projects.precompiled import _Prepared
+
+    assert _Prepared("SELECT %s").name == _Prepared("SELECT %s").name != _Prepared("SELECT %s + 1").name
+
+
+def test_nothing_is_prepared_when_preparing_is_off(db, settings):
+    settings.PERFBUDGET_PREPARE = False  # behind a pooler that shares server connections
+    sql = "SELECT %s * 3"
+    for n in range(3):
+        assert run_prepared(sql, [n]) == [(n * 3,)]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            assert not any("* 3" in row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_a_migration_made_stale_runs_as_plain_sql_and_the_connection_is_renewed():
+    """A column's type changed while the connection had the statement prepared (a deploy's migration beside the old
+    processes): PostgreSQL refuses the prepared plan; outside a transaction the plain statement answers, inside one
+    the error is the caller's; either way the connection is closed when the request ends."""
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    from django.db import DatabaseError
+
+    from projects.precompiled import _Prepared
+
+    sql = "SELECT v FROM pb_stale_probe WHERE %s::integer = %s::integer"
+    connection.ensure_connection()
+    kept_until = connection.close_at
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE pb_stale_probe (v varchar(10))")
+        cursor.execute("INSERT INTO pb_stale_probe VALUES ('甲')")
+    try:
+        for _ in range(3):  # run, then prepared and executed
+            assert run_prepared(sql, [1, 1]) == [("甲",)]
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE pb_stale_probe ALTER COLUMN v TYPE varchar(120)")
+        assert connection.close_at != 0
+        assert run_prepared(sql, [1, 1]) == [("甲",)]
+        assert connection.close_at == 0  # closed at the end of the request
+        connection.close_at = kept_until
+        for _ in range(3):  # prepared again on the same connection (dropped and forgotten), for the new type
+            assert run_prepared(sql, [1, 1]) == [("甲",)]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM pg_prepared_statements")
+            assert _Prepared(sql).name in {row[0] for row in cursor.fetchall()}
+        with pytest.raises(DatabaseError), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("ALTER TABLE pb_stale_probe ALTER COLUMN v TYPE varchar(200)")
+            run_prepared(sql, [1, 1])
+        assert connection.close_at == 0
+    finally:
+        connection.close_at = kept_until
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS pb_stale_probe")
