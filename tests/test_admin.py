@@ -154,6 +154,10 @@ def test_an_administrator_adds_a_scoring_scheme_without_code(client, admin_user_
         "funding_lines-TOTAL_FORMS": "1", "funding_lines-INITIAL_FORMS": "0", "funding_lines-MIN_NUM_FORMS": "0",
         "funding_lines-MAX_NUM_FORMS": "1000", "funding_lines-0-seq": "1", "funding_lines-0-name": "资金总额",
     }  # fmt: skip
+    # scores are stored with two decimal places: a scheme cannot round them to three
+    refused = client.post(reverse("admin:projects_scoringscheme_add"), {**data, "score_places": "3"})
+    assert refused.status_code == 200 and "得分保留小数位最多 2 位" in refused.content.decode()
+    assert not ScoringScheme.objects.filter(code="sichuan_2023").exists()
     response = client.post(reverse("admin:projects_scoringscheme_add"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     scheme = ScoringScheme.objects.get(code="sichuan_2023")

@@ -6,6 +6,7 @@ A declaration's weights are checked against its scheme and its self-evaluation i
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 
 from indicators.models import ReferenceQuerySet
@@ -33,7 +34,11 @@ class ScoringScheme(models.Model):
     reverse_rule = models.CharField(
         "反向指标超出目标时", max_length=8, choices=ReverseRule.choices, default=ReverseRule.RATIO
     )
-    score_places = models.PositiveSmallIntegerField("得分保留小数位", default=2)
+    score_places = models.PositiveSmallIntegerField(
+        "得分保留小数位",
+        default=2,
+        validators=[MaxValueValidator(2, "得分保留小数位最多 2 位：得分按两位小数保存。")],
+    )
     grade_bands = models.JSONField(
         "等次划分", default=default_grade_bands, help_text='[[等次, 最低分], …] 自高到低，如 [["优", "90"], …]。'
     )
