@@ -55,7 +55,8 @@ def text_lines(text: str, width: float) -> int:
     room = max(width - 1, 1.0)  # the cell's own margins
     lines = 0
     for paragraph in text.split("\n"):
-        used = sum(2.1 if unicodedata.east_asian_width(ch) in "WF" else 1.0 for ch in paragraph)
+        # wide, full-width and ambiguous (“ ” — × ①: wide in a Chinese font) characters take two and a bit
+        used = sum(2.1 if unicodedata.east_asian_width(ch) in "WFA" else 1.0 for ch in paragraph)
         lines += max(1, math.ceil(used / room))
     return lines
 

@@ -302,3 +302,4 @@ def test_rows_of_long_text_are_tall_enough_to_print_every_line():
     assert text_lines("一二三四五六七八九十", 12) == 2  # 21 units in 11: a Chinese character takes two
     assert text_lines("甲\n乙\n丙", 40) == 3
     assert text_lines("x" * 10, 12) == 1
+    assert text_lines("“①②”——××", 12) == 2  # wide in a Chinese font
