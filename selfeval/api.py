@@ -174,6 +174,13 @@ def detail_stamp(head: SelfEvaluation) -> tuple | None:
     return None if stamp is None else (DETAIL_VERSION, _own_values(head), *stamp)
 
 
+def _made_from(evaluation: SelfEvaluation, check) -> tuple:
+    """Which version of the form a detail is made from: its own columns, its monitoring record's and the reference
+    data's versions, and its stored ``check``."""
+    return (_own_values(evaluation), evaluation.monitoring_changed, evaluation.reference_version,
+            check and check.pk, check and check.checked_at)  # fmt: skip
+
+
 def kept_detail(head: SelfEvaluation, loaded: SelfEvaluation | None = None) -> dict:
     """The API's detail of the form ``head`` (read by ``evaluation_head``, in the reader's scope: checked before
     this), made once per version of the form and kept in the cache (``projects.page_cache``), as its page's body is.
@@ -181,16 +188,10 @@ def kept_detail(head: SelfEvaluation, loaded: SelfEvaluation | None = None) -> d
     as a save just stored it (``evaluation_with_rows`` under its lock, after the writes), made into the detail
     when it is the version ``head`` names, else the form is read again."""
     stamp = detail_stamp(head)
-    check = head.check_result if stamp is not None else None
-    named = (_own_values(head), head.monitoring_changed, head.reference_version, check and check.pk,
-             check and check.checked_at)  # fmt: skip
+    named = _made_from(head, head.check_result if stamp is not None else None)
 
     def made(evaluation: SelfEvaluation) -> tuple[dict, bool]:
-        data = EvaluationDetailSerializer(evaluation).data
-        figures = evaluation.figures
-        made_from = (_own_values(evaluation), evaluation.monitoring_changed, evaluation.reference_version,
-                     figures.pk, figures.checked_at)  # fmt: skip
-        return data, made_from == named
+        return EvaluationDetailSerializer(evaluation).data, _made_from(evaluation, evaluation.figures) == named
 
     def render() -> tuple[dict, bool]:
         if loaded is not None:
